@@ -1,0 +1,267 @@
+//! The clap definition: global options (valid before or after the subcommand) and one args struct per
+//! subcommand. See `spec/cli-contract.md`.
+
+use crate::discovery::ProviderType;
+use crate::spec::SpecRevision;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 every MUST-level check passed (with --strict, every SHOULD too); 1 a check failed;
+2 usage error; 3 could not complete (network, timeout, TLS, non-JSON or oversized response).
+
+Examples:
+  mcp-auth demo                                   # no network, no account: see a pass and a failure
+  mcp-auth check-provider https://auth.example.com/tenant1
+  mcp-auth probe https://mcp.example.com/mcp --json | jq .ok
+  mcp-auth explain as-pkce-s256";
+
+/// Find out why an MCP server's OAuth authorization does or does not work.
+#[derive(Debug, Parser)]
+#[command(name = "mcp-auth", version, about, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand accepts.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Human)]
+    pub output: OutputFormat,
+    /// Shorthand for --output json.
+    #[arg(long, global = true, conflicts_with = "output")]
+    pub json: bool,
+    /// MCP authorization revision whose levels apply.
+    #[arg(long, global = true, value_enum, default_value_t = SpecRevision::LATEST)]
+    pub spec: SpecRevision,
+    /// SHOULD-level findings (warn) also make the exit code 1.
+    #[arg(long, global = true)]
+    pub strict: bool,
+    /// Seconds each HTTP request may take, connect to last byte.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// Extra PEM trust root(s). TLS verification is never switched off.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Print only the verdict.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// When to use colour (NO_COLOR is honoured).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+impl GlobalArgs {
+    /// `--json` folded into `--output`.
+    pub fn output_format(&self) -> OutputFormat {
+        if self.json { OutputFormat::Json } else { self.output }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Tables for people.
+    Human,
+    /// One JSON document on stdout (--batch: one per line).
+    Json,
+    /// JUnit XML, one testcase per check, for CI test reporters.
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Discover an authorization server's metadata and check it against every MCP requirement.
+    CheckProvider(CheckProviderArgs),
+    /// Generate RFC 9728 protected-resource metadata and say where to serve it.
+    GenMetadata(GenMetadataArgs),
+    /// Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes.
+    VerifyToken(VerifyTokenArgs),
+    /// Show a token's header and claims WITHOUT verifying it.
+    DecodeToken(DecodeTokenArgs),
+    /// Walk a live MCP server's discovery chain as a client would and name the first broken link.
+    Probe(ProbeArgs),
+    /// Explain a check: what it means, why clients care, the spec text, how to fix it.
+    Explain(ExplainArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Run everything against embedded servers on 127.0.0.1: no network, no account.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckProviderArgs {
+    /// The issuer, e.g. https://auth.example.com/tenant1 (the expected `issuer` value).
+    pub issuer: String,
+    /// Which discovery documents to try.
+    #[arg(long = "type", value_enum, default_value_t = ProviderType::Auto)]
+    pub provider_type: ProviderType,
+    /// Fetch the metadata from this URL instead of discovering it.
+    #[arg(long, value_name = "URL", conflicts_with = "metadata_file")]
+    pub metadata_url: Option<String>,
+    /// Validate an offline metadata document (no network; network checks are skipped).
+    #[arg(long, value_name = "FILE")]
+    pub metadata_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenMetadataArgs {
+    /// The protected resource's canonical URI (the MCP endpoint), e.g. https://api.example.com/mcp.
+    #[arg(long, value_name = "URI", required_unless_present = "interactive")]
+    pub resource: Option<String>,
+    /// Issuer of an authorization server that issues tokens for the resource (repeatable).
+    #[arg(
+        long = "authorization-server",
+        value_name = "ISSUER",
+        required_unless_present = "interactive"
+    )]
+    pub authorization_servers: Vec<String>,
+    /// A scope the resource understands (repeatable).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// How clients may send the token (default: header). `query` is refused.
+    #[arg(long = "bearer-method", value_name = "METHOD")]
+    pub bearer_methods: Vec<String>,
+    /// Human-readable name of the resource.
+    #[arg(long, value_name = "NAME")]
+    pub resource_name: Option<String>,
+    /// URL of documentation for developers.
+    #[arg(long, value_name = "URL")]
+    pub resource_documentation: Option<String>,
+    /// URL of the resource's own JWK Set.
+    #[arg(long, value_name = "URL")]
+    pub jwks_uri: Option<String>,
+    /// Write the document to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Prompt for each field (needs a terminal on stdin and stderr).
+    #[arg(long)]
+    pub interactive: bool,
+    /// Run the check-provider checks on every authorization server listed.
+    #[arg(long)]
+    pub verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyTokenArgs {
+    /// The token, or `-` to read it from stdin. Defaults to $MCP_AUTH_TOKEN.
+    #[arg(value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// The resource the token must be for (its canonical URI).
+    #[arg(long, value_name = "URI")]
+    pub resource: String,
+    /// The expected issuer (its metadata gives the JWKS).
+    #[arg(long, value_name = "ISSUER")]
+    pub issuer: Option<String>,
+    /// Key set to verify with: a URL or a file (offline).
+    #[arg(long, value_name = "URL|FILE")]
+    pub jwks: Option<String>,
+    /// Expected audience, if it differs from --resource.
+    #[arg(long, value_name = "AUD")]
+    pub audience: Option<String>,
+    /// A scope the token must carry (repeatable).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Clock skew allowed for exp/nbf/iat, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub leeway: u64,
+    /// Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA.
+    #[arg(long = "algorithm", value_name = "ALG")]
+    pub algorithms: Vec<String>,
+    /// Token profile: rfc9068 makes typ=at+jwt and its required claims MUST.
+    #[arg(long, value_enum)]
+    pub profile: Option<TokenProfile>,
+    /// Read one token per line from stdin and write one JSON result per line.
+    #[arg(long, conflicts_with = "token")]
+    pub batch: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenProfile {
+    /// JWT access tokens per RFC 9068.
+    Rfc9068,
+}
+
+#[derive(Debug, Args)]
+pub struct DecodeTokenArgs {
+    /// The token, or `-` to read it from stdin. Defaults to $MCP_AUTH_TOKEN.
+    #[arg(value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The MCP endpoint, e.g. https://mcp.example.com/mcp.
+    pub url: String,
+    /// A valid access token: check it is accepted, and that forged variants are rejected.
+    #[arg(long, value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// A scope the token should carry (repeatable).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Fetch metadata URLs that resolve to private, link-local or loopback addresses from a public server.
+    #[arg(long)]
+    pub allow_private_addresses: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The check id, e.g. as-pkce-s256.
+    #[arg(required_unless_present = "list")]
+    pub check_id: Option<String>,
+    /// List every check id.
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Also run against deliberately misconfigured servers.
+    #[arg(long)]
+    pub broken: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_debug_assert() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_subcommand() {
+        let a = Cli::try_parse_from(["mcp-auth", "--json", "check-provider", "https://a.example"]).unwrap();
+        let b = Cli::try_parse_from(["mcp-auth", "check-provider", "https://a.example", "--json", "--strict"]).unwrap();
+        assert_eq!(a.global.output_format(), OutputFormat::Json);
+        assert_eq!(b.global.output_format(), OutputFormat::Json);
+        assert!(b.global.strict);
+        assert!(Cli::try_parse_from(["mcp-auth", "--json", "--output", "junit", "explain", "--list"]).is_err());
+        assert!(Cli::try_parse_from(["mcp-auth", "-q", "-v", "explain", "--list"]).is_err());
+        assert!(Cli::try_parse_from(["mcp-auth", "--spec", "2024-11-05", "explain", "--list"]).is_err());
+        assert!(Cli::try_parse_from(["mcp-auth", "--timeout", "0", "explain", "--list"]).is_err());
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per subcommand; each handler has the subcommand's name.
+
+pub mod check_provider;
+pub mod completions;
+pub mod explain;

@@ -1,0 +1,106 @@
+//! Settings resolved once from the arguments and the environment. After this, nothing else reads the
+//! environment or asks whether a stream is a terminal.
+
+use super::args::{ColorChoice, GlobalArgs, OutputFormat};
+use crate::error::Error;
+use crate::http::{HttpClient, HttpConfig, RequestLog};
+use crate::spec::SpecRevision;
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Environment variables the tool reads.
+pub mod env {
+    /// The token for verify-token, decode-token and probe.
+    pub const TOKEN: &str = "MCP_AUTH_TOKEN";
+    /// Test hook: pretend stdin, stdout and stderr are terminals (as xh's XH_TEST_MODE_TERM).
+    pub const TEST_TTY: &str = "MCP_AUTH_TEST_TTY";
+    pub const NO_COLOR: &str = "NO_COLOR";
+}
+
+#[derive(Clone)]
+pub struct Context {
+    pub output: OutputFormat,
+    pub color: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+    pub strict: bool,
+    pub spec: SpecRevision,
+    pub stdin_tty: bool,
+    pub stderr_tty: bool,
+    pub http: HttpConfig,
+}
+
+impl Context {
+    pub fn resolve(g: &GlobalArgs) -> Result<Self, Error> {
+        let pretend = std::env::var_os(env::TEST_TTY).is_some_and(|v| v == "1");
+        let stdout_tty = pretend || std::io::stdout().is_terminal();
+        let stderr_tty = pretend || std::io::stderr().is_terminal();
+        let stdin_tty = pretend || std::io::stdin().is_terminal();
+        let output = g.output_format();
+        let no_color_env = std::env::var_os(env::NO_COLOR).is_some_and(|v| !v.is_empty());
+        let color = output == OutputFormat::Human
+            && match g.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => stdout_tty && !no_color_env,
+            };
+        let extra_roots_pem = match &g.cacert {
+            Some(path) => Some(std::fs::read(path).map_err(|source| Error::Io {
+                path: format!("--cacert {}", path.display()),
+                source,
+            })?),
+            None => None,
+        };
+        let log: Option<crate::http::LogHook> = if g.verbose {
+            Some(Arc::new(|r: &RequestLog| {
+                let outcome = match (r.status, &r.error) {
+                    (Some(s), _) => s.to_string(),
+                    (None, Some(e)) => format!("error: {e}"),
+                    (None, None) => "?".into(),
+                };
+                eprintln!(
+                    "> {} {} -> {} ({} ms)",
+                    r.method,
+                    crate::sanitize::line(&r.url),
+                    crate::sanitize::line(&outcome),
+                    r.elapsed.as_millis()
+                );
+            }))
+        } else {
+            None
+        };
+        Ok(Self {
+            output,
+            color,
+            quiet: g.quiet,
+            verbose: g.verbose,
+            strict: g.strict,
+            spec: g.spec,
+            stdin_tty,
+            stderr_tty,
+            http: HttpConfig {
+                timeout: Duration::from_secs(g.timeout),
+                extra_roots_pem,
+                log,
+                ..HttpConfig::default()
+            },
+        })
+    }
+
+    pub fn client(&self) -> Result<HttpClient, Error> {
+        HttpClient::new(self.http.clone())
+    }
+
+    /// A spinner on stderr, only for humans on a terminal (hidden otherwise).
+    pub fn spinner(&self, message: &str) -> indicatif::ProgressBar {
+        if self.output != OutputFormat::Human || self.quiet || self.verbose || !self.stderr_tty {
+            return indicatif::ProgressBar::hidden();
+        }
+        let pb = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        pb.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg}").expect("static template"));
+        pb.set_message(message.to_owned());
+        pb.enable_steady_tick(Duration::from_millis(80));
+        pb
+    }
+}

@@ -1,0 +1,99 @@
+//! The binary's logic: parse, resolve the context once, run a command, print, and map to an exit code.
+//! `anyhow` lives here and in `commands/`, nowhere else.
+
+pub mod args;
+pub mod commands;
+pub mod context;
+pub mod printer;
+
+use args::{Cli, Command};
+use clap::Parser;
+use context::Context;
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// Entry point used by `src/main.rs`.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let ctx = match Context::resolve(&cli.global) {
+        Ok(ctx) => ctx,
+        Err(e) => return fail(&e.into()),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&anyhow::anyhow!("could not start the async runtime: {e}")),
+    };
+    let result = runtime.block_on(run(cli.command, ctx));
+    // Embedded demo servers and stray requests must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => fail(&e),
+    }
+}
+
+async fn run(command: Command, ctx: Context) -> anyhow::Result<u8> {
+    match command {
+        Command::CheckProvider(a) => commands::check_provider::check_provider(a, &ctx).await,
+        Command::Explain(a) => commands::explain::explain(a, &ctx),
+        Command::Completions(a) => commands::completions::completions(a),
+        Command::GenMetadata(_)
+        | Command::VerifyToken(_)
+        | Command::DecodeToken(_)
+        | Command::Probe(_)
+        | Command::Demo(_) => Err(crate::error::Error::Usage("this subcommand is not implemented yet".into()).into()),
+    }
+}
+
+/// Prints an error the way the contract says and returns its exit code.
+fn fail(e: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(e) {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("mcp-auth: error: {}", crate::sanitize::line(&format!("{e:#}")));
+    ExitCode::from(exit_code_for(e))
+}
+
+/// 2 for usage errors (bad argument, unreadable file), 3 for anything that stopped the run.
+pub fn exit_code_for(e: &anyhow::Error) -> u8 {
+    e.chain()
+        .find_map(|c| c.downcast_ref::<crate::error::Error>())
+        .map_or(3, crate::error::Error::exit_code)
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Error, FetchError};
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        let usage: anyhow::Error = Error::Usage("bad".into()).into();
+        assert_eq!(exit_code_for(&usage), 2);
+        let io: anyhow::Error = Error::Io {
+            path: "x".into(),
+            source: std::io::Error::other("gone"),
+        }
+        .into();
+        assert_eq!(exit_code_for(&io), 2);
+        let net: anyhow::Error = Error::Fetch(FetchError::Timeout {
+            url: "u".into(),
+            secs: 1,
+        })
+        .into();
+        assert_eq!(exit_code_for(&net), 3);
+        assert_eq!(exit_code_for(&anyhow::anyhow!("other")), 3);
+        let wrapped = anyhow::Error::from(Error::Usage("x".into())).context("while reading");
+        assert_eq!(exit_code_for(&wrapped), 2);
+    }
+}

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    mcp_auth::cli::main(std::env::args_os())
+}

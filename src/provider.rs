@@ -1,0 +1,412 @@
+//! `check-provider` as a library operation: discover the metadata concurrently, pick the winner by
+//! spec priority, evaluate it, fetch and validate the JWKS. `probe` and `gen-metadata --verify` reuse it.
+
+use crate::catalogue::*;
+use crate::discovery::{self, Candidate, DocKind, ProviderType};
+use crate::error::{Error, FetchError};
+use crate::http::{HttpClient, Redirect, Response, Transport, transport};
+use crate::report::{CheckResult, Checks, ErrorInfo};
+use crate::rules::{self, provider::DocContext};
+use crate::sanitize;
+use crate::spec::SpecRevision;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use url::Url;
+
+/// Where the metadata comes from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// Discover from the issuer (the §1.1 candidates, filtered by `--type`).
+    Discover(ProviderType),
+    /// One explicit URL (`--metadata-url`); the document kind is guessed from the path.
+    Url(Url),
+}
+
+/// One discovery attempt, as reported in `discovery.tried`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Attempt {
+    pub url: String,
+    pub kind: DocKind,
+    /// HTTP status, when a response arrived.
+    pub status: Option<u16>,
+    /// Why no usable response arrived, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<Redirect>,
+    pub chosen: bool,
+}
+
+/// The result of checking one authorization server.
+#[derive(Clone, Debug)]
+pub struct ProviderOutcome {
+    pub issuer: String,
+    pub attempts: Vec<Attempt>,
+    /// The chosen metadata URL and document.
+    pub metadata_url: Option<String>,
+    pub metadata: Option<Value>,
+    pub jwks_uri: Option<String>,
+    /// Checks on the metadata (subject: the metadata URL).
+    pub checks: Vec<CheckResult>,
+    /// `as-jwks-valid` (subject: the jwks_uri), empty when there is no jwks_uri.
+    pub jwks_checks: Vec<CheckResult>,
+    /// The key set, when it was fetched and parsed.
+    pub jwks: Option<Value>,
+    /// Set when discovery could not complete (exit 3).
+    pub error: Option<ErrorInfo>,
+}
+
+impl ProviderOutcome {
+    /// The `discovery` member of the JSON report.
+    pub fn discovery_json(&self) -> Value {
+        serde_json::json!({
+            "tried": self.attempts,
+            "chosen": self.metadata_url,
+        })
+    }
+}
+
+struct Fetched {
+    candidate: Candidate,
+    result: Result<Response, FetchError>,
+}
+
+fn kind_of_url(url: &Url) -> DocKind {
+    if url.path().contains("openid-configuration") {
+        DocKind::Oidc
+    } else {
+        DocKind::Oauth
+    }
+}
+
+/// Discovers and checks the authorization server `issuer`.
+pub async fn check(client: &HttpClient, issuer: &str, source: &Source, spec: SpecRevision) -> ProviderOutcome {
+    let mut outcome = ProviderOutcome {
+        issuer: issuer.to_owned(),
+        attempts: Vec::new(),
+        metadata_url: None,
+        metadata: None,
+        jwks_uri: None,
+        checks: Vec::new(),
+        jwks_checks: Vec::new(),
+        jwks: None,
+        error: None,
+    };
+    let issuer_url = match Url::parse(issuer) {
+        Ok(u) => u,
+        Err(e) => {
+            outcome.error = Some(Error::Usage(format!("{issuer}: not a URL ({e})")).to_info());
+            return outcome;
+        }
+    };
+    let candidates = match source {
+        Source::Discover(kind) => discovery::as_candidates(&issuer_url, *kind, spec),
+        Source::Url(url) => vec![Candidate {
+            url: url.clone(),
+            kind: kind_of_url(url),
+        }],
+    };
+    // Every candidate at once: the wall time is one round trip whatever the number of candidates.
+    let fetched: Vec<Fetched> = futures::future::join_all(candidates.into_iter().map(|candidate| async move {
+        let result = client.get(&candidate.url).await;
+        Fetched { candidate, result }
+    }))
+    .await;
+
+    let mut checks = Checks::new(spec, None);
+    let mut blockers: Vec<String> = Vec::new(); // earlier candidates that stop SDK clients
+    let mut winner: Option<(usize, Map<String, Value>, &Response)> = None;
+    let mut other_docs: Vec<(DocKind, Map<String, Value>)> = Vec::new();
+    let mut first_error: Option<ErrorInfo> = None;
+    for (i, f) in fetched.iter().enumerate() {
+        let url = f.candidate.url.to_string();
+        let mut attempt = Attempt {
+            url: url.clone(),
+            kind: f.candidate.kind,
+            status: None,
+            error: None,
+            redirects: vec![],
+            chosen: false,
+        };
+        match &f.result {
+            Err(e) => {
+                attempt.error = Some(sanitize::line(&e.to_string()));
+                first_error.get_or_insert_with(|| e.to_info());
+            }
+            Ok(resp) => {
+                attempt.status = Some(resp.status);
+                attempt.redirects = resp.redirects.clone();
+                let parsed = if resp.status == 200 { Some(resp.json()) } else { None };
+                match parsed {
+                    Some(Ok(Value::Object(map))) => {
+                        if winner.is_none() {
+                            attempt.chosen = true;
+                            winner = Some((i, map, resp));
+                        } else {
+                            other_docs.push((f.candidate.kind, map));
+                        }
+                    }
+                    Some(Ok(other)) => {
+                        attempt.error = Some(format!(
+                            "the body is {}, not a JSON object",
+                            crate::metadata::type_name(&other)
+                        ));
+                        if winner.is_none() {
+                            blockers.push(format!("{url} answered 200 with a JSON value that is not an object"));
+                        }
+                        first_error.get_or_insert(ErrorInfo {
+                            kind: "not-json",
+                            message: format!("{url}: the body is not a JSON object"),
+                            url: Some(url.clone()),
+                        });
+                    }
+                    Some(Err(why)) => {
+                        attempt.error = Some(sanitize::line(&why));
+                        if winner.is_none() {
+                            blockers.push(format!("{url} answered 200 but {why}"));
+                        }
+                        first_error.get_or_insert(ErrorInfo {
+                            kind: "not-json",
+                            message: sanitize::line(&format!("{url}: {why}")),
+                            url: Some(url.clone()),
+                        });
+                    }
+                    None if resp.status >= 500 => {
+                        if winner.is_none() {
+                            blockers.push(format!("{url} answered {}", resp.status));
+                        }
+                        first_error.get_or_insert(ErrorInfo {
+                            kind: "http-status",
+                            message: format!("{url}: HTTP {} where metadata JSON was required", resp.status),
+                            url: Some(url.clone()),
+                        });
+                    }
+                    None => {}
+                }
+            }
+        }
+        outcome.attempts.push(attempt);
+    }
+
+    let Some((index, doc, resp)) = winner else {
+        let all_answered_4xx = fetched
+            .iter()
+            .all(|f| f.result.as_ref().is_ok_and(|r| (400..500).contains(&r.status)));
+        if all_answered_4xx {
+            let tried: Vec<String> = outcome
+                .attempts
+                .iter()
+                .map(|a| format!("{} ({})", a.url, a.status.unwrap_or(0)))
+                .collect();
+            checks.violated(
+                &AS_DISCOVERY_URL_ORDER,
+                format!(
+                    "no metadata at any URL MCP clients try: {}. Serve RFC 8414 metadata at the first URL (or OIDC discovery at one of the others), and check the issuer is exact.",
+                    tried.join(", ")
+                ),
+            );
+            outcome.checks = checks.into_results();
+        } else {
+            outcome.error = first_error.or(Some(ErrorInfo {
+                kind: "no-metadata",
+                message: format!("{issuer}: no metadata document could be fetched"),
+                url: None,
+            }));
+        }
+        return outcome;
+    };
+
+    let metadata_url = resp.url.to_string();
+    let chosen_url = fetched[index].candidate.url.to_string();
+    let kind = fetched[index].candidate.kind;
+    checks.set_subject(Some(chosen_url.clone()));
+    if blockers.is_empty() {
+        let msg = if index == 0 {
+            format!("metadata found at the first URL clients try: {chosen_url}")
+        } else {
+            format!(
+                "metadata found at candidate {} of {}: {chosen_url} (earlier ones answered 4xx, which clients skip)",
+                index + 1,
+                fetched.len()
+            )
+        };
+        checks.pass(&AS_DISCOVERY_URL_ORDER, msg);
+    } else {
+        checks.violated(
+            &AS_DISCOVERY_URL_ORDER,
+            format!(
+                "{}; MCP SDK clients stop there and never reach {chosen_url}. Make the earlier URL answer 404 (or serve the metadata there).",
+                blockers.join("; ")
+            ),
+        );
+    }
+    if matches!(source, Source::Url(_)) {
+        checks.info(
+            &AS_DISCOVERY_URL_ORDER,
+            "--metadata-url given: the discovery order was not exercised",
+        );
+    }
+    let redirect_note = if resp.redirects.is_empty() {
+        String::new()
+    } else {
+        let hops: Vec<String> = resp
+            .redirects
+            .iter()
+            .map(|r| format!("{} {} → {}", r.status, r.from, r.to))
+            .collect();
+        format!(
+            " after {} redirect(s): {}; clients that do not follow redirects will miss it",
+            hops.len(),
+            hops.join(", ")
+        )
+    };
+    if redirect_note.is_empty() {
+        checks.pass(&AS_METADATA_STATUS_200, "200 OK");
+    } else {
+        checks.warn(&AS_METADATA_STATUS_200, format!("200 OK{redirect_note}"));
+    }
+    checks.check(
+        &AS_METADATA_JSON,
+        resp.is_json_media_type(),
+        "a JSON object served as application/json",
+        format!(
+            "the body is a JSON object but Content-Type is {}; serve it as application/json.",
+            resp.media_type()
+                .map_or_else(|| "missing".to_owned(), |m| format!("\"{}\"", sanitize::line(&m)))
+        ),
+    );
+    tls_check(&mut checks, &resp.url);
+    rules::provider::evaluate(
+        &mut checks,
+        &doc,
+        DocContext {
+            expected_issuer: issuer,
+            kind,
+        },
+    );
+    consistency(&mut checks, kind, &doc, &other_docs);
+
+    outcome.metadata_url = Some(metadata_url);
+    outcome.jwks_uri = doc.get("jwks_uri").and_then(Value::as_str).map(str::to_owned);
+    outcome.metadata = Some(Value::Object(doc));
+    outcome.checks = checks.into_results();
+    if let Some(jwks_uri) = outcome.jwks_uri.clone() {
+        let (checks, jwks) = check_jwks(client, &jwks_uri, spec).await;
+        outcome.jwks_checks = checks;
+        outcome.jwks = jwks;
+    }
+    outcome
+}
+
+fn consistency(checks: &mut Checks, kind: DocKind, doc: &Map<String, Value>, others: &[(DocKind, Map<String, Value>)]) {
+    match others.iter().find(|(k, _)| *k != kind) {
+        Some((_, other)) => {
+            let (oauth, oidc) = if kind == DocKind::Oauth {
+                (doc, other)
+            } else {
+                (other, doc)
+            };
+            rules::provider::consistency(checks, oauth, oidc);
+        }
+        None => checks.skip(&AS_METADATA_CONSISTENT, "only one kind of metadata document answered"),
+    }
+}
+
+fn tls_check(checks: &mut Checks, url: &Url) {
+    match transport(url) {
+        Transport::Https => checks.pass(&AS_TLS_VERIFIED, "the certificate verified"),
+        _ => checks.skip(&AS_TLS_VERIFIED, "not https: no certificate to verify"),
+    }
+}
+
+/// Fetches and validates a key set (`as-jwks-valid`). Unreachable is a failed check, not an error:
+/// the provider answered, its key set is what is broken.
+pub async fn check_jwks(client: &HttpClient, jwks_uri: &str, spec: SpecRevision) -> (Vec<CheckResult>, Option<Value>) {
+    let mut checks = Checks::new(spec, Some(jwks_uri.to_owned()));
+    let url = match Url::parse(jwks_uri) {
+        Ok(u) => u,
+        Err(e) => {
+            checks.violated(
+                &AS_JWKS_VALID,
+                format!("jwks_uri is not a URL ({e}); the MCP server cannot fetch keys."),
+            );
+            return (checks.into_results(), None);
+        }
+    };
+    let resp = match client.get(&url).await {
+        Ok(r) => r,
+        Err(e) => {
+            checks.violated(
+                &AS_JWKS_VALID,
+                format!(
+                    "{}; the MCP server cannot fetch the keys to verify tokens.",
+                    sanitize::line(&e.to_string())
+                ),
+            );
+            return (checks.into_results(), None);
+        }
+    };
+    if resp.status != 200 {
+        checks.violated(
+            &AS_JWKS_VALID,
+            format!("jwks_uri answered HTTP {}; serve the key set with 200.", resp.status),
+        );
+        return (checks.into_results(), None);
+    }
+    let value = match resp.json() {
+        Ok(v) => v,
+        Err(why) => {
+            checks.violated(
+                &AS_JWKS_VALID,
+                format!(
+                    "jwks_uri: {}; serve {{\"keys\": [...]}} as application/json.",
+                    sanitize::line(&why)
+                ),
+            );
+            return (checks.into_results(), None);
+        }
+    };
+    match rules::jwks::validate(&value) {
+        Ok(n) => checks.pass(
+            &AS_JWKS_VALID,
+            format!("{n} public signing key(s), no private key material"),
+        ),
+        Err(why) => checks.violated(&AS_JWKS_VALID, format!("the key set is unusable: {why}.")),
+    }
+    (checks.into_results(), Some(value))
+}
+
+/// Checks an offline document (`--metadata-file`): network checks are skipped.
+pub fn check_document(doc: &Value, issuer: &str, kind: DocKind, spec: SpecRevision, subject: &str) -> Vec<CheckResult> {
+    let mut checks = Checks::new(spec, Some(subject.to_owned()));
+    for def in [
+        &AS_DISCOVERY_URL_ORDER,
+        &AS_METADATA_STATUS_200,
+        &AS_TLS_VERIFIED,
+        &AS_METADATA_CONSISTENT,
+    ] {
+        checks.skip(def, "offline document: needs the network");
+    }
+    match doc {
+        Value::Object(map) => {
+            checks.pass(&AS_METADATA_JSON, "a JSON object (Content-Type not known offline)");
+            rules::provider::evaluate(
+                &mut checks,
+                map,
+                DocContext {
+                    expected_issuer: issuer,
+                    kind,
+                },
+            );
+        }
+        other => checks.violated(
+            &AS_METADATA_JSON,
+            format!(
+                "the document is {}, not a JSON object.",
+                crate::metadata::type_name(other)
+            ),
+        ),
+    }
+    checks.skip(&AS_JWKS_VALID, "offline document: the key set was not fetched");
+    checks.into_results()
+}

@@ -1,0 +1,63 @@
+//! JUnit XML: one testsuite per report, one testcase per check, so CI reporters show each check.
+
+use crate::report::{Report, Status};
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
+
+pub fn junit(report: &Report) -> String {
+    let mut suites = quick_junit::Report::new("mcp-auth");
+    let mut suite = TestSuite::new(format!("{} {}", report.command, report.target));
+    for check in &report.checks {
+        let status = match check.status {
+            Status::Fail => failure(&check.message, "fail"),
+            Status::Warn if report.strict => failure(&check.message, "warn"),
+            Status::Skip => {
+                let mut s = TestCaseStatus::skipped();
+                if let TestCaseStatus::Skipped { message, .. } = &mut s {
+                    *message = Some(check.message.clone().into());
+                }
+                s
+            }
+            _ => TestCaseStatus::success(),
+        };
+        let name = match &check.subject {
+            Some(subject) => format!("{} ({subject})", check.id),
+            None => check.id.to_owned(),
+        };
+        let mut case = TestCase::new(name, status);
+        case.set_classname(format!("mcp-auth.{}", report.command));
+        case.set_system_out(format!(
+            "[{}/{}] {}\n{}",
+            check.status.as_str(),
+            check.level.as_str(),
+            check.message,
+            check.spec
+        ));
+        suite.add_test_case(case);
+    }
+    if let Some(err) = &report.error {
+        let mut case = TestCase::new(
+            "could-not-complete",
+            TestCaseStatus::NonSuccess {
+                kind: NonSuccessKind::Error,
+                message: Some(err.message.clone().into()),
+                ty: Some(err.kind.into()),
+                description: None,
+                reruns: Vec::new(),
+            },
+        );
+        case.set_classname(format!("mcp-auth.{}", report.command));
+        suite.add_test_case(case);
+    }
+    suites.add_test_suite(suite);
+    suites.to_string().unwrap_or_default()
+}
+
+fn failure(message: &str, ty: &str) -> TestCaseStatus {
+    TestCaseStatus::NonSuccess {
+        kind: NonSuccessKind::Failure,
+        message: Some(message.to_owned().into()),
+        ty: Some(ty.to_owned().into()),
+        description: None,
+        reruns: Vec::new(),
+    }
+}

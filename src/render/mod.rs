@@ -1,0 +1,10 @@
+//! Renders a [`Report`](crate::report::Report): a table for people, one JSON document, or JUnit XML.
+//! Rendering is pure: it returns a string and never decides the exit code.
+
+mod human;
+mod json;
+mod junit;
+
+pub use human::{Style, human, verdict_line};
+pub use json::json;
+pub use junit::junit;

@@ -1,0 +1,313 @@
+//! Check results and reports. Failed checks are data, not errors.
+
+use crate::catalogue::{CheckDef, Level};
+use crate::spec::SpecRevision;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The outcome of one check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Warn,
+    Skip,
+    Info,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Warn => "warn",
+            Status::Skip => "skip",
+            Status::Info => "info",
+        }
+    }
+}
+
+/// One evaluated check, as it appears in `checks` of the JSON report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckResult {
+    pub id: &'static str,
+    pub level: Level,
+    pub status: Status,
+    /// What was found and, on failure, what to fix.
+    pub message: String,
+    pub spec: &'static str,
+    /// The URL (or input) the check was made on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+/// Collects check results for one subject under one spec revision.
+///
+/// `violated` turns into `fail`, `warn` or `info` according to the check's level for the revision, so that
+/// per-revision levels live in the catalogue and nowhere else.
+#[derive(Debug)]
+pub struct Checks {
+    spec: SpecRevision,
+    subject: Option<String>,
+    results: Vec<CheckResult>,
+}
+
+impl Checks {
+    pub fn new(spec: SpecRevision, subject: Option<String>) -> Self {
+        Self {
+            spec,
+            subject,
+            results: Vec::new(),
+        }
+    }
+
+    pub fn spec(&self) -> SpecRevision {
+        self.spec
+    }
+
+    /// Changes the subject of the checks recorded from now on.
+    pub fn set_subject(&mut self, subject: Option<String>) {
+        self.subject = subject;
+    }
+
+    fn push(&mut self, def: &'static CheckDef, status: Status, message: impl Into<String>) {
+        self.results.push(CheckResult {
+            id: def.id,
+            level: def.level(self.spec),
+            status,
+            message: message.into(),
+            spec: def.spec,
+            subject: self.subject.clone(),
+        });
+    }
+
+    pub fn pass(&mut self, def: &'static CheckDef, message: impl Into<String>) {
+        self.push(def, Status::Pass, message);
+    }
+
+    /// The requirement is not met; the status follows the check's level for the selected revision.
+    pub fn violated(&mut self, def: &'static CheckDef, message: impl Into<String>) {
+        let status = match def.level(self.spec) {
+            Level::Must => Status::Fail,
+            Level::Should => Status::Warn,
+            Level::May | Level::Info => Status::Info,
+        };
+        self.push(def, status, message);
+    }
+
+    /// A warning whatever the level (e.g. loopback http on a MUST-https check).
+    pub fn warn(&mut self, def: &'static CheckDef, message: impl Into<String>) {
+        self.push(def, Status::Warn, message);
+    }
+
+    pub fn skip(&mut self, def: &'static CheckDef, message: impl Into<String>) {
+        self.push(def, Status::Skip, message);
+    }
+
+    pub fn info(&mut self, def: &'static CheckDef, message: impl Into<String>) {
+        self.push(def, Status::Info, message);
+    }
+
+    /// Records `pass` or `violated` depending on `ok`.
+    pub fn check(&mut self, def: &'static CheckDef, ok: bool, pass: impl Into<String>, fail: impl Into<String>) {
+        if ok {
+            self.pass(def, pass);
+        } else {
+            self.violated(def, fail);
+        }
+    }
+
+    pub fn results(&self) -> &[CheckResult] {
+        &self.results
+    }
+
+    pub fn into_results(self) -> Vec<CheckResult> {
+        self.results
+    }
+}
+
+/// Counts per status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub pass: usize,
+    pub fail: usize,
+    pub warn: usize,
+    pub skip: usize,
+    pub info: usize,
+}
+
+impl Summary {
+    pub fn of(checks: &[CheckResult]) -> Self {
+        let mut s = Summary::default();
+        for c in checks {
+            match c.status {
+                Status::Pass => s.pass += 1,
+                Status::Fail => s.fail += 1,
+                Status::Warn => s.warn += 1,
+                Status::Skip => s.skip += 1,
+                Status::Info => s.info += 1,
+            }
+        }
+        s
+    }
+}
+
+/// Why a run could not complete (exit 3), as the `error` object of the JSON report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ErrorInfo {
+    /// Stable kebab-case kind, e.g. `timeout`, `connect`, `tls`, `too-large`, `not-json`, `http-status`.
+    pub kind: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// One link of a discovery chain (probe, gen-metadata --verify): its checks, grouped.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChainLink {
+    /// What the link is: `resource-server`, `protected-resource-metadata`, `authorization-server`, `jwks`.
+    pub link: &'static str,
+    pub subject: String,
+    pub ok: bool,
+    pub checks: Vec<CheckResult>,
+}
+
+/// A titled table shown before the checks in human output (discovery attempts, claims, ...).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Section {
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Section {
+    pub fn new(title: impl Into<String>, header: &[&str]) -> Self {
+        Self {
+            title: title.into(),
+            header: header.iter().map(|h| (*h).to_owned()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+}
+
+/// The result of a command: checks plus command-specific fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub command: &'static str,
+    pub target: String,
+    pub spec: SpecRevision,
+    /// With `--strict`, warnings also fail the verdict.
+    pub strict: bool,
+    pub checks: Vec<CheckResult>,
+    /// Grouped view of `checks` for commands that walk several links.
+    pub chain: Option<Vec<ChainLink>>,
+    /// Command-specific members of the JSON document (discovery, metadata, claims, ...).
+    pub extra: Map<String, Value>,
+    /// Set when the run could not complete.
+    pub error: Option<ErrorInfo>,
+    /// Human-only tables shown before the checks.
+    pub sections: Vec<Section>,
+    /// Human-only first line (e.g. probe's "first broken link").
+    pub headline: Option<String>,
+}
+
+impl Report {
+    pub fn new(command: &'static str, target: impl Into<String>, spec: SpecRevision, strict: bool) -> Self {
+        Self {
+            command,
+            target: target.into(),
+            spec,
+            strict,
+            checks: Vec::new(),
+            chain: None,
+            extra: Map::new(),
+            error: None,
+            sections: Vec::new(),
+            headline: None,
+        }
+    }
+
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.checks)
+    }
+
+    /// The verdict: no failed check, no error, and under `--strict` no warning.
+    pub fn ok(&self) -> bool {
+        self.error.is_none() && verdict(&self.checks, self.strict)
+    }
+
+    pub fn set(&mut self, key: &str, value: impl Serialize) {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        self.extra.insert(key.to_owned(), value);
+    }
+
+    /// The first failing check (or warning under `--strict`), if any.
+    pub fn first_failure(&self) -> Option<&CheckResult> {
+        self.checks.iter().find(|c| is_failure(c, self.strict))
+    }
+
+    /// The exit code the contract prescribes: 0 ok, 1 a check failed, 3 could not complete.
+    pub fn exit_code(&self) -> u8 {
+        if self.error.is_some() {
+            3
+        } else if self.ok() {
+            0
+        } else {
+            1
+        }
+    }
+}
+
+/// Whether a check result counts against the verdict.
+pub fn is_failure(check: &CheckResult, strict: bool) -> bool {
+    check.status == Status::Fail || (strict && check.status == Status::Warn)
+}
+
+/// No failures among `checks` (and no warnings under `strict`).
+pub fn verdict(checks: &[CheckResult], strict: bool) -> bool {
+    !checks.iter().any(|c| is_failure(c, strict))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::{AS_DCR_ENDPOINT, AS_PKCE_ADVERTISED, AS_TOKEN_ENDPOINT};
+
+    #[test]
+    fn violated_follows_the_revision_level() {
+        let mut old = Checks::new(SpecRevision::V2025_06_18, None);
+        old.violated(&AS_PKCE_ADVERTISED, "absent");
+        old.violated(&AS_DCR_ENDPOINT, "absent");
+        let mut new = Checks::new(SpecRevision::V2026_07_28, None);
+        new.violated(&AS_PKCE_ADVERTISED, "absent");
+        new.violated(&AS_DCR_ENDPOINT, "absent");
+        let s = |c: &Checks| c.results().iter().map(|r| r.status).collect::<Vec<_>>();
+        assert_eq!(s(&old), [Status::Warn, Status::Warn]);
+        assert_eq!(s(&new), [Status::Fail, Status::Info]);
+    }
+
+    #[test]
+    fn strict_turns_warnings_into_failures() {
+        let mut c = Checks::new(SpecRevision::LATEST, Some("x".into()));
+        c.pass(&AS_TOKEN_ENDPOINT, "ok");
+        c.warn(&AS_TOKEN_ENDPOINT, "loopback http");
+        let mut r = Report::new("check-provider", "x", SpecRevision::LATEST, false);
+        r.checks = c.into_results();
+        assert!(r.ok());
+        assert_eq!(r.exit_code(), 0);
+        r.strict = true;
+        assert!(!r.ok());
+        assert_eq!(r.exit_code(), 1);
+        r.error = Some(ErrorInfo {
+            kind: "timeout",
+            message: "t".into(),
+            url: None,
+        });
+        assert_eq!(r.exit_code(), 3);
+    }
+}

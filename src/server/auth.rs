@@ -1,0 +1,378 @@
+//! An embedded OAuth 2.1 authorization server for MCP: RFC 8414 (and optionally OIDC) metadata, a JWKS,
+//! and a token endpoint that mints ES256 JWT access tokens (client_credentials with an RFC 8707
+//! `resource`). Good by default; each [`Flaw`] breaks one thing the way real providers break it.
+
+use super::{MockServer, Reply};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// One deliberate misconfiguration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Flaw {
+    /// `code_challenge_methods_supported: ["plain"]`.
+    PlainPkceOnly,
+    /// No `code_challenge_methods_supported` at all.
+    NoPkce,
+    /// The advertised issuer has an extra trailing slash.
+    IssuerTrailingSlash,
+    /// The advertised issuer is another URL entirely.
+    IssuerMismatch,
+    /// Endpoints on a non-loopback http host.
+    HttpEndpoints,
+    /// No `token_endpoint`.
+    NoTokenEndpoint,
+    /// `response_types_supported` without `code`.
+    NoCodeResponseType,
+    /// `client_id_metadata_document_supported: "true"` (a string).
+    CimdFlagString,
+    /// The JWKS includes the private key (`d`).
+    JwksPrivateKey,
+    /// `jwks_uri` answers 404.
+    JwksMissing,
+    /// Also serve an OIDC document whose `token_endpoint` differs.
+    OidcInconsistent,
+    /// The RFC 8414 URL answers 500 (the OIDC URL still serves).
+    MetadataServerError,
+    /// The RFC 8414 URL answers 200 with an HTML page.
+    MetadataHtml,
+    /// The metadata is served as text/plain.
+    MetadataWrongContentType,
+}
+
+/// Builder for [`AuthServer`].
+#[derive(Clone, Debug, Default)]
+pub struct AuthServerBuilder {
+    issuer_path: String,
+    flaws: Vec<Flaw>,
+    oidc: bool,
+    oauth: bool,
+    scopes: Vec<String>,
+}
+
+impl AuthServerBuilder {
+    /// Issuer path such as `/tenant1` (default: none).
+    pub fn issuer_path(mut self, path: &str) -> Self {
+        self.issuer_path = path.trim_end_matches('/').to_owned();
+        self
+    }
+
+    pub fn flaw(mut self, flaw: Flaw) -> Self {
+        self.flaws.push(flaw);
+        self
+    }
+
+    pub fn flaws(mut self, flaws: impl IntoIterator<Item = Flaw>) -> Self {
+        self.flaws.extend(flaws);
+        self
+    }
+
+    /// Serve the OpenID Connect discovery document too (path insertion).
+    pub fn oidc(mut self, on: bool) -> Self {
+        self.oidc = on;
+        self
+    }
+
+    /// Serve the RFC 8414 document (default on).
+    pub fn oauth(mut self, on: bool) -> Self {
+        self.oauth = on;
+        self
+    }
+
+    pub fn scopes(mut self, scopes: &[&str]) -> Self {
+        self.scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
+        self
+    }
+
+    pub fn start(self) -> std::io::Result<AuthServer> {
+        AuthServer::start(self)
+    }
+}
+
+/// An ES256 signing key with its public JWK.
+#[derive(Clone)]
+pub struct SigningKey {
+    pub kid: String,
+    pkcs8: Vec<u8>,
+    /// Public JWK (kty, crv, x, y, kid, alg, use).
+    pub public_jwk: Value,
+    /// The same key with its private part `d` (for the "JWKS leaks a private key" flaw).
+    pub private_jwk: Value,
+}
+
+impl SigningKey {
+    /// A fresh P-256 key.
+    pub fn generate(kid: &str) -> Self {
+        use aws_lc_rs::encoding::AsBigEndian;
+        use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).expect("P-256 key generation");
+        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, doc.as_ref()).expect("fresh key parses");
+        let point = pair.public_key().as_ref(); // 0x04 || X || Y
+        let (x, y) = (&point[1..33], &point[33..65]);
+        let d: aws_lc_rs::encoding::EcPrivateKeyBin<'_> = pair.private_key().as_be_bytes().expect("private scalar");
+        let public_jwk = json!({"kty": "EC", "crv": "P-256", "x": B64.encode(x), "y": B64.encode(y), "kid": kid, "alg": "ES256", "use": "sig"});
+        let mut private_jwk = public_jwk.clone();
+        private_jwk["d"] = json!(B64.encode(d.as_ref()));
+        Self {
+            kid: kid.to_owned(),
+            pkcs8: doc.as_ref().to_vec(),
+            public_jwk,
+            private_jwk,
+        }
+    }
+
+    /// Signs `claims` as an ES256 JWT with `typ: at+jwt` and this key's `kid`.
+    pub fn sign(&self, claims: &Value) -> String {
+        self.sign_with_header(claims, "at+jwt")
+    }
+
+    pub fn sign_with_header(&self, claims: &Value, typ: &str) -> String {
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
+        header.kid = Some(self.kid.clone());
+        header.typ = Some(typ.to_owned());
+        let key = jsonwebtoken::EncodingKey::from_ec_der(&self.pkcs8);
+        jsonwebtoken::encode(&header, claims, &key).expect("ES256 signing with a fresh key")
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// A running embedded authorization server.
+pub struct AuthServer {
+    pub server: MockServer,
+    pub key: SigningKey,
+    issuer: String,
+    metadata: Value,
+}
+
+impl AuthServer {
+    pub fn builder() -> AuthServerBuilder {
+        AuthServerBuilder {
+            oauth: true,
+            scopes: vec!["mcp:read".into(), "mcp:write".into()],
+            ..Default::default()
+        }
+    }
+
+    /// The issuer identifier clients should be configured with.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// The metadata document as served (flaws applied).
+    pub fn metadata(&self) -> &Value {
+        &self.metadata
+    }
+
+    /// Mints an access token for `resource` with `scope`, valid for `ttl` seconds.
+    pub fn mint(&self, resource: &str, scope: &str, ttl: u64) -> String {
+        self.key.sign(&self.claims(resource, scope, ttl))
+    }
+
+    /// The claims [`mint`](Self::mint) signs, for tests that alter them.
+    pub fn claims(&self, resource: &str, scope: &str, ttl: u64) -> Value {
+        let now = now();
+        json!({
+            "iss": self.issuer,
+            "sub": "demo-client",
+            "client_id": "demo-client",
+            "aud": resource,
+            "scope": scope,
+            "iat": now,
+            "exp": now + ttl,
+            "jti": format!("{:x}", now.wrapping_mul(2654435761)),
+        })
+    }
+
+    fn start(b: AuthServerBuilder) -> std::io::Result<AuthServer> {
+        let server = MockServer::start()?;
+        let base = server.base_url();
+        let issuer = format!("{base}{}", b.issuer_path);
+        let key = SigningKey::generate("demo-key-1");
+        let has = |f: Flaw| b.flaws.contains(&f);
+        let endpoint_base = if has(Flaw::HttpEndpoints) {
+            format!("http://auth.example.com{}", b.issuer_path)
+        } else {
+            issuer.clone()
+        };
+        let mut m = Map::new();
+        let advertised_issuer = if has(Flaw::IssuerTrailingSlash) {
+            format!("{issuer}/")
+        } else if has(Flaw::IssuerMismatch) {
+            format!("{base}/some-other-tenant")
+        } else {
+            issuer.clone()
+        };
+        m.insert("issuer".into(), json!(advertised_issuer));
+        m.insert(
+            "authorization_endpoint".into(),
+            json!(format!("{endpoint_base}/authorize")),
+        );
+        if !has(Flaw::NoTokenEndpoint) {
+            m.insert("token_endpoint".into(), json!(format!("{endpoint_base}/token")));
+        }
+        m.insert(
+            "registration_endpoint".into(),
+            json!(format!("{endpoint_base}/register")),
+        );
+        m.insert("jwks_uri".into(), json!(format!("{issuer}/jwks")));
+        m.insert("scopes_supported".into(), json!(b.scopes));
+        let response_types = if has(Flaw::NoCodeResponseType) {
+            json!(["token"])
+        } else {
+            json!(["code"])
+        };
+        m.insert("response_types_supported".into(), response_types);
+        m.insert(
+            "grant_types_supported".into(),
+            json!(["authorization_code", "refresh_token", "client_credentials"]),
+        );
+        if has(Flaw::PlainPkceOnly) {
+            m.insert("code_challenge_methods_supported".into(), json!(["plain"]));
+        } else if !has(Flaw::NoPkce) {
+            m.insert("code_challenge_methods_supported".into(), json!(["S256"]));
+        }
+        m.insert(
+            "token_endpoint_auth_methods_supported".into(),
+            json!(["none", "client_secret_basic"]),
+        );
+        let cimd = if has(Flaw::CimdFlagString) {
+            json!("true")
+        } else {
+            json!(true)
+        };
+        m.insert("client_id_metadata_document_supported".into(), cimd);
+        m.insert("authorization_response_iss_parameter_supported".into(), json!(true));
+        let metadata = Value::Object(m);
+
+        let well_known_oauth = format!("/.well-known/oauth-authorization-server{}", b.issuer_path);
+        let well_known_oidc = format!("/.well-known/openid-configuration{}", b.issuer_path);
+        let content_type = if has(Flaw::MetadataWrongContentType) {
+            "text/plain"
+        } else {
+            "application/json"
+        };
+        let doc_reply = Reply::new(200)
+            .header("content-type", content_type)
+            .body(metadata.to_string());
+        if b.oauth {
+            let reply = if has(Flaw::MetadataServerError) {
+                Reply::new(500)
+                    .header("content-type", "text/plain")
+                    .body("internal error")
+            } else if has(Flaw::MetadataHtml) {
+                Reply::new(200)
+                    .header("content-type", "text/html")
+                    .body("<!doctype html><html><body>Sign in</body></html>")
+            } else {
+                doc_reply.clone()
+            };
+            server.fixed(&well_known_oauth, reply);
+        }
+        if b.oidc || has(Flaw::OidcInconsistent) || has(Flaw::MetadataServerError) {
+            let mut oidc = metadata.clone();
+            oidc["subject_types_supported"] = json!(["public"]);
+            oidc["id_token_signing_alg_values_supported"] = json!(["RS256", "ES256"]);
+            if has(Flaw::OidcInconsistent) {
+                oidc["token_endpoint"] = json!(format!("{endpoint_base}/oidc/token"));
+            }
+            server.fixed(
+                &well_known_oidc,
+                Reply::new(200)
+                    .header("content-type", content_type)
+                    .body(oidc.to_string()),
+            );
+        }
+        let jwks = if has(Flaw::JwksPrivateKey) {
+            json!({"keys": [key.private_jwk]})
+        } else {
+            json!({"keys": [key.public_jwk]})
+        };
+        if !has(Flaw::JwksMissing) {
+            server.fixed(&format!("{}/jwks", b.issuer_path), Reply::json(&jwks));
+        }
+        let token_key = Arc::new(key.clone());
+        let token_issuer = issuer.clone();
+        let scopes = b.scopes.join(" ");
+        server.route(&format!("{}/token", b.issuer_path), move |req| {
+            token_endpoint(req, &token_key, &token_issuer, &scopes)
+        });
+        Ok(AuthServer {
+            server,
+            key,
+            issuer,
+            metadata,
+        })
+    }
+}
+
+/// client_credentials with `resource` (RFC 8707): a JWT whose `aud` is that resource.
+fn token_endpoint(req: &super::Recorded, key: &SigningKey, issuer: &str, default_scope: &str) -> Reply {
+    let error = |code: &str, desc: &str| Reply::json(&json!({"error": code, "error_description": desc})).status(400);
+    if req.method != axum::http::Method::POST {
+        return error("invalid_request", "use POST");
+    }
+    if req.form_param("grant_type").as_deref() != Some("client_credentials") {
+        return error(
+            "unsupported_grant_type",
+            "the embedded server issues tokens with client_credentials only",
+        );
+    }
+    let Some(resource) = req.form_param("resource") else {
+        return error("invalid_target", "send the RFC 8707 resource parameter");
+    };
+    let scope = req.form_param("scope").unwrap_or_else(|| default_scope.to_owned());
+    let now = now();
+    let claims = json!({
+        "iss": issuer, "sub": "demo-client", "client_id": "demo-client", "aud": resource, "scope": scope,
+        "iat": now, "exp": now + 300, "jti": format!("{now:x}"),
+    });
+    Reply::json(&json!({"access_token": key.sign(&claims), "token_type": "Bearer", "expires_in": 300, "scope": scope}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn good_server_passes_check_provider() {
+        let a = AuthServer::builder().issuer_path("/tenant1").start().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = crate::http::HttpClient::new(Default::default()).unwrap();
+        let source = crate::provider::Source::Discover(crate::discovery::ProviderType::Auto);
+        let out = rt.block_on(crate::provider::check(
+            &client,
+            a.issuer(),
+            &source,
+            crate::spec::SpecRevision::LATEST,
+        ));
+        let bad: Vec<_> = out
+            .checks
+            .iter()
+            .chain(&out.jwks_checks)
+            .filter(|c| c.status == crate::report::Status::Fail)
+            .collect();
+        assert!(bad.is_empty(), "{bad:#?}");
+        assert!(out.error.is_none());
+        assert_eq!(out.jwks_checks[0].status, crate::report::Status::Pass);
+    }
+
+    #[test]
+    fn minted_tokens_carry_the_resource_as_audience() {
+        let a = AuthServer::builder().start().unwrap();
+        let t = a.mint("http://127.0.0.1:1/mcp", "mcp:read", 60);
+        let payload = t.split('.').nth(1).unwrap();
+        let claims: Value = serde_json::from_slice(&B64.decode(payload).unwrap()).unwrap();
+        assert_eq!(claims["aud"], "http://127.0.0.1:1/mcp");
+        assert_eq!(claims["iss"], a.issuer());
+    }
+}

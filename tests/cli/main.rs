@@ -1,0 +1,5 @@
+//! One integration-test binary: each module runs the built `mcp-auth` against embedded servers on
+//! 127.0.0.1 (`mcp_auth::server`, the same code `mcp-auth demo` uses). Nothing here reaches the internet.
+
+mod check_provider;
+mod support;

@@ -1,0 +1,153 @@
+//! Shared test harness: the built binary with a scrubbed environment, and typed views of the JSON
+//! contract (`deny_unknown_fields`, so the contract cannot drift silently).
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde::Deserialize;
+
+/// The built `mcp-auth` with a hermetic environment.
+pub fn cmd() -> Command {
+    let mut c = Command::cargo_bin("mcp-auth").expect("binary built");
+    for var in [
+        "MCP_AUTH_TOKEN",
+        "MCP_AUTH_TEST_TTY",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "COLUMNS",
+    ] {
+        c.env_remove(var);
+    }
+    c.env("NO_COLOR", "1").timeout(std::time::Duration::from_secs(60));
+    c
+}
+
+/// Runs `cmd` with `--json`, checks the exit code, and parses stdout as the contract's document.
+pub fn run_json(mut c: Command, expected_exit: i32) -> Report {
+    let out = c.arg("--json").output().expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(expected_exit),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("stdout is not one contract document ({e}):\n{stdout}"))
+}
+
+/// Runs `cmd` in human mode, checks the exit code, returns stdout + stderr.
+pub fn run_human(mut c: Command, expected_exit: i32) -> String {
+    let out = c.output().expect("binary runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(expected_exit), "{text}");
+    text
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    pub command: String,
+    pub target: String,
+    pub spec: String,
+    pub ok: bool,
+    pub summary: Summary,
+    pub checks: Vec<Check>,
+    #[serde(default)]
+    pub chain: Option<Vec<Link>>,
+    #[serde(default)]
+    pub error: Option<ErrorInfo>,
+    // Command-specific members. Each is listed so that a new or renamed member fails a test.
+    #[serde(default)]
+    pub discovery: Option<serde_json::Value>,
+    #[serde(default)]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    pub pass: usize,
+    pub fail: usize,
+    pub warn: usize,
+    pub skip: usize,
+    pub info: usize,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub id: String,
+    pub level: String,
+    pub status: String,
+    pub message: String,
+    pub spec: String,
+    #[serde(default)]
+    pub subject: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub link: String,
+    pub subject: String,
+    pub ok: bool,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorInfo {
+    pub kind: String,
+    pub message: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl Report {
+    /// Every result recorded for `id`.
+    pub fn all(&self, id: &str) -> Vec<&Check> {
+        self.checks.iter().filter(|c| c.id == id).collect()
+    }
+
+    /// The worst status recorded for `id` (fail > warn > others); panics if the check is absent.
+    pub fn status(&self, id: &str) -> String {
+        let all = self.all(id);
+        assert!(!all.is_empty(), "{id} not in report: {:#?}", self.checks);
+        for s in ["fail", "warn"] {
+            if all.iter().any(|c| c.status == s) {
+                return s.into();
+            }
+        }
+        all[0].status.clone()
+    }
+
+    /// The message of the worst result for `id`.
+    pub fn message(&self, id: &str) -> String {
+        let s = self.status(id);
+        self.all(id)
+            .into_iter()
+            .find(|c| c.status == s)
+            .unwrap()
+            .message
+            .clone()
+    }
+
+    /// Ids of failed checks.
+    pub fn failed(&self) -> Vec<&str> {
+        self.checks
+            .iter()
+            .filter(|c| c.status == "fail")
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+}
