@@ -117,7 +117,7 @@ impl Response {
                 self.media_type().unwrap_or_else(|| "none".into())
             ));
         }
-        serde_json::from_str(text).map_err(|e| format!("the body is not valid JSON ({e})"))
+        crate::json::parse(text).map_err(|e| format!("the body is not valid JSON ({e})"))
     }
 
     /// All values of a header, as text (invalid bytes replaced).
