@@ -120,7 +120,7 @@ proptest! {
                 prop_assert!(!r.message.is_empty());
             }
             let status = |id: &str| results.iter().filter(|r| r.id == id).map(|r| r.status).collect::<Vec<_>>();
-            if !doc.get("token_endpoint").is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty())) {
+            if doc.get("token_endpoint").is_none_or(|v| v.as_str().is_none_or(str::is_empty)) {
                 prop_assert!(!status("as-token-endpoint").contains(&Status::Pass));
             }
             if !doc.get("code_challenge_methods_supported").and_then(Value::as_array).is_some_and(|a| a.contains(&json!("S256"))) {
