@@ -40,7 +40,9 @@ fn check_or_bless(rel: &str, fresh: &str) {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     if committed != fresh {
         let line = first_difference(&committed, fresh);
-        panic!("{rel} is stale (first difference at line {line}); regenerate it with:\n    {BLESS_CMD}\nand commit the result");
+        panic!(
+            "{rel} is stale (first difference at line {line}); regenerate it with:\n    {BLESS_CMD}\nand commit the result"
+        );
     }
 }
 
@@ -180,7 +182,12 @@ fn report_schema_is_up_to_date() {
 /// Runs `mcp-auth ARGS --json` and returns stdout as JSON, with the exit code checked.
 fn json_of(args: &[&str], exit: i32) -> serde_json::Value {
     let out = cmd().args(args).arg("--json").output().expect("runs");
-    assert_eq!(out.status.code(), Some(exit), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(exit),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("one JSON document")
 }
 
@@ -197,7 +204,10 @@ fn real_reports_validate_against_the_committed_schema() {
         .unwrap();
     let docs = [
         json_of(&["check-provider", good.issuer()], 0),
-        json_of(&["check-provider", good.issuer(), "--strict", "--spec", "2025-03-26"], 1),
+        json_of(
+            &["check-provider", good.issuer(), "--strict", "--spec", "2025-03-26"],
+            1,
+        ),
         json_of(&["check-provider", bad.issuer()], 1),
         json_of(&["check-provider", "http://127.0.0.1:9/unreachable"], 3),
     ];

@@ -3,3 +3,4 @@
 
 mod check_provider;
 mod support;
+mod ux;

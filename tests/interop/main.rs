@@ -49,7 +49,11 @@ fn check_provider_passes_on_oidc_provider() {
     }
     // oidc-provider serves both documents; RFC 8414's is tried first and wins.
     let discovery = r.discovery.as_ref().expect("discovery member");
-    assert!(discovery.to_string().contains("/.well-known/oauth-authorization-server"));
+    assert!(
+        discovery
+            .to_string()
+            .contains("/.well-known/oauth-authorization-server")
+    );
     // Loopback http is a warning, never a failure; no CIMD support is a SHOULD.
     assert_eq!(r.status("as-endpoints-https"), "warn");
     assert_eq!(r.status("as-cimd-supported"), "warn");
@@ -86,7 +90,11 @@ fn check_provider_rejects_the_sdk_mirror_of_as_metadata_on_the_mcp_origin() {
     c.args(["check-provider", &p.mcp_origin()]);
     let r = run_json(c, 1);
     assert_eq!(r.status("as-issuer-matches"), "fail");
-    assert!(r.message("as-issuer-matches").contains(&p.issuer), "{}", r.message("as-issuer-matches"));
+    assert!(
+        r.message("as-issuer-matches").contains(&p.issuer),
+        "{}",
+        r.message("as-issuer-matches")
+    );
 }
 
 #[test]
@@ -171,8 +179,18 @@ fn probe_with_a_real_token_is_accepted_and_forgeries_are_rejected() {
     let mut c = cmd();
     c.args(["probe", &p.mcp, "--token", &token]);
     let r = run_json(c, 0);
-    assert_eq!(r.status("rs-valid-token-accepted"), "pass", "{}", r.message("rs-valid-token-accepted"));
-    assert_eq!(r.status("rs-invalid-token-401"), "pass", "{}", r.message("rs-invalid-token-401"));
+    assert_eq!(
+        r.status("rs-valid-token-accepted"),
+        "pass",
+        "{}",
+        r.message("rs-valid-token-accepted")
+    );
+    assert_eq!(
+        r.status("rs-invalid-token-401"),
+        "pass",
+        "{}",
+        r.message("rs-invalid-token-401")
+    );
     assert_eq!(r.status("rs-wrong-audience-rejected"), "pass");
     let rendered = format!("{:?}", r.checks);
     assert!(!rendered.contains(&token), "the full token must never be printed");
@@ -206,7 +224,13 @@ fn gen_metadata_matches_what_the_sdk_router_serves() {
     assert_eq!(ours, served, "semantically equal apart from bearer_methods_supported");
     // And the URL we say it must be served at is the one the SDK serves it at.
     let mut c = cmd();
-    c.args(["gen-metadata", "--resource", &p.mcp, "--authorization-server", &p.issuer]);
+    c.args([
+        "gen-metadata",
+        "--resource",
+        &p.mcp,
+        "--authorization-server",
+        &p.issuer,
+    ]);
     let out = c.arg("--json").output().expect("runs");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(doc["well_known_url"], serde_json::json!(p.prm));

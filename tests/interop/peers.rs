@@ -52,11 +52,17 @@ impl Peers {
             return None;
         }
         let installed = dir().join("node_modules").join("oidc-provider").is_dir()
-            && dir().join("node_modules").join("@modelcontextprotocol").join("sdk").is_dir();
+            && dir()
+                .join("node_modules")
+                .join("@modelcontextprotocol")
+                .join("sdk")
+                .is_dir();
         if !installed {
             let how = "install them with `npm ci --prefix tests/interop` (needs Node 20+ and npm)";
             assert!(!ci, "interop peers are not installed and CI=true: {how}");
-            eprintln!("interop: SKIPPED — the real peers are not installed; {how}, or set {SKIP_ENV}=1 to silence this");
+            eprintln!(
+                "interop: SKIPPED — the real peers are not installed; {how}, or set {SKIP_ENV}=1 to silence this"
+            );
             return None;
         }
         let mut child = Command::new("node")
@@ -95,8 +101,14 @@ impl Peers {
                 );
             }
         };
-        let ready: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("interop: bad ready line {line:?}: {e}"));
-        let s = |k: &str| ready[k].as_str().unwrap_or_else(|| panic!("ready line lacks {k}: {line}")).to_owned();
+        let ready: Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("interop: bad ready line {line:?}: {e}"));
+        let s = |k: &str| {
+            ready[k]
+                .as_str()
+                .unwrap_or_else(|| panic!("ready line lacks {k}: {line}"))
+                .to_owned()
+        };
         Some(Peers {
             issuer: s("issuer"),
             mcp: s("mcp"),

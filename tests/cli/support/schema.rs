@@ -42,7 +42,10 @@ fn walk(root: &Value, schema: &Value, doc: &Value, at: &str, errors: &mut Vec<St
         panic!("schema at {at} is not an object");
     };
     for k in s.keys() {
-        assert!(KNOWN.contains(&k.as_str()), "schema keyword {k} is not supported by the test validator");
+        assert!(
+            KNOWN.contains(&k.as_str()),
+            "schema keyword {k} is not supported by the test validator"
+        );
     }
     if let Some(r) = s.get("$ref").and_then(Value::as_str) {
         let name = r.strip_prefix("#/$defs/").expect("local $defs ref");
