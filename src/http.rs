@@ -152,9 +152,8 @@ impl HttpClient {
                     "--cacert: the file holds no PEM certificate".into(),
                 ));
             }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
+            // Merged with the platform's roots (rustls-platform-verifier `new_with_extra_roots`).
+            builder = builder.tls_certs_merge(certs);
         }
         let inner = builder
             .build()

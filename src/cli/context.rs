@@ -97,7 +97,10 @@ impl Context {
         if self.output != OutputFormat::Human || self.quiet || self.verbose || !self.stderr_tty {
             return indicatif::ProgressBar::hidden();
         }
-        let pb = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        // Draw to stderr as resolved above; `ProgressDrawTarget::stderr()` would re-check the terminal and
+        // ignore the MCP_AUTH_TEST_TTY hook, leaving the TTY path untestable.
+        let target = indicatif::ProgressDrawTarget::term_like(Box::new(console::Term::stderr()));
+        let pb = indicatif::ProgressBar::with_draw_target(None, target);
         pb.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg}").expect("static template"));
         pb.set_message(message.to_owned());
         pb.enable_steady_tick(Duration::from_millis(80));

@@ -18,7 +18,11 @@ fn table(style: Style) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
-    if !style.color {
+    // The CLI already resolved --color/NO_COLOR/TTY; comfy-table must not second-guess it (it would drop
+    // `--color always` when stdout is piped, e.g. into `less -R`).
+    if style.color {
+        t.enforce_styling();
+    } else {
         t.force_no_tty();
     }
     t.set_width(style.width);

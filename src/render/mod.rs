@@ -4,7 +4,9 @@
 mod human;
 mod json;
 mod junit;
+mod schema;
 
 pub use human::{Style, human, verdict_line};
 pub use json::json;
 pub use junit::junit;
+pub use schema::report_schema;

@@ -4,3 +4,4 @@
 mod check_provider;
 mod hostile;
 mod support;
+mod ux;

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod net;
+pub mod schema;
+
 use assert_cmd::Command;
 use serde::Deserialize;
 
@@ -36,7 +39,10 @@ pub fn run_json(mut c: Command, expected_exit: i32) -> Report {
         Some(expected_exit),
         "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("stdout is not one contract document ({e}):\n{stdout}"))
+    let value: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{stdout}"));
+    schema::assert_valid(&value);
+    serde_json::from_value(value).unwrap_or_else(|e| panic!("stdout is not one contract document ({e}):\n{stdout}"))
 }
 
 /// Runs `cmd` in human mode, checks the exit code, returns stdout + stderr.

@@ -1,0 +1,235 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_mcp_auth_global_optspecs
+    string join \n output= json spec= strict timeout= cacert= q/quiet v/verbose color= h/help V/version
+end
+
+function __fish_mcp_auth_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_mcp_auth_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_mcp_auth_using_subcommand
+    set -l cmd (__fish_mcp_auth_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+json\t'One JSON document on stdout (--batch: one per line)'
+junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
+2025-06-18\t''
+2025-11-25\t''
+2026-07-28\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l timeout -d 'Seconds each HTTP request may take, connect to last byte' -r
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l cacert -d 'Extra PEM trust root(s). TLS verification is never switched off' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l json -d 'Shorthand for --output json'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s q -l quiet -d 'Print only the verdict'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s V -l version -d 'Print version'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "gen-metadata" -d 'Generate RFC 9728 protected-resource metadata and say where to serve it'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "verify-token" -d 'Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "decode-token" -d 'Show a token\'s header and claims WITHOUT verifying it'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "probe" -d 'Walk a live MCP server\'s discovery chain as a client would and name the first broken link'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "explain" -d 'Explain a check: what it means, why clients care, the spec text, how to fix it'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "demo" -d 'Run everything against embedded servers on 127.0.0.1: no network, no account'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l type -d 'Which discovery documents to try' -r -f -a "auto\t'Try every URL MCP clients try, in their order'
+oauth\t'RFC 8414 only'
+oidc\t'OpenID Connect Discovery only'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l metadata-url -d 'Fetch the metadata from this URL instead of discovering it' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l metadata-file -d 'Validate an offline metadata document (no network; network checks are skipped)' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+json\t'One JSON document on stdout (--batch: one per line)'
+junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
+2025-06-18\t''
+2025-11-25\t''
+2026-07-28\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l timeout -d 'Seconds each HTTP request may take, connect to last byte' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l cacert -d 'Extra PEM trust root(s). TLS verification is never switched off' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l json -d 'Shorthand for --output json'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s q -l quiet -d 'Print only the verdict'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s V -l version -d 'Print version'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l resource -d 'The protected resource\'s canonical URI (the MCP endpoint), e.g. https://api.example.com/mcp' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l authorization-server -d 'Issuer of an authorization server that issues tokens for the resource (repeatable)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l scope -d 'A scope the resource understands (repeatable)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l bearer-method -d 'How clients may send the token (default: header). `query` is refused' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l resource-name -d 'Human-readable name of the resource' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l resource-documentation -d 'URL of documentation for developers' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l jwks-uri -d 'URL of the resource\'s own JWK Set' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l out -d 'Write the document to FILE (atomically) instead of stdout' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+json\t'One JSON document on stdout (--batch: one per line)'
+junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
+2025-06-18\t''
+2025-11-25\t''
+2026-07-28\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l timeout -d 'Seconds each HTTP request may take, connect to last byte' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l cacert -d 'Extra PEM trust root(s). TLS verification is never switched off' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l interactive -d 'Prompt for each field (needs a terminal on stdin and stderr)'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l verify -d 'Run the check-provider checks on every authorization server listed'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l json -d 'Shorthand for --output json'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s q -l quiet -d 'Print only the verdict'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s V -l version -d 'Print version'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l resource -d 'The resource the token must be for (its canonical URI)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l issuer -d 'The expected issuer (its metadata gives the JWKS)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l jwks -d 'Key set to verify with: a URL or a file (offline)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l audience -d 'Expected audience, if it differs from --resource' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l scope -d 'A scope the token must carry (repeatable)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l leeway -d 'Clock skew allowed for exp/nbf/iat, in seconds' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l algorithm -d 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l profile -d 'Token profile: rfc9068 makes typ=at+jwt and its required claims MUST' -r -f -a "rfc9068\t'JWT access tokens per RFC 9068'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+json\t'One JSON document on stdout (--batch: one per line)'
+junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
+2025-06-18\t''
+2025-11-25\t''
+2026-07-28\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l timeout -d 'Seconds each HTTP request may take, connect to last byte' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l cacert -d 'Extra PEM trust root(s). TLS verification is never switched off' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l batch -d 'Read one token per line from stdin and write one JSON result per line'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l json -d 'Shorthand for --output json'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s q -l quiet -d 'Print only the verdict'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s V -l version -d 'Print version'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+json\t'One JSON document on stdout (--batch: one per line)'
+junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
+2025-06-18\t''
+2025-11-25\t''
+2026-07-28\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l timeout -d 'Seconds each HTTP request may take, connect to last byte' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l cacert -d 'Extra PEM trust root(s). TLS verification is never switched off' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l json -d 'Shorthand for --output json'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s q -l quiet -d 'Print only the verdict'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s V -l version -d 'Print version'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l token -d 'A valid access token: check it is accepted, and that forged variants are rejected' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l scope -d 'A scope the token should carry (repeatable)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+json\t'One JSON document on stdout (--batch: one per line)'
+junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
+2025-06-18\t''
+2025-11-25\t''
+2026-07-28\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l timeout -d 'Seconds each HTTP request may take, connect to last byte' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l cacert -d 'Extra PEM trust root(s). TLS verification is never switched off' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l allow-private-addresses -d 'Fetch metadata URLs that resolve to private, link-local or loopback addresses from a public server'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l json -d 'Shorthand for --output json'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s q -l quiet -d 'Print only the verdict'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s V -l version -d 'Print version'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+json\t'One JSON document on stdout (--batch: one per line)'
+junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
+2025-06-18\t''
+2025-11-25\t''
+2026-07-28\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l timeout -d 'Seconds each HTTP request may take, connect to last byte' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l cacert -d 'Extra PEM trust root(s). TLS verification is never switched off' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l list -d 'List every check id'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l json -d 'Shorthand for --output json'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s q -l quiet -d 'Print only the verdict'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s V -l version -d 'Print version'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+json\t'One JSON document on stdout (--batch: one per line)'
+junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
+2025-06-18\t''
+2025-11-25\t''
+2026-07-28\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l timeout -d 'Seconds each HTTP request may take, connect to last byte' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l cacert -d 'Extra PEM trust root(s). TLS verification is never switched off' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l json -d 'Shorthand for --output json'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s q -l quiet -d 'Print only the verdict'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+json\t'One JSON document on stdout (--batch: one per line)'
+junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
+2025-06-18\t''
+2025-11-25\t''
+2026-07-28\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l timeout -d 'Seconds each HTTP request may take, connect to last byte' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l cacert -d 'Extra PEM trust root(s). TLS verification is never switched off' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l broken -d 'Also run against deliberately misconfigured servers'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l json -d 'Shorthand for --output json'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s q -l quiet -d 'Print only the verdict'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "gen-metadata" -d 'Generate RFC 9728 protected-resource metadata and say where to serve it'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "verify-token" -d 'Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "decode-token" -d 'Show a token\'s header and claims WITHOUT verifying it'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "probe" -d 'Walk a live MCP server\'s discovery chain as a client would and name the first broken link'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "explain" -d 'Explain a check: what it means, why clients care, the spec text, how to fix it'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "demo" -d 'Run everything against embedded servers on 127.0.0.1: no network, no account'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,254 @@
+//! Interop suite: the built `mcp-auth` against REAL peers on 127.0.0.1 — oidc-provider (a certified OpenID
+//! provider) as the authorization server and a protected MCP server built with the official MCP TypeScript
+//! SDK (`tests/interop/start.mjs`). What the peers serve and where they deviate from the spec is recorded in
+//! `tests/interop/README.md`.
+//!
+//! The peers are installed with `npm ci --prefix tests/interop` (`.ci/run` does it). With `CI=true` a missing
+//! Node or missing peers FAIL the suite; locally, `MCP_AUTH_SKIP_INTEROP=1` skips it, and missing peers skip
+//! it with a notice on stderr.
+
+#[path = "../cli/support/mod.rs"]
+mod support;
+
+mod peers;
+
+use mcp_auth::server::auth::now;
+use peers::Peers;
+use support::{cmd, run_json};
+
+/// `Peers::start()` or return: the macro keeps every test's first line identical.
+macro_rules! peers_or_skip {
+    () => {
+        match Peers::start() {
+            Some(p) => p,
+            None => return,
+        }
+    };
+}
+
+const PENDING: &str = "enable when verify-token/probe/gen-metadata land";
+
+#[test]
+fn check_provider_passes_on_oidc_provider() {
+    let p = peers_or_skip!();
+    let mut c = cmd();
+    c.args(["check-provider", &p.issuer]);
+    let r = run_json(c, 0);
+    assert!(r.ok, "{:#?}", r.checks);
+    assert!(r.failed().is_empty(), "{:?}", r.failed());
+    for id in [
+        "as-issuer-matches",
+        "as-pkce-s256",
+        "as-response-types-code",
+        "as-jwks-valid",
+        "as-metadata-consistent",
+        "as-iss-response-param",
+        "as-client-registration-available",
+    ] {
+        assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
+    }
+    // oidc-provider serves both documents; RFC 8414's is tried first and wins.
+    let discovery = r.discovery.as_ref().expect("discovery member");
+    assert!(
+        discovery
+            .to_string()
+            .contains("/.well-known/oauth-authorization-server")
+    );
+    // Loopback http is a warning, never a failure; no CIMD support is a SHOULD.
+    assert_eq!(r.status("as-endpoints-https"), "warn");
+    assert_eq!(r.status("as-cimd-supported"), "warn");
+}
+
+#[test]
+fn check_provider_strict_fails_on_oidc_provider_warnings() {
+    let p = peers_or_skip!();
+    let mut c = cmd();
+    c.args(["check-provider", &p.issuer, "--strict"]);
+    let r = run_json(c, 1);
+    assert!(!r.ok);
+    assert!(r.failed().is_empty(), "warnings only, no failures: {:?}", r.failed());
+}
+
+#[test]
+fn check_provider_passes_on_oidc_provider_for_every_revision() {
+    let p = peers_or_skip!();
+    for spec in ["2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"] {
+        let mut c = cmd();
+        c.args(["check-provider", &p.issuer, "--spec", spec]);
+        let r = run_json(c, 0);
+        assert_eq!(r.spec, spec);
+    }
+}
+
+/// Deviation: the SDK's `mcpAuthMetadataRouter` also serves a copy of the AS metadata at the MCP server's own
+/// `/.well-known/oauth-authorization-server`. Its `issuer` is the real AS, so a client that treated the MCP
+/// origin as an issuer must reject it — and so do we.
+#[test]
+fn check_provider_rejects_the_sdk_mirror_of_as_metadata_on_the_mcp_origin() {
+    let p = peers_or_skip!();
+    let mut c = cmd();
+    c.args(["check-provider", &p.mcp_origin()]);
+    let r = run_json(c, 1);
+    assert_eq!(r.status("as-issuer-matches"), "fail");
+    assert!(
+        r.message("as-issuer-matches").contains(&p.issuer),
+        "{}",
+        r.message("as-issuer-matches")
+    );
+}
+
+#[test]
+#[ignore = "enable when verify-token/probe/gen-metadata land"]
+fn verify_token_accepts_a_token_minted_by_the_real_as() {
+    let p = peers_or_skip!();
+    let token = p.mint(peers::Client::Good, &p.mcp, "mcp:read");
+    let r = run_json(p.verify_token(&token, &[]), 0);
+    assert!(r.ok, "{PENDING}: {:#?}", r.checks);
+    for id in [
+        "jwt-signature-valid",
+        "jwt-iss-matches",
+        "jwt-aud-contains-resource",
+        "jwt-exp-valid",
+    ] {
+        assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
+    }
+}
+
+#[test]
+#[ignore = "enable when verify-token/probe/gen-metadata land"]
+fn verify_token_rejects_a_flipped_byte_with_jwt_signature_valid() {
+    let p = peers_or_skip!();
+    let token = p.mint(peers::Client::Good, &p.mcp, "mcp:read");
+    let r = run_json(p.verify_token(&peers::flip_signature_byte(&token), &[]), 1);
+    assert_eq!(r.status("jwt-signature-valid"), "fail");
+}
+
+#[test]
+#[ignore = "enable when verify-token/probe/gen-metadata land"]
+fn verify_token_rejects_an_expired_token_with_jwt_exp_valid() {
+    let p = peers_or_skip!();
+    let token = p.mint(peers::Client::Expiring, &p.mcp, "mcp:read");
+    p.wait_until_expired(&token);
+    let r = run_json(p.verify_token(&token, &["--leeway", "0"]), 1);
+    assert_eq!(r.status("jwt-exp-valid"), "fail");
+    assert_eq!(r.status("jwt-signature-valid"), "pass");
+}
+
+#[test]
+#[ignore = "enable when verify-token/probe/gen-metadata land"]
+fn verify_token_rejects_a_token_for_another_resource_with_jwt_aud_contains_resource() {
+    let p = peers_or_skip!();
+    let other = format!("{}/other", p.mcp_origin());
+    let token = p.mint(peers::Client::Good, &other, "mcp:read");
+    let r = run_json(p.verify_token(&token, &[]), 1);
+    assert_eq!(r.status("jwt-aud-contains-resource"), "fail");
+    assert_eq!(r.status("jwt-signature-valid"), "pass");
+}
+
+#[test]
+#[ignore = "enable when verify-token/probe/gen-metadata land"]
+fn probe_walks_the_sdk_server_chain_and_passes() {
+    let p = peers_or_skip!();
+    let mut c = cmd();
+    c.args(["probe", &p.mcp]);
+    let r = run_json(c, 0);
+    assert!(r.ok, "{:#?}", r.checks);
+    for id in [
+        "rs-unauthenticated-401",
+        "rs-www-authenticate-present",
+        "rs-bearer-challenge",
+        "rs-resource-metadata-param",
+        "prm-resource-matches",
+        "prm-authorization-servers-nonempty",
+        "as-pkce-s256",
+        "as-jwks-valid",
+    ] {
+        assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
+    }
+    // Deviation: the SDK sends error="invalid_token" on a request without credentials (RFC 6750 §3.1: SHOULD NOT).
+    assert_eq!(r.status("rs-no-error-without-credentials"), "warn");
+    let chain = r.chain.as_ref().expect("chain");
+    assert!(chain.len() >= 3, "401 → PRM → AS at least: {chain:#?}");
+}
+
+#[test]
+#[ignore = "enable when verify-token/probe/gen-metadata land"]
+fn probe_with_a_real_token_is_accepted_and_forgeries_are_rejected() {
+    let p = peers_or_skip!();
+    let token = p.mint(peers::Client::Good, &p.mcp, "mcp:read");
+    let mut c = cmd();
+    c.args(["probe", &p.mcp, "--token", &token]);
+    let r = run_json(c, 0);
+    assert_eq!(
+        r.status("rs-valid-token-accepted"),
+        "pass",
+        "{}",
+        r.message("rs-valid-token-accepted")
+    );
+    assert_eq!(
+        r.status("rs-invalid-token-401"),
+        "pass",
+        "{}",
+        r.message("rs-invalid-token-401")
+    );
+    assert_eq!(r.status("rs-wrong-audience-rejected"), "pass");
+    let rendered = format!("{:?}", r.checks);
+    assert!(!rendered.contains(&token), "the full token must never be printed");
+}
+
+#[test]
+#[ignore = "enable when verify-token/probe/gen-metadata land"]
+fn gen_metadata_matches_what_the_sdk_router_serves() {
+    let p = peers_or_skip!();
+    let served = p.get_json(&p.prm);
+    let mut c = cmd();
+    c.args([
+        "gen-metadata",
+        "--resource",
+        &p.mcp,
+        "--authorization-server",
+        &p.issuer,
+        "--scope",
+        "mcp:read",
+        "--scope",
+        "mcp:write",
+        "--resource-name",
+        "mcp-auth interop MCP server",
+    ]);
+    let out = c.output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut ours: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON document on stdout");
+    // The SDK omits bearer_methods_supported (RFC 9728: omitted means no preference); we default to ["header"].
+    assert_eq!(ours["bearer_methods_supported"], serde_json::json!(["header"]));
+    ours.as_object_mut().unwrap().remove("bearer_methods_supported");
+    assert_eq!(ours, served, "semantically equal apart from bearer_methods_supported");
+    // And the URL we say it must be served at is the one the SDK serves it at.
+    let mut c = cmd();
+    c.args([
+        "gen-metadata",
+        "--resource",
+        &p.mcp,
+        "--authorization-server",
+        &p.issuer,
+    ]);
+    let out = c.arg("--json").output().expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["well_known_url"], serde_json::json!(p.prm));
+}
+
+/// Sanity check of the harness itself: the real AS mints what the ignored tests rely on.
+#[test]
+fn the_real_as_mints_jwt_access_tokens_for_the_requested_resource() {
+    let p = peers_or_skip!();
+    let token = p.mint(peers::Client::Good, &p.mcp, "mcp:read");
+    let claims = peers::unverified_claims(&token);
+    assert_eq!(claims["aud"], serde_json::json!(p.mcp));
+    assert_eq!(claims["iss"], serde_json::json!(p.issuer));
+    assert!(claims["exp"].as_u64().unwrap() > now());
+    let header = peers::unverified_header(&token);
+    assert_eq!(header["typ"], "at+jwt");
+    // The SDK server accepts it and rejects a forgery — the behaviour `probe --token` will be checked against.
+    assert_eq!(p.post_mcp(Some(&token)), 200);
+    assert_eq!(p.post_mcp(Some(&peers::flip_signature_byte(&token))), 401);
+    assert_eq!(p.post_mcp(None), 401);
+}
