@@ -2,4 +2,7 @@
 //! 127.0.0.1 (`mcp_auth::server`, the same code `mcp-auth demo` uses). Nothing here reaches the internet.
 
 mod check_provider;
+mod demo;
+mod explain;
+mod providers;
 mod support;
