@@ -240,7 +240,9 @@ pub struct CompletionsArgs {
 #[command(
     after_help = "Exit code: without --broken, 0 when the compliant server passes. With --broken, the \
 misconfigured server is expected to fail: the exit code is 0 when every finding on it is exactly the expected one \
-(and the compliant run passed), 1 otherwise."
+(and the compliant run passed), 1 otherwise; 3 if a step could not complete. --strict does not apply (the \
+embedded servers are loopback http, which always warns). --json prints one document: \
+{\"command\": \"demo\", \"ok\": .., \"steps\": [<check-provider report>, ...]}."
 )]
 pub struct DemoArgs {
     /// Also run against a deliberately misconfigured server (plain-only PKCE, issuer with a trailing
