@@ -589,3 +589,43 @@ fn check_provider_rejects_a_malformed_issuer_with_exit_2() {
     let text = run_human(check("not a url"), 2);
     assert!(text.contains("not a URL"), "{text}");
 }
+
+/// The remaining document flaws, each with the one check it must fail.
+#[test]
+fn check_provider_fails_each_document_flaw_on_its_check() {
+    let cases = [
+        (Flaw::NoTokenEndpoint, "as-token-endpoint", "token_endpoint is missing"),
+        (Flaw::NoCodeResponseType, "as-response-types-code", "without \"code\""),
+        (Flaw::CimdFlagString, "as-cimd-flag-boolean", "not a JSON boolean"),
+        (Flaw::JwksMissing, "as-jwks-valid", "HTTP 404"),
+        (
+            Flaw::MetadataWrongContentType,
+            "as-metadata-json",
+            "Content-Type is \"text/plain\"",
+        ),
+        (Flaw::IssuerMismatch, "as-issuer-matches", "issuer is \""),
+    ];
+    for (flaw, id, words) in cases {
+        let a = AuthServer::builder().flaw(flaw.clone()).start().unwrap();
+        let r = run_json(check(a.issuer()), 1);
+        assert!(r.failed().contains(&id), "{flaw:?}: {:?}", r.failed());
+        assert!(r.message(id).contains(words), "{flaw:?}: {}", r.message(id));
+    }
+}
+
+#[test]
+fn check_provider_exits_3_after_too_many_redirects() {
+    let a = AuthServer::builder().start().unwrap();
+    a.server.fixed(
+        "/.well-known/oauth-authorization-server",
+        Reply::new(307).header("location", "/r1"),
+    );
+    for (from, to) in [("/r1", "/r2"), ("/r2", "/r3"), ("/r3", "/r4")] {
+        a.server.fixed(from, Reply::new(307).header("location", to));
+    }
+    let r = run_json(check(a.issuer()), 3);
+    let err = r.error.as_ref().expect("error object");
+    assert_eq!(err.kind, "too-many-redirects");
+    assert!(err.message.contains("more than 3 redirects"), "{}", err.message);
+    assert_eq!(a.server.hits_on("/r4"), 0, "the 4th redirect is not followed");
+}
