@@ -101,3 +101,18 @@ fn demo_refuses_junit() {
     );
     assert!(text.contains("not JUnit"), "{text}");
 }
+
+#[test]
+fn demo_json_on_a_terminal_is_one_document_and_no_spinner() {
+    let out = cmd()
+        .env("MCP_AUTH_TEST_TTY", "1")
+        .args(["demo", "--broken", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let mut stream = serde_json::Deserializer::from_str(&stdout).into_iter::<serde_json::Value>();
+    assert_eq!(stream.next().unwrap().unwrap()["command"], "demo");
+    assert!(stream.next().is_none(), "{stdout}");
+}
