@@ -48,7 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             break
         }
         'mcp-auth;check-provider' {
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Which discovery documents to try')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Which discovery documents to try. With --metadata-file: which kind of document the file is (auto: OpenID Connect when the file name contains "openid")')
             [CompletionResult]::new('--metadata-url', '--metadata-url', [CompletionResultType]::ParameterName, 'Fetch the metadata from this URL instead of discovering it')
             [CompletionResult]::new('--metadata-file', '--metadata-file', [CompletionResultType]::ParameterName, 'Validate an offline metadata document (no network; network checks are skipped)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -205,7 +205,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds each HTTP request may take, connect to last byte')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra PEM trust root(s). TLS verification is never switched off')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
-            [CompletionResult]::new('--broken', '--broken', [CompletionResultType]::ParameterName, 'Also run against deliberately misconfigured servers')
+            [CompletionResult]::new('--broken', '--broken', [CompletionResultType]::ParameterName, 'Also run against a deliberately misconfigured server (plain-only PKCE, issuer with a trailing slash, a JWKS that leaks its private key) and show what mcp-auth reports')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --output json')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'SHOULD-level findings (warn) also make the exit code 1')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the verdict')

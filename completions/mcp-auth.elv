@@ -44,7 +44,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mcp-auth;check-provider'= {
-            cand --type 'Which discovery documents to try'
+            cand --type 'Which discovery documents to try. With --metadata-file: which kind of document the file is (auto: OpenID Connect when the file name contains "openid")'
             cand --metadata-url 'Fetch the metadata from this URL instead of discovering it'
             cand --metadata-file 'Validate an offline metadata document (no network; network checks are skipped)'
             cand --output 'Output format'
@@ -194,7 +194,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand --timeout 'Seconds each HTTP request may take, connect to last byte'
             cand --cacert 'Extra PEM trust root(s). TLS verification is never switched off'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --broken 'Also run against deliberately misconfigured servers'
+            cand --broken 'Also run against a deliberately misconfigured server (plain-only PKCE, issuer with a trailing slash, a JWKS that leaks its private key) and show what mcp-auth reports'
             cand --json 'Shorthand for --output json'
             cand --strict 'SHOULD-level findings (warn) also make the exit code 1'
             cand -q 'Print only the verdict'

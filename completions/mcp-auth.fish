@@ -51,7 +51,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "explain" -d 'Expl
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "demo" -d 'Run everything against embedded servers on 127.0.0.1: no network, no account'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l type -d 'Which discovery documents to try' -r -f -a "auto\t'Try every URL MCP clients try, in their order'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l type -d 'Which discovery documents to try. With --metadata-file: which kind of document the file is (auto: OpenID Connect when the file name contains "openid")' -r -f -a "auto\t'Try every URL MCP clients try, in their order'
 oauth\t'RFC 8414 only'
 oidc\t'OpenID Connect Discovery only'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l metadata-url -d 'Fetch the metadata from this URL instead of discovering it' -r
@@ -217,7 +217,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l cacert -d 'Ex
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l broken -d 'Also run against deliberately misconfigured servers'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l broken -d 'Also run against a deliberately misconfigured server (plain-only PKCE, issuer with a trailing slash, a JWKS that leaks its private key) and show what mcp-auth reports'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s q -l quiet -d 'Print only the verdict'

@@ -131,34 +131,67 @@ impl Response {
 }
 
 /// Shared, cheaply clonable HTTP client.
+///
+/// Two reqwest clients: one for http URLs with no trust roots at all, and one for https, built on first
+/// use. Loading the platform's trust store costs milliseconds per run, and loopback http (local
+/// development, the demo, the tests) never needs it.
 #[derive(Clone)]
 pub struct HttpClient {
-    inner: reqwest::Client,
+    plain: reqwest::Client,
+    tls: Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
+    extra_roots: Vec<reqwest::Certificate>,
     config: HttpConfig,
 }
 
 impl HttpClient {
     pub fn new(config: HttpConfig) -> Result<Self, crate::error::Error> {
-        let mut builder = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(USER_AGENT)
-            .connect_timeout(config.timeout)
-            .timeout(config.timeout);
+        let mut extra_roots = Vec::new();
         if let Some(pem) = &config.extra_roots_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
+            extra_roots = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| crate::error::Error::Usage(format!("--cacert: not a PEM certificate bundle ({e})")))?;
-            if certs.is_empty() {
+            if extra_roots.is_empty() {
                 return Err(crate::error::Error::Usage(
                     "--cacert: the file holds no PEM certificate".into(),
                 ));
             }
-            // Merged with the platform's roots (rustls-platform-verifier `new_with_extra_roots`).
-            builder = builder.tls_certs_merge(certs);
         }
-        let inner = builder
+        let plain = Self::builder(&config)
+            .tls_certs_only(Vec::new())
             .build()
             .map_err(|e| crate::error::Error::Usage(format!("could not set up the HTTP client: {e}")))?;
-        Ok(Self { inner, config })
+        Ok(Self {
+            plain,
+            tls: Arc::default(),
+            extra_roots,
+            config,
+        })
+    }
+
+    fn builder(config: &HttpConfig) -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(USER_AGENT)
+            .connect_timeout(config.timeout)
+            .timeout(config.timeout)
+    }
+
+    /// The client for `url`: https gets the platform trust store plus `--cacert`.
+    fn client_for(&self, url: &Url) -> Result<&reqwest::Client, FetchError> {
+        if url.scheme() != "https" {
+            return Ok(&self.plain);
+        }
+        self.tls
+            .get_or_init(|| {
+                Self::builder(&self.config)
+                    .tls_certs_merge(self.extra_roots.iter().cloned())
+                    .build()
+                    .map_err(|e| error_chain(&e))
+            })
+            .as_ref()
+            .map_err(|reason| FetchError::Tls {
+                url: url.to_string(),
+                reason: format!("could not set up TLS: {reason}"),
+            })
     }
 
     pub fn config(&self) -> &HttpConfig {
@@ -241,7 +274,7 @@ impl HttpClient {
 
     async fn exchange(&self, req: &Request) -> Result<Response, FetchError> {
         let url_s = req.url.to_string();
-        let mut builder = self.inner.request(req.method.clone(), req.url.clone());
+        let mut builder = self.client_for(&req.url)?.request(req.method.clone(), req.url.clone());
         for (k, v) in &req.headers {
             builder = builder.header(k, v);
         }
@@ -389,6 +422,31 @@ mod tests {
             assert_eq!(transport(&Url::parse(u).unwrap()), Transport::Insecure, "{u}");
         }
         assert_eq!(transport(&Url::parse("https://example.com").unwrap()), Transport::Https);
+    }
+
+    #[test]
+    fn https_uses_the_tls_client_and_http_the_plain_one() {
+        let s = crate::server::MockServer::start().unwrap();
+        s.fixed("/x", crate::server::Reply::json(&serde_json::json!({"ok": true})));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = HttpClient::new(Default::default()).unwrap();
+        let ok = rt.block_on(client.get(&Url::parse(&s.url("/x")).unwrap())).unwrap();
+        assert_eq!(ok.status, 200);
+        assert!(client.tls.get().is_none(), "plain http must not load trust roots");
+        // The embedded server speaks plain HTTP: a TLS handshake with it fails.
+        let https = Url::parse(&format!("https://{}/x", s.addr())).unwrap();
+        let err = rt.block_on(client.get(&https)).unwrap_err();
+        assert!(client.tls.get().is_some_and(Result::is_ok));
+        assert!(
+            matches!(
+                err,
+                FetchError::Tls { .. } | FetchError::Connect { .. } | FetchError::Transport { .. }
+            ),
+            "{err:?}"
+        );
     }
 
     #[test]

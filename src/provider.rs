@@ -118,6 +118,7 @@ pub async fn check(client: &HttpClient, issuer: &str, source: &Source, spec: Spe
     let mut winner: Option<(usize, Map<String, Value>, &Response)> = None;
     let mut other_docs: Vec<(DocKind, Map<String, Value>)> = Vec::new();
     let mut first_error: Option<ErrorInfo> = None;
+    let mut cross_origin: Vec<(String, String)> = Vec::new();
     for (i, f) in fetched.iter().enumerate() {
         let url = f.candidate.url.to_string();
         let mut attempt = Attempt {
@@ -129,8 +130,23 @@ pub async fn check(client: &HttpClient, issuer: &str, source: &Source, spec: Spe
             chosen: false,
         };
         match &f.result {
+            Err(FetchError::CrossOriginRedirect { to, .. }) => {
+                // Reported and not followed: a finding on this URL, not a reason to stop the run.
+                attempt.error = Some(format!(
+                    "redirects to another origin ({}); not followed",
+                    sanitize::line(to)
+                ));
+                cross_origin.push((url.clone(), to.clone()));
+                if winner.is_none() {
+                    blockers.push(format!("{url} redirects to another origin ({})", sanitize::line(to)));
+                }
+            }
             Err(e) => {
                 attempt.error = Some(sanitize::line(&e.to_string()));
+                if winner.is_none() {
+                    // SDK clients stop at a candidate that fails outright, as they stop at a 5xx.
+                    blockers.push(sanitize::line(&e.to_string()));
+                }
                 first_error.get_or_insert_with(|| e.to_info());
             }
             Ok(resp) => {
@@ -188,15 +204,32 @@ pub async fn check(client: &HttpClient, issuer: &str, source: &Source, spec: Spe
         outcome.attempts.push(attempt);
     }
 
+    for (url, to) in &cross_origin {
+        checks.set_subject(Some(url.clone()));
+        checks.violated(
+            &AS_METADATA_STATUS_200,
+            format!(
+                "{url} redirects to another origin ({}); mcp-auth does not follow cross-origin redirects and clients that do end up trusting a document the issuer's origin did not serve. Serve the metadata at this URL with 200.",
+                sanitize::line(to)
+            ),
+        );
+    }
+    checks.set_subject(None);
     let Some((index, doc, resp)) = winner else {
-        let all_answered_4xx = fetched
-            .iter()
-            .all(|f| f.result.as_ref().is_ok_and(|r| (400..500).contains(&r.status)));
+        let all_answered_4xx = fetched.iter().all(|f| match &f.result {
+            Ok(r) => (400..500).contains(&r.status),
+            Err(FetchError::CrossOriginRedirect { .. }) => true,
+            Err(_) => false,
+        });
         if all_answered_4xx {
             let tried: Vec<String> = outcome
                 .attempts
                 .iter()
-                .map(|a| format!("{} ({})", a.url, a.status.unwrap_or(0)))
+                .map(|a| match (a.status, &a.error) {
+                    (Some(status), _) => format!("{} ({status})", a.url),
+                    (None, Some(why)) => format!("{} ({why})", a.url),
+                    (None, None) => a.url.clone(),
+                })
                 .collect();
             checks.violated(
                 &AS_DISCOVERY_URL_ORDER,
@@ -212,6 +245,7 @@ pub async fn check(client: &HttpClient, issuer: &str, source: &Source, spec: Spe
                 message: format!("{issuer}: no metadata document could be fetched"),
                 url: None,
             }));
+            outcome.checks = checks.into_results();
         }
         return outcome;
     };

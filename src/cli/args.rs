@@ -108,7 +108,8 @@ pub enum Command {
 pub struct CheckProviderArgs {
     /// The issuer, e.g. https://auth.example.com/tenant1 (the expected `issuer` value).
     pub issuer: String,
-    /// Which discovery documents to try.
+    /// Which discovery documents to try. With --metadata-file: which kind of document the file is
+    /// (auto: OpenID Connect when the file name contains "openid").
     #[arg(long = "type", value_enum, default_value_t = ProviderType::Auto)]
     pub provider_type: ProviderType,
     /// Fetch the metadata from this URL instead of discovering it.
@@ -236,8 +237,16 @@ pub struct CompletionsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit code: without --broken, 0 when the compliant server passes. With --broken, the \
+misconfigured server is expected to fail: the exit code is 0 when every finding on it is exactly the expected one \
+(and the compliant run passed), 1 otherwise; 3 if a step could not complete. --strict does not apply (the \
+embedded servers are loopback http, which always warns). --json prints one document: \
+{\"command\": \"demo\", \"ok\": .., \"steps\": [<check-provider report>, ...]}."
+)]
 pub struct DemoArgs {
-    /// Also run against deliberately misconfigured servers.
+    /// Also run against a deliberately misconfigured server (plain-only PKCE, issuer with a trailing
+    /// slash, a JWKS that leaks its private key) and show what mcp-auth reports.
     #[arg(long)]
     pub broken: bool,
 }

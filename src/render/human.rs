@@ -45,11 +45,17 @@ fn status_cell(status: Status, style: Style) -> Cell {
 fn checks_table(checks: &[CheckResult], style: Style, with_subject: bool) -> Table {
     let mut t = table(style);
     t.set_header(vec!["status", "level", "check", "message"]);
+    // The subject is shown when it changes, not on every row: consecutive checks share one URL.
+    let mut previous: Option<&Option<String>> = None;
     for c in checks {
         let mut message = sanitize::line(&c.message);
-        if with_subject && let Some(s) = &c.subject {
+        if with_subject
+            && previous != Some(&c.subject)
+            && let Some(s) = &c.subject
+        {
             let _ = write!(message, "\n@ {}", sanitize::line(s));
         }
+        previous = Some(&c.subject);
         t.add_row(vec![
             status_cell(c.status, style),
             Cell::new(c.level.as_str()),

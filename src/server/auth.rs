@@ -20,6 +20,14 @@ pub enum Flaw {
     IssuerTrailingSlash,
     /// The advertised issuer is another URL entirely.
     IssuerMismatch,
+    /// The advertised issuer's path differs in letter case (`/Tenant1` for `/tenant1`).
+    IssuerCase,
+    /// The advertised issuer drops the issuer path (the parent issuer, as a shared multi-tenant document).
+    IssuerWithoutPath,
+    /// The advertised issuer is a template (`.../{tenantid}/...`), as on Entra ID's `common` endpoint.
+    IssuerTemplate,
+    /// No `registration_endpoint` (and no CIMD flag): clients need a pre-registered client.
+    NoRegistration,
     /// Endpoints on a non-loopback http host.
     HttpEndpoints,
     /// No `token_endpoint`.
@@ -48,6 +56,7 @@ pub struct AuthServerBuilder {
     issuer_path: String,
     flaws: Vec<Flaw>,
     oidc: bool,
+    oidc_appended: bool,
     oauth: bool,
     scopes: Vec<String>,
 }
@@ -72,6 +81,14 @@ impl AuthServerBuilder {
     /// Serve the OpenID Connect discovery document too (path insertion).
     pub fn oidc(mut self, on: bool) -> Self {
         self.oidc = on;
+        self
+    }
+
+    /// Serve the OpenID Connect document at the issuer path + `/.well-known/openid-configuration`
+    /// (path appending, as Keycloak, Okta and Entra ID do) instead of path insertion. Implies `oidc(true)`.
+    pub fn oidc_appended(mut self, on: bool) -> Self {
+        self.oidc_appended = on;
+        self.oidc |= on;
         self
     }
 
@@ -206,6 +223,16 @@ impl AuthServer {
             format!("{issuer}/")
         } else if has(Flaw::IssuerMismatch) {
             format!("{base}/some-other-tenant")
+        } else if has(Flaw::IssuerCase) {
+            let mut path = b.issuer_path.to_uppercase();
+            if path.is_empty() {
+                path = "/".into();
+            }
+            format!("{base}{path}")
+        } else if has(Flaw::IssuerWithoutPath) {
+            base.clone()
+        } else if has(Flaw::IssuerTemplate) {
+            format!("{base}/{{tenantid}}{}", b.issuer_path)
         } else {
             issuer.clone()
         };
@@ -217,10 +244,12 @@ impl AuthServer {
         if !has(Flaw::NoTokenEndpoint) {
             m.insert("token_endpoint".into(), json!(format!("{endpoint_base}/token")));
         }
-        m.insert(
-            "registration_endpoint".into(),
-            json!(format!("{endpoint_base}/register")),
-        );
+        if !has(Flaw::NoRegistration) {
+            m.insert(
+                "registration_endpoint".into(),
+                json!(format!("{endpoint_base}/register")),
+            );
+        }
         m.insert("jwks_uri".into(), json!(format!("{issuer}/jwks")));
         m.insert("scopes_supported".into(), json!(b.scopes));
         let response_types = if has(Flaw::NoCodeResponseType) {
@@ -242,17 +271,20 @@ impl AuthServer {
             "token_endpoint_auth_methods_supported".into(),
             json!(["none", "client_secret_basic"]),
         );
-        let cimd = if has(Flaw::CimdFlagString) {
-            json!("true")
-        } else {
-            json!(true)
-        };
-        m.insert("client_id_metadata_document_supported".into(), cimd);
+        if has(Flaw::CimdFlagString) {
+            m.insert("client_id_metadata_document_supported".into(), json!("true"));
+        } else if !has(Flaw::NoRegistration) {
+            m.insert("client_id_metadata_document_supported".into(), json!(true));
+        }
         m.insert("authorization_response_iss_parameter_supported".into(), json!(true));
         let metadata = Value::Object(m);
 
         let well_known_oauth = format!("/.well-known/oauth-authorization-server{}", b.issuer_path);
-        let well_known_oidc = format!("/.well-known/openid-configuration{}", b.issuer_path);
+        let well_known_oidc = if b.oidc_appended {
+            format!("{}/.well-known/openid-configuration", b.issuer_path)
+        } else {
+            format!("/.well-known/openid-configuration{}", b.issuer_path)
+        };
         let content_type = if has(Flaw::MetadataWrongContentType) {
             "text/plain"
         } else {

@@ -2,6 +2,9 @@
 //! 127.0.0.1 (`mcp_auth::server`, the same code `mcp-auth demo` uses). Nothing here reaches the internet.
 
 mod check_provider;
+mod demo;
+mod explain;
 mod hostile;
+mod providers;
 mod support;
 mod ux;

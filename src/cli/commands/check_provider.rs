@@ -3,7 +3,7 @@
 use crate::cli::args::CheckProviderArgs;
 use crate::cli::context::Context;
 use crate::cli::printer::emit;
-use crate::discovery::DocKind;
+use crate::discovery::{DocKind, ProviderType};
 use crate::error::Error;
 use crate::provider::{self, ProviderOutcome, Source};
 use crate::report::{Report, Section};
@@ -25,10 +25,12 @@ pub async fn check_provider(args: CheckProviderArgs, ctx: &Context) -> anyhow::R
         })?;
         let doc: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{}: not JSON ({e})", path.display())))?;
-        let kind = if path.to_string_lossy().contains("openid") {
-            DocKind::Oidc
-        } else {
-            DocKind::Oauth
+        // `--type` says which kind of document the file is; without it, the file name decides.
+        let kind = match args.provider_type {
+            ProviderType::Oidc => DocKind::Oidc,
+            ProviderType::Oauth => DocKind::Oauth,
+            ProviderType::Auto if path.to_string_lossy().contains("openid") => DocKind::Oidc,
+            ProviderType::Auto => DocKind::Oauth,
         };
         report.checks = provider::check_document(&doc, &issuer, kind, ctx.spec, &path.display().to_string());
         report.set("metadata", &doc);

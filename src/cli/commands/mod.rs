@@ -2,4 +2,5 @@
 
 pub mod check_provider;
 pub mod completions;
+pub mod demo;
 pub mod explain;

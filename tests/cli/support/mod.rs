@@ -77,6 +77,9 @@ pub struct Report {
     pub metadata: Option<serde_json::Value>,
     #[serde(default)]
     pub jwks_uri: Option<String>,
+    /// `demo` steps: what the step expected (`title`, `fail`, `met`).
+    #[serde(default)]
+    pub expected: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
