@@ -6,6 +6,10 @@ use mcp_auth::spec::SpecRevision;
 
 fuzz_target!(|data: &str| {
     let Ok(url) = url::Url::parse(data) else { return };
+    // The CLI refuses other schemes up front (cli::input::http_url); non-special URLs have opaque origins.
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return;
+    }
     for spec in SpecRevision::ALL {
         for kind in [ProviderType::Auto, ProviderType::Oauth, ProviderType::Oidc] {
             for c in as_candidates(&url, kind, spec) {

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod commands;
 pub mod context;
+pub mod input;
 pub mod printer;
 
 use args::{Cli, Command};

@@ -629,3 +629,10 @@ fn check_provider_exits_3_after_too_many_redirects() {
     assert!(err.message.contains("more than 3 redirects"), "{}", err.message);
     assert_eq!(a.server.hits_on("/r4"), 0, "the 4th redirect is not followed");
 }
+
+/// Regression from fuzzing (fuzz/artifacts/discovery): a non-http scheme used to reach discovery.
+#[test]
+fn check_provider_refuses_a_non_http_issuer_with_exit_2() {
+    let text = run_human(check("httxs://auth.gxample.com/tenut"), 2);
+    assert!(text.contains("must be an https URL"), "{text}");
+}

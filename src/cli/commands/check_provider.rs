@@ -2,21 +2,16 @@
 
 use crate::cli::args::CheckProviderArgs;
 use crate::cli::context::Context;
+use crate::cli::input::http_url;
 use crate::cli::printer::emit;
 use crate::discovery::{DocKind, ProviderType};
 use crate::error::Error;
 use crate::provider::{self, ProviderOutcome, Source};
 use crate::report::{Report, Section};
-use url::Url;
 
 pub async fn check_provider(args: CheckProviderArgs, ctx: &Context) -> anyhow::Result<u8> {
     let issuer = args.issuer.clone();
-    Url::parse(&issuer).map_err(|e| {
-        Error::Usage(format!(
-            "ISSUER \"{}\" is not a URL ({e})",
-            crate::sanitize::line(&issuer)
-        ))
-    })?;
+    http_url("ISSUER", &issuer)?;
     let mut report = Report::new("check-provider", &issuer, ctx.spec, ctx.strict);
     if let Some(path) = &args.metadata_file {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
@@ -37,9 +32,7 @@ pub async fn check_provider(args: CheckProviderArgs, ctx: &Context) -> anyhow::R
         return emit(ctx, &report);
     }
     let source = match &args.metadata_url {
-        Some(u) => {
-            Source::Url(Url::parse(u).map_err(|e| Error::Usage(format!("--metadata-url \"{u}\" is not a URL ({e})")))?)
-        }
+        Some(u) => Source::Url(http_url("--metadata-url", u)?),
         None => Source::Discover(args.provider_type),
     };
     let client = ctx.client()?;
