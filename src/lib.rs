@@ -4,6 +4,7 @@
 //! `mcp-auth` binary is a thin layer over [`cli::main`].
 
 pub mod catalogue;
+pub mod challenge;
 pub mod cli;
 pub mod discovery;
 pub mod error;
