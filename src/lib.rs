@@ -13,6 +13,7 @@ pub mod metadata;
 pub mod provider;
 pub mod render;
 pub mod report;
+pub mod resource_metadata;
 pub mod rules;
 pub mod sanitize;
 pub mod server;
