@@ -3,3 +3,5 @@
 pub mod check_provider;
 pub mod completions;
 pub mod explain;
+pub mod gen_metadata;
+pub mod probe;
