@@ -160,7 +160,12 @@ fn link(kind: &'static str, subject: &str, checks: Vec<CheckResult>, strict: boo
 
 /// The chain links of one authorization server: its metadata, then its key set.
 pub fn provider_links(outcome: &ProviderOutcome, strict: bool) -> Vec<ChainLink> {
-    let mut out = vec![link("authorization-server", &outcome.issuer, outcome.checks.clone(), strict)];
+    let mut out = vec![link(
+        "authorization-server",
+        &outcome.issuer,
+        outcome.checks.clone(),
+        strict,
+    )];
     if outcome.error.is_some() {
         out[0].ok = false;
     }
@@ -251,10 +256,15 @@ pub struct Forgery {
 pub fn forge(token: &str) -> Result<Vec<Forgery>, String> {
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() != 3 {
-        return Err(format!("the token has {} segment(s), not a JWS compact JWT", parts.len()));
+        return Err(format!(
+            "the token has {} segment(s), not a JWS compact JWT",
+            parts.len()
+        ));
     }
     let decode = |s: &str| -> Result<Map<String, Value>, String> {
-        let bytes = B64.decode(s.trim_end_matches('=')).map_err(|e| format!("not base64url ({e})"))?;
+        let bytes = B64
+            .decode(s.trim_end_matches('='))
+            .map_err(|e| format!("not base64url ({e})"))?;
         match serde_json::from_slice(&bytes) {
             Ok(Value::Object(m)) => Ok(m),
             _ => Err("a segment is not a JSON object".into()),
@@ -312,7 +322,10 @@ fn prm_document(resp: &Response) -> Result<Map<String, Value>, String> {
     }
     match resp.json() {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(other) => Err(format!("the body is {}, not a JSON object", crate::metadata::type_name(&other))),
+        Ok(other) => Err(format!(
+            "the body is {}, not a JSON object",
+            crate::metadata::type_name(&other)
+        )),
         Err(why) => Err(why),
     }
 }
@@ -339,7 +352,10 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         ),
         Transport::Insecure => rs.violated(
             &RS_HTTPS,
-            format!("{} is not https; bearer tokens would travel in clear text. Serve the endpoint over https.", sanitize::line(&subject)),
+            format!(
+                "{} is not https; bearer tokens would travel in clear text. Serve the endpoint over https.",
+                sanitize::line(&subject)
+            ),
         ),
     }
 
@@ -355,7 +371,8 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         match &resp {
             Err(e) => {
                 out.error = Some(e.to_info());
-                out.chain.push(link("resource-server", &subject, rs.into_results(), opts.strict));
+                out.chain
+                    .push(link("resource-server", &subject, rs.into_results(), opts.strict));
                 out.headline = format!("Could not reach the MCP server: {}", sanitize::line(&e.to_string()));
                 return out;
             }
@@ -381,7 +398,10 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     match resp.status {
         401 => rs.pass(
             &RS_UNAUTHENTICATED_401,
-            format!("401 to a {} request without a token (MCP {} request shape)", shape.method, shape.revision),
+            format!(
+                "401 to a {} request without a token (MCP {} request shape)",
+                shape.method, shape.revision
+            ),
         ),
         400 => {
             let tried: Vec<String> = out
@@ -402,7 +422,9 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         }
         s => {
             let why = match s {
-                200..=299 => "the server answered without asking for a token: it is not protected, or it ignores authorization",
+                200..=299 => {
+                    "the server answered without asking for a token: it is not protected, or it ignores authorization"
+                }
                 300..=399 => "a redirect (probably to a login page); MCP clients need a 401",
                 403 => "403 means 'authenticated but not allowed'; a request without a token needs 401",
                 404 => "the endpoint was not found; check the URL",
@@ -429,7 +451,10 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         if hu.origin() != url.origin() {
             rs.info(
                 &RS_RESOURCE_METADATA_URL_VALID,
-                format!("resource_metadata is on another origin ({}) than the MCP server; fetched and reported", hu.origin().ascii_serialization()),
+                format!(
+                    "resource_metadata is on another origin ({}) than the MCP server; fetched and reported",
+                    hu.origin().ascii_serialization()
+                ),
             );
         }
         let fetched = match candidates.iter().position(|c| c == hu) {
@@ -470,7 +495,11 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
                     };
                     rs.violated(
                         &RS_RESOURCE_METADATA_URL_VALID,
-                        format!("resource_metadata {} does not serve the metadata ({}); clients use it and stop there.", sanitize::line(hu.as_str()), sanitize::line(&why)),
+                        format!(
+                            "resource_metadata {} does not serve the metadata ({}); clients use it and stop there.",
+                            sanitize::line(hu.as_str()),
+                            sanitize::line(&why)
+                        ),
                     );
                     attempts.push(PrmAttempt {
                         url: hu.to_string(),
@@ -519,7 +548,11 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             }
             _ if wk_winner.is_none() => {
                 if status.is_some_and(|s| s >= 500) || status == Some(200) || err.is_some() && status.is_some() {
-                    blockers.push(format!("{} answered {}", c, err.clone().unwrap_or_else(|| format!("HTTP {}", status.unwrap_or(0)))));
+                    blockers.push(format!(
+                        "{} answered {}",
+                        c,
+                        err.clone().unwrap_or_else(|| format!("HTTP {}", status.unwrap_or(0)))
+                    ));
                 }
             }
             _ => {}
@@ -534,7 +567,14 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         let mut prm = Checks::new(spec, Some(candidates[0].to_string()));
         let tried: Vec<String> = attempts
             .iter()
-            .map(|a| format!("{} ({})", a.url, a.status.map_or_else(|| a.error.clone().unwrap_or_default(), |s| s.to_string())))
+            .map(|a| {
+                format!(
+                    "{} ({})",
+                    a.url,
+                    a.status
+                        .map_or_else(|| a.error.clone().unwrap_or_default(), |s| s.to_string())
+                )
+            })
             .collect();
         prm.violated(
             &PRM_DISCOVERY_ORDER,
@@ -549,8 +589,14 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         if unreachable && let Some(Err(e)) = speculative.first() {
             out.error = Some(e.to_info());
         }
-        out.chain.push(link("resource-server", &subject, rs.into_results(), opts.strict));
-        out.chain.push(link("protected-resource-metadata", candidates[0].as_str(), prm.into_results(), opts.strict));
+        out.chain
+            .push(link("resource-server", &subject, rs.into_results(), opts.strict));
+        out.chain.push(link(
+            "protected-resource-metadata",
+            candidates[0].as_str(),
+            prm.into_results(),
+            opts.strict,
+        ));
         finish_headline(&mut out);
         return out;
     };
@@ -558,10 +604,15 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     let mut prm = Checks::new(spec, Some(prm_url.clone()));
     let well_known = &candidates[0];
     match (via, wk_winner) {
-        (_, Some(0)) => prm.pass(&PRM_WELL_KNOWN_URL, format!("served at the RFC 9728 well-known URL {well_known}")),
+        (_, Some(0)) => prm.pass(
+            &PRM_WELL_KNOWN_URL,
+            format!("served at the RFC 9728 well-known URL {well_known}"),
+        ),
         (FoundVia::Header, _) => prm.info(
             &PRM_WELL_KNOWN_URL,
-            format!("not served at the well-known URL {well_known}: clients that get no resource_metadata cannot find it"),
+            format!(
+                "not served at the well-known URL {well_known}: clients that get no resource_metadata cannot find it"
+            ),
         ),
         _ => prm.info(
             &PRM_WELL_KNOWN_URL,
@@ -576,13 +627,13 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     } else if via != FoundVia::Header && !blockers.is_empty() {
         prm.violated(
             &PRM_DISCOVERY_ORDER,
-            format!("{}; clients stop there and never reach {prm_url}. Make it answer 404 or serve the document.", sanitize::line(&blockers.join("; "))),
+            format!(
+                "{}; clients stop there and never reach {prm_url}. Make it answer 404 or serve the document.",
+                sanitize::line(&blockers.join("; "))
+            ),
         );
     } else {
-        prm.pass(
-            &PRM_DISCOVERY_ORDER,
-            format!("found via {}: {prm_url}", via.describe()),
-        );
+        prm.pass(&PRM_DISCOVERY_ORDER, format!("found via {}: {prm_url}", via.describe()));
     }
     let redirects = if prm_resp.redirects.is_empty() {
         String::new()
@@ -594,13 +645,18 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             &PRM_STATUS_200_JSON,
             format!(
                 "a JSON object, but Content-Type is {}; serve it as application/json.",
-                prm_resp.media_type().map_or_else(|| "missing".to_owned(), |m| format!("\"{}\"", sanitize::line(&m)))
+                prm_resp
+                    .media_type()
+                    .map_or_else(|| "missing".to_owned(), |m| format!("\"{}\"", sanitize::line(&m)))
             ),
         );
     } else if redirects.is_empty() {
         prm.pass(&PRM_STATUS_200_JSON, "200, application/json, a JSON object");
     } else {
-        prm.warn(&PRM_STATUS_200_JSON, format!("200 JSON{redirects}; clients that do not follow redirects miss it"));
+        prm.warn(
+            &PRM_STATUS_200_JSON,
+            format!("200 JSON{redirects}; clients that do not follow redirects miss it"),
+        );
     }
     match transport(&prm_resp.url) {
         Transport::Https => prm.pass(&PRM_TLS_VERIFIED, "the certificate verified"),
@@ -637,14 +693,21 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             if let Some(why) = guard.refuse(&parsed).await {
                 return Some(Err(why));
             }
-            Some(Ok(provider::check(client, issuer, &Source::Discover(discovery::ProviderType::Auto), spec).await))
+            Some(Ok(provider::check(
+                client,
+                issuer,
+                &Source::Discover(discovery::ProviderType::Auto),
+                spec,
+            )
+            .await))
         }
     }));
     let token_checks = token_tests(client, url, shape, opts, spec, &subject);
     let (as_results, token_results) = futures::join!(as_checks, token_checks);
     let mut rs_results = rs.into_results();
     rs_results.extend(token_results);
-    out.chain.push(link("resource-server", &subject, rs_results, opts.strict));
+    out.chain
+        .push(link("resource-server", &subject, rs_results, opts.strict));
     let mut prm_link_checks = prm.into_results();
     let mut as_links = Vec::new();
     for (issuer, result) in issuers.iter().zip(as_results) {
@@ -668,7 +731,12 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             }
         }
     }
-    out.chain.push(link("protected-resource-metadata", &prm_url, prm_link_checks, opts.strict));
+    out.chain.push(link(
+        "protected-resource-metadata",
+        &prm_url,
+        prm_link_checks,
+        opts.strict,
+    ));
     out.chain.extend(as_links);
     finish_headline(&mut out);
     out
@@ -720,7 +788,10 @@ async fn token_tests(
         match r {
             Err(e) => checks.violated(
                 &RS_INVALID_TOKEN_401,
-                format!("{name}: the request failed ({}); the server must answer 401.", sanitize::line(&e.to_string())),
+                format!(
+                    "{name}: the request failed ({}); the server must answer 401.",
+                    sanitize::line(&e.to_string())
+                ),
             ),
             Ok(resp) => invalid_token_result(&mut checks, name, &resp),
         }
@@ -780,7 +851,10 @@ async fn token_tests(
         "needs a valid token issued for another resource, which cannot be forged without the AS key",
     );
     match forbidden {
-        Some(resp) => rules::evaluate_forbidden(&mut checks, &challenge::parse_all(&resp.header_values("www-authenticate"))),
+        Some(resp) => rules::evaluate_forbidden(
+            &mut checks,
+            &challenge::parse_all(&resp.header_values("www-authenticate")),
+        ),
         None => checks.skip(&RS_INSUFFICIENT_SCOPE_403, "no 403 was seen"),
     }
     // TODO(verify-token): verify `opts.token` against the chain's issuer(s) and this resource here, e.g.
@@ -791,7 +865,10 @@ async fn token_tests(
 
 fn error_description(resp: &Response) -> String {
     let parsed = challenge::parse_all(&resp.header_values("www-authenticate"));
-    match parsed.find("Bearer").and_then(|c| c.param("error_description").or(c.param("error"))) {
+    match parsed
+        .find("Bearer")
+        .and_then(|c| c.param("error_description").or(c.param("error")))
+    {
         Some(d) => format!(" (server says: {})", sanitize::line(d)),
         None => String::new(),
     }
@@ -870,7 +947,9 @@ fn finish_headline(out: &mut ProbeOutcome) {
         (None, None) => {
             let n_as = out.chain.iter().filter(|l| l.link == "authorization-server").count();
             let n_jwks = out.chain.iter().filter(|l| l.link == "jwks").count();
-            format!("Every link works: MCP server → protected resource metadata → {n_as} authorization server(s) → {n_jwks} key set(s)")
+            format!(
+                "Every link works: MCP server → protected resource metadata → {n_as} authorization server(s) → {n_jwks} key set(s)"
+            )
         }
     };
 }
@@ -881,7 +960,18 @@ mod tests {
 
     #[test]
     fn private_addresses_include_the_metadata_service() {
-        for ip in ["169.254.169.254", "10.1.2.3", "192.168.0.1", "127.0.0.1", "100.64.0.1", "::1", "fe80::1", "fd00::1", "::ffff:10.0.0.1", "0.0.0.0"] {
+        for ip in [
+            "169.254.169.254",
+            "10.1.2.3",
+            "192.168.0.1",
+            "127.0.0.1",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:10.0.0.1",
+            "0.0.0.0",
+        ] {
             assert!(is_private_ip(ip.parse().unwrap()), "{ip}");
         }
         for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
@@ -891,7 +981,10 @@ mod tests {
 
     #[test]
     fn guard_refuses_private_targets_of_a_public_server_only() {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let g = |mcp: &str, allow: bool| Guard {
             mcp_url: Url::parse(mcp).unwrap(),
             allow,
@@ -899,9 +992,19 @@ mod tests {
         };
         let target = Url::parse("http://169.254.169.254/latest/meta-data").unwrap();
         let public = g("https://93.184.216.34/mcp", false);
-        assert!(rt.block_on(public.refuse(&target)).unwrap().contains("--allow-private-addresses"));
-        assert!(rt.block_on(g("https://93.184.216.34/mcp", true).refuse(&target)).is_none());
-        assert!(rt.block_on(g("http://127.0.0.1:1/mcp", false).refuse(&target)).is_none());
+        assert!(
+            rt.block_on(public.refuse(&target))
+                .unwrap()
+                .contains("--allow-private-addresses")
+        );
+        assert!(
+            rt.block_on(g("https://93.184.216.34/mcp", true).refuse(&target))
+                .is_none()
+        );
+        assert!(
+            rt.block_on(g("http://127.0.0.1:1/mcp", false).refuse(&target))
+                .is_none()
+        );
         let public_target = Url::parse("https://8.8.8.8/x").unwrap();
         assert!(rt.block_on(public.refuse(&public_target)).is_none());
     }
@@ -916,9 +1019,11 @@ mod tests {
             assert_ne!(v.token, token);
         }
         assert!(f[1].token.ends_with('.'));
-        let none_header: Value = serde_json::from_slice(&B64.decode(f[2].token.split('.').next().unwrap()).unwrap()).unwrap();
+        let none_header: Value =
+            serde_json::from_slice(&B64.decode(f[2].token.split('.').next().unwrap()).unwrap()).unwrap();
         assert_eq!(none_header["alg"], "none");
-        let foreign_header: Value = serde_json::from_slice(&B64.decode(f[3].token.split('.').next().unwrap()).unwrap()).unwrap();
+        let foreign_header: Value =
+            serde_json::from_slice(&B64.decode(f[3].token.split('.').next().unwrap()).unwrap()).unwrap();
         assert_eq!(foreign_header["kid"], "k1");
         assert!(forge("opaque-token").is_err());
     }

@@ -42,7 +42,9 @@ async fn run(command: Command, ctx: Context) -> anyhow::Result<u8> {
         Command::Completions(a) => commands::completions::completions(a),
         Command::GenMetadata(a) => commands::gen_metadata::gen_metadata(a, &ctx).await,
         Command::Probe(a) => commands::probe::probe(a, &ctx).await,
-        Command::VerifyToken(_) | Command::DecodeToken(_) | Command::Demo(_) => Err(crate::error::Error::Usage("this subcommand is not implemented yet".into()).into()),
+        Command::VerifyToken(_) | Command::DecodeToken(_) | Command::Demo(_) => {
+            Err(crate::error::Error::Usage("this subcommand is not implemented yet".into()).into())
+        }
     }
 }
 

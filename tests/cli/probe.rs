@@ -153,7 +153,11 @@ fn probe_checks_every_authorization_server_and_flags_the_broken_second_one() {
     let r = run_json(probe(m.url()), 1);
     let l = links(&r);
     assert_eq!(l.iter().filter(|(k, _)| k == "authorization-server").count(), 2);
-    let as_links: Vec<bool> = l.iter().filter(|(k, _)| k == "authorization-server").map(|(_, ok)| *ok).collect();
+    let as_links: Vec<bool> = l
+        .iter()
+        .filter(|(k, _)| k == "authorization-server")
+        .map(|(_, ok)| *ok)
+        .collect();
     assert_eq!(as_links, [true, false]);
     assert_eq!(r.failed(), ["as-pkce-s256"]);
     let broken = m.extra_auth.as_ref().unwrap().issuer().to_owned();

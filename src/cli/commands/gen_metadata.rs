@@ -49,8 +49,14 @@ pub async fn gen_metadata(args: GenMetadataArgs, ctx: &Context) -> anyhow::Resul
             .as_ref()
             .map_or_else(|| "stdout".to_owned(), |p| format!("written to {}", p.display())),
     ]);
-    serve.row(vec!["serve at (GET, 200, application/json)".into(), generated.well_known_url.clone()]);
-    serve.row(vec!["401 header".into(), format!("WWW-Authenticate: {}", generated.www_authenticate)]);
+    serve.row(vec![
+        "serve at (GET, 200, application/json)".into(),
+        generated.well_known_url.clone(),
+    ]);
+    serve.row(vec![
+        "401 header".into(),
+        format!("WWW-Authenticate: {}", generated.www_authenticate),
+    ]);
     report.sections.push(serve);
     report.checks = generated.checks.clone();
     report.set("document", &generated.document);
@@ -137,8 +143,16 @@ fn prompt(args: &GenMetadataArgs) -> anyhow::Result<PrmInput> {
         Some(args.authorization_servers.join(" ")),
         false,
     )?;
-    let scopes = ask("Scopes, space-separated (empty: none)", Some(args.scopes.join(" ")), true)?;
-    let name = ask("Resource name shown to users (empty: none)", args.resource_name.clone(), true)?;
+    let scopes = ask(
+        "Scopes, space-separated (empty: none)",
+        Some(args.scopes.join(" ")),
+        true,
+    )?;
+    let name = ask(
+        "Resource name shown to users (empty: none)",
+        args.resource_name.clone(),
+        true,
+    )?;
     Ok(PrmInput {
         resource,
         authorization_servers: servers.split_whitespace().map(str::to_owned).collect(),

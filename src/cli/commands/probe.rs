@@ -64,7 +64,11 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<u8> {
                 u.to_owned(),
                 a["via"].as_str().unwrap_or("").to_owned(),
                 a["status"].as_u64().map_or_else(|| "-".into(), |s| s.to_string()),
-                if result.is_empty() { "-".into() } else { result.join("; ") },
+                if result.is_empty() {
+                    "-".into()
+                } else {
+                    result.join("; ")
+                },
             ]);
         }
         report.sections.push(prm);
