@@ -516,11 +516,8 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     let mut blockers: Vec<String> = Vec::new();
     let mut wk_winner: Option<usize> = None;
     for (i, (c, r)) in candidates.iter().zip(&speculative).enumerate() {
+        // prm_candidates: [path-suffixed, root], or just [root] for an endpoint at the root.
         let via = if i == 0 && candidates.len() > 1 {
-            FoundVia::PathWellKnown
-        } else if candidates.len() == 1 && url.path().trim_end_matches('/').is_empty() {
-            FoundVia::RootWellKnown
-        } else if i == 0 {
             FoundVia::PathWellKnown
         } else {
             FoundVia::RootWellKnown
@@ -546,14 +543,9 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
                     served = Some((c.to_string(), via, r.as_ref().expect("ok").clone(), m));
                 }
             }
-            _ if wk_winner.is_none() => {
-                if status.is_some_and(|s| s >= 500) || status == Some(200) || err.is_some() && status.is_some() {
-                    blockers.push(format!(
-                        "{} answered {}",
-                        c,
-                        err.clone().unwrap_or_else(|| format!("HTTP {}", status.unwrap_or(0)))
-                    ));
-                }
+            // A response other than 404 that is not the document stops clients before later candidates.
+            _ if wk_winner.is_none() && status.is_some() && err.is_some() => {
+                blockers.push(format!("{} answered {}", c, err.clone().unwrap_or_default()));
             }
             _ => {}
         }

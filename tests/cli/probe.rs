@@ -2,7 +2,7 @@
 //! the exit code and the failing check id.
 
 use crate::support::{Report, cmd, run_human, run_json};
-use mcp_auth::server::auth::{AuthServer, Flaw};
+use mcp_auth::server::auth::AuthServer;
 use mcp_auth::server::mcp::{McpFlaw, McpServer};
 
 fn probe(url: &str) -> assert_cmd::Command {
