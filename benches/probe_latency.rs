@@ -58,7 +58,10 @@ fn main() {
             critical_path: CRITICAL_PATH_ROUND_TRIPS + 1.0,
         },
     ];
-    println!("probe latency benchmark: {} ms per reply, {runs} run(s) per scenario", LATENCY.as_millis());
+    println!(
+        "probe latency benchmark: {} ms per reply, {runs} run(s) per scenario",
+        LATENCY.as_millis()
+    );
     let mut worst: f64 = 0.0;
     for s in &scenarios {
         let auth = AuthServer::builder().start().expect("auth server");

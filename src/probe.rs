@@ -369,6 +369,8 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     let mut resp = first;
     loop {
         match &resp {
+            // Reported as a failed check, not followed (contract: redirects are same-origin only).
+            Err(FetchError::CrossOriginRedirect { .. }) => break,
             Err(e) => {
                 out.error = Some(e.to_info());
                 out.chain
@@ -390,12 +392,47 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         shape += 1;
         resp = client.send(SHAPES[shape].request(url, None)).await;
     }
-    let resp = resp.expect("errors returned above");
     let shape = SHAPES[shape];
-    if resp.status != 400 {
+    let resp = match resp {
+        Ok(r) => r,
+        Err(e) => {
+            rs.violated(
+                &RS_UNAUTHENTICATED_401,
+                format!(
+                    "{}: MCP clients need a 401 from the endpoint itself, not a redirect to a login page.",
+                    sanitize::line(&e.to_string())
+                ),
+            );
+            // An empty stand-in: no status, no challenge to lint; the PRM walk goes on.
+            Response {
+                url: url.clone(),
+                status: 0,
+                headers: Default::default(),
+                body: Vec::new(),
+                redirects: Vec::new(),
+                elapsed: Default::default(),
+            }
+        }
+    };
+    if !matches!(resp.status, 0 | 400) {
         out.protocol_revision = Some(shape.revision);
     }
+    if !resp.redirects.is_empty() {
+        let hops: Vec<String> = resp
+            .redirects
+            .iter()
+            .map(|r| format!("{} {} → {}", r.status, r.from, r.to))
+            .collect();
+        rs.info(
+            &RS_UNAUTHENTICATED_401,
+            format!(
+                "the POST was redirected (same origin): {}",
+                sanitize::line(&hops.join(", "))
+            ),
+        );
+    }
     match resp.status {
+        0 => {}
         401 => rs.pass(
             &RS_UNAUTHENTICATED_401,
             format!(
@@ -678,6 +715,19 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         .into_iter()
         .map(str::to_owned)
         .collect();
+    for issuer in &issuers {
+        if let Ok(u) = Url::parse(issuer)
+            && u.origin() != url.origin()
+        {
+            prm.info(
+                &PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS,
+                format!(
+                    "{} is on another origin than the MCP server: fetched and checked below",
+                    sanitize::line(issuer)
+                ),
+            );
+        }
+    }
     let as_checks = futures::future::join_all(issuers.iter().map(|issuer| {
         let guard = &guard;
         async move {

@@ -761,6 +761,13 @@ mod tests {
         }
         let c = prm(json!({}), "https://x/mcp", FoundVia::Header, SpecRevision::LATEST);
         assert_eq!(status(&c, "prm-resource-present"), Status::Fail);
+        assert_eq!(status(&c, "prm-scopes-supported"), Status::Warn);
+        let c = prm(json!({}), "https://x/mcp", FoundVia::Header, SpecRevision::V2025_06_18);
+        assert_eq!(
+            status(&c, "prm-scopes-supported"),
+            Status::Info,
+            "RECOMMENDED only before 2025-11-25"
+        );
     }
 
     #[test]

@@ -234,3 +234,66 @@ fn probe_exits_3_when_unreachable_and_2_on_a_bad_url() {
     assert!(r.chain.is_some());
     run_human(probe("not a url"), 2);
 }
+
+#[test]
+fn probe_fails_a_cross_origin_redirect_without_following_it() {
+    let s = mcp_auth::server::MockServer::start().unwrap();
+    s.fixed(
+        "/mcp",
+        mcp_auth::server::Reply::new(302).header("location", "https://login.example.com/authorize"),
+    );
+    let r = run_json(probe(&s.url("/mcp")), 1);
+    assert_eq!(r.status("rs-unauthenticated-401"), "fail");
+    assert!(r.message("rs-unauthenticated-401").contains("login.example.com"));
+    assert_eq!(r.status("prm-discovery-order"), "fail");
+    assert_eq!(
+        s.hits().iter().filter(|h| h.path == "/mcp").count(),
+        1,
+        "not retried, not followed"
+    );
+}
+
+#[test]
+fn probe_fails_when_an_earlier_well_known_candidate_answers_5xx() {
+    let (a, m) = setup(&[McpFlaw::NoResourceMetadataParam]);
+    // Break the path-suffixed URL; serve the document at the root instead (resource = origin, as RFC 9728 wants there).
+    m.server.fixed(
+        "/.well-known/oauth-protected-resource/mcp",
+        mcp_auth::server::Reply::new(503),
+    );
+    let mut doc = m.metadata().clone();
+    doc["resource"] = serde_json::json!(m.server.base_url());
+    doc["authorization_servers"] = serde_json::json!([a.issuer()]);
+    m.server.fixed(
+        "/.well-known/oauth-protected-resource",
+        mcp_auth::server::Reply::json(&doc),
+    );
+    let r = run_json(probe(m.url()), 1);
+    assert_eq!(r.failed(), ["prm-discovery-order"]);
+    assert_eq!(r.resource_metadata.as_ref().unwrap()["found_via"], "root-well-known");
+    assert_eq!(r.status("prm-resource-matches"), "pass");
+}
+
+#[test]
+fn probe_fails_a_token_the_server_refuses() {
+    let (a, m) = setup(&[]);
+    let mut c = probe(m.url());
+    c.args(["--token", &a.mint("https://elsewhere.example/mcp", "mcp:read", 300)]);
+    let r = run_json(c, 1);
+    assert_eq!(r.failed(), ["rs-valid-token-accepted"]);
+    assert!(r.message("rs-valid-token-accepted").contains("verify-token"));
+}
+
+#[test]
+fn probe_fails_metadata_served_as_text() {
+    let (_a, m) = setup(&[]);
+    let path = "/.well-known/oauth-protected-resource/mcp";
+    m.server.fixed(
+        path,
+        mcp_auth::server::Reply::new(200)
+            .header("content-type", "text/plain")
+            .body(m.metadata().to_string()),
+    );
+    let r = run_json(probe(m.url()), 1);
+    assert_eq!(r.failed(), ["prm-status-200-json"]);
+}
