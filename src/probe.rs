@@ -902,7 +902,16 @@ async fn token_tests(
     // TODO(verify-token): verify `opts.token` against the chain's issuer(s) and this resource here, e.g.
     // `checks.extend(crate::token::verify(token, &issuers, url.as_str(), &opts.scopes, ...))`, once the
     // token verifier is merged. This is the single call site; `opts.scopes` is for it.
-    checks.into_results()
+    let mut results = checks.into_results();
+    // Error texts can quote the ?access_token= URL: never let the token reach the output.
+    if let Some(t) = opts.token.as_deref().filter(|t| !t.is_empty()) {
+        for r in &mut results {
+            if r.message.contains(t) {
+                r.message = r.message.replace(t, "REDACTED");
+            }
+        }
+    }
+    results
 }
 
 fn error_description(resp: &Response) -> String {

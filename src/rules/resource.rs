@@ -188,7 +188,9 @@ fn resource(checks: &mut Checks, d: &Document<'_>, ctx: PrmContext<'_>) {
 fn resource_matches(checks: &mut Checks, actual: &str, ctx: PrmContext<'_>) {
     let expected = expected_resource(ctx.resource_url, ctx.found_via);
     let via = ctx.found_via.describe();
-    if actual == expected {
+    // `https://x` and `https://x/` are the same URL when the path is empty (RFC 3986 §6.2.3).
+    let same_root = matches!((Url::parse(actual), Url::parse(&expected)), (Ok(a), Ok(e)) if a == e && a.path() == "/" && a.query().is_none());
+    if actual == expected || same_root {
         checks.pass(
             &PRM_RESOURCE_MATCHES,
             format!(
@@ -726,6 +728,14 @@ mod tests {
             .unwrap()
             .message;
         assert!(msg.contains("reject it too"), "{msg}");
+    }
+
+    #[test]
+    fn an_empty_path_equals_a_slash() {
+        let mut d = good();
+        d["resource"] = json!("https://x.example");
+        let c = prm(d, "https://x.example/", FoundVia::Header, SpecRevision::LATEST);
+        assert_eq!(status(&c, "prm-resource-matches"), Status::Pass);
     }
 
     #[test]
