@@ -393,8 +393,16 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         resp = client.send(SHAPES[shape].request(url, None)).await;
     }
     let shape = SHAPES[shape];
-    let resp = match resp {
-        Ok(r) => r,
+    let facts = match resp {
+        Ok(resp) => {
+            if resp.status != 400 {
+                out.protocol_revision = Some(shape.revision);
+            }
+            first_response(&mut rs, &resp, shape, &out.request_shapes);
+            let www = resp.header_values("www-authenticate");
+            out.challenges = challenge::parse_all(&www);
+            rules::evaluate_unauthenticated(&mut rs, resp.status, &out.challenges, www.len())
+        }
         Err(e) => {
             rs.violated(
                 &RS_UNAUTHENTICATED_401,
@@ -403,76 +411,13 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
                     sanitize::line(&e.to_string())
                 ),
             );
-            // An empty stand-in: no status, no challenge to lint; the PRM walk goes on.
-            Response {
-                url: url.clone(),
-                status: 0,
-                headers: Default::default(),
-                body: Vec::new(),
-                redirects: Vec::new(),
-                elapsed: Default::default(),
-            }
+            rules::skip_challenge(
+                &mut rs,
+                "the POST was redirected to another origin: no challenge to inspect",
+            );
+            rules::ChallengeFacts::default()
         }
     };
-    if !matches!(resp.status, 0 | 400) {
-        out.protocol_revision = Some(shape.revision);
-    }
-    if !resp.redirects.is_empty() {
-        let hops: Vec<String> = resp
-            .redirects
-            .iter()
-            .map(|r| format!("{} {} → {}", r.status, r.from, r.to))
-            .collect();
-        rs.info(
-            &RS_UNAUTHENTICATED_401,
-            format!(
-                "the POST was redirected (same origin): {}",
-                sanitize::line(&hops.join(", "))
-            ),
-        );
-    }
-    match resp.status {
-        0 => {}
-        401 => rs.pass(
-            &RS_UNAUTHENTICATED_401,
-            format!(
-                "401 to a {} request without a token (MCP {} request shape)",
-                shape.method, shape.revision
-            ),
-        ),
-        400 => {
-            let tried: Vec<String> = out
-                .request_shapes
-                .iter()
-                .map(|a| match a.jsonrpc_error {
-                    Some(code) => format!("{} → 400 (JSON-RPC {code})", a.shape.revision),
-                    None => format!("{} → 400", a.shape.revision),
-                })
-                .collect();
-            rs.violated(
-                &RS_UNAUTHENTICATED_401,
-                format!(
-                    "every request shape got 400 ({}): a header or protocol-version problem, not an authorization result. Check the server accepts Accept: application/json, text/event-stream and a supported MCP-Protocol-Version.",
-                    tried.join(", ")
-                ),
-            );
-        }
-        s => {
-            let why = match s {
-                200..=299 => {
-                    "the server answered without asking for a token: it is not protected, or it ignores authorization"
-                }
-                300..=399 => "a redirect (probably to a login page); MCP clients need a 401",
-                403 => "403 means 'authenticated but not allowed'; a request without a token needs 401",
-                404 => "the endpoint was not found; check the URL",
-                _ => "clients start authorization only on 401",
-            };
-            rs.violated(&RS_UNAUTHENTICATED_401, format!("HTTP {s}: {why}."));
-        }
-    }
-    let www = resp.header_values("www-authenticate");
-    out.challenges = challenge::parse_all(&www);
-    let facts = rules::evaluate_unauthenticated(&mut rs, resp.status, &out.challenges, www.len());
 
     // Which PRM URL clients use, and which one served.
     let guard = Guard {
@@ -784,6 +729,61 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     out
 }
 
+/// `rs-unauthenticated-401` on the answer to the last request shape tried.
+fn first_response(rs: &mut Checks, resp: &Response, shape: RequestShape, attempts: &[ShapeAttempt]) {
+    if !resp.redirects.is_empty() {
+        let hops: Vec<String> = resp
+            .redirects
+            .iter()
+            .map(|r| format!("{} {} → {}", r.status, r.from, r.to))
+            .collect();
+        rs.info(
+            &RS_UNAUTHENTICATED_401,
+            format!(
+                "the POST was redirected (same origin): {}",
+                sanitize::line(&hops.join(", "))
+            ),
+        );
+    }
+    match resp.status {
+        401 => rs.pass(
+            &RS_UNAUTHENTICATED_401,
+            format!(
+                "401 to a {} request without a token (MCP {} request shape)",
+                shape.method, shape.revision
+            ),
+        ),
+        400 => {
+            let tried: Vec<String> = attempts
+                .iter()
+                .map(|a| match a.jsonrpc_error {
+                    Some(code) => format!("{} → 400 (JSON-RPC {code})", a.shape.revision),
+                    None => format!("{} → 400", a.shape.revision),
+                })
+                .collect();
+            rs.violated(
+                &RS_UNAUTHENTICATED_401,
+                format!(
+                    "every request shape got 400 ({}): a header or protocol-version problem, not an authorization result. Check the server accepts Accept: application/json, text/event-stream and a supported MCP-Protocol-Version.",
+                    tried.join(", ")
+                ),
+            );
+        }
+        s => {
+            let why = match s {
+                200..=299 => {
+                    "the server answered without asking for a token: it is not protected, or it ignores authorization"
+                }
+                300..=399 => "a redirect (probably to a login page); MCP clients need a 401",
+                403 => "403 means 'authenticated but not allowed'; a request without a token needs 401",
+                404 => "the endpoint was not found; check the URL",
+                _ => "clients start authorization only on 401",
+            };
+            rs.violated(&RS_UNAUTHENTICATED_401, format!("HTTP {s}: {why}."));
+        }
+    }
+}
+
 /// The token tests (`rs-invalid-token-401`, and with `--token` the valid, query and forged variants).
 async fn token_tests(
     client: &HttpClient,
@@ -971,8 +971,12 @@ fn link_label(kind: &str) -> &'static str {
 }
 
 fn finish_headline(out: &mut ProbeOutcome) {
-    let first = out.chain.iter().find(|l| !l.ok);
-    out.headline = match (first, &out.error) {
+    out.headline = headline(&out.chain, out.error.as_ref());
+}
+
+/// The first line of a chain report: the first broken link and why, in plain words.
+pub fn headline(chain: &[ChainLink], error: Option<&ErrorInfo>) -> String {
+    match (chain.iter().find(|l| !l.ok), error) {
         (Some(l), _) => {
             let why = l
                 .checks
@@ -996,13 +1000,18 @@ fn finish_headline(out: &mut ProbeOutcome) {
         }
         (None, Some(e)) => format!("Could not complete: {}", sanitize::line(&e.message)),
         (None, None) => {
-            let n_as = out.chain.iter().filter(|l| l.link == "authorization-server").count();
-            let n_jwks = out.chain.iter().filter(|l| l.link == "jwks").count();
+            let n_as = chain.iter().filter(|l| l.link == "authorization-server").count();
+            let n_jwks = chain.iter().filter(|l| l.link == "jwks").count();
             format!(
-                "Every link works: MCP server → protected resource metadata → {n_as} authorization server(s) → {n_jwks} key set(s)"
+                "Every link works: {}{n_as} authorization server(s) → {n_jwks} key set(s)",
+                if chain.iter().any(|l| l.link == "resource-server") {
+                    "MCP server → protected resource metadata → "
+                } else {
+                    "protected resource metadata → "
+                }
             )
         }
-    };
+    }
 }
 
 #[cfg(test)]

@@ -56,11 +56,9 @@ pub fn canonical_resource(url: &Url) -> String {
     u.to_string()
 }
 
-/// Characters allowed in a scope token (RFC 6749 §3.3 NQCHAR).
+/// A scope token (RFC 6749 §3.3): NQCHARs, no space.
 fn scope_token_ok(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
+    !s.is_empty() && !s.contains(' ') && crate::rules::resource::scope_chars_ok(s)
 }
 
 /// Validates `input`, builds the document and evaluates it.

@@ -2,9 +2,10 @@
 //! `gen-metadata` runs [`evaluate_prm`] on the document it generates, `probe` on the one it fetched.
 
 use super::https_url;
+use super::provider::wrong_type;
 use crate::catalogue::*;
 use crate::challenge::{Challenge, Parsed};
-use crate::metadata::{Document, Member, show, type_name};
+use crate::metadata::{Document, Member, show};
 use crate::report::Checks;
 use crate::sanitize;
 use serde::Serialize;
@@ -129,14 +130,6 @@ pub fn evaluate_prm(checks: &mut Checks, doc: &Map<String, Value>, ctx: PrmConte
             "no resource_name: clients have no name to show on consent screens. Add one.",
         ),
     }
-}
-
-fn wrong_type(name: &str, expected: &str, v: &Value) -> String {
-    format!(
-        "{name} is {} ({}), not {expected}; fix the member's type.",
-        type_name(v),
-        sanitize::line(&show(v))
-    )
 }
 
 fn resource(checks: &mut Checks, d: &Document<'_>, ctx: PrmContext<'_>) {
@@ -388,7 +381,7 @@ fn bearer_methods(checks: &mut Checks, d: &Document<'_>) {
 }
 
 /// Characters allowed in a `scope` value (OAuth 2.1-13 §5.3.1: NQSCHAR and space).
-fn scope_chars_ok(s: &str) -> bool {
+pub(crate) fn scope_chars_ok(s: &str) -> bool {
     s.bytes()
         .all(|b| b == b' ' || b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
 }
@@ -400,6 +393,25 @@ pub struct ChallengeFacts {
     pub scope: Option<String>,
 }
 
+/// The checks made on the unauthenticated response's challenge, `rs-www-authenticate-present` first.
+const CHALLENGE_CHECKS: [&CheckDef; 8] = [
+    &RS_WWW_AUTHENTICATE_PRESENT,
+    &RS_BEARER_CHALLENGE,
+    &RS_AUTH_PARAMS_UNIQUE,
+    &RS_RESOURCE_METADATA_PARAM,
+    &RS_RESOURCE_METADATA_URL_VALID,
+    &RS_SCOPE_PARAM,
+    &RS_CHALLENGE_NO_OFFLINE_ACCESS,
+    &RS_NO_ERROR_WITHOUT_CREDENTIALS,
+];
+
+/// Skips every challenge check (no response to inspect).
+pub fn skip_challenge(checks: &mut Checks, why: &str) {
+    for def in CHALLENGE_CHECKS {
+        checks.skip(def, why);
+    }
+}
+
 /// Lints the `WWW-Authenticate` headers of the unauthenticated response (§2.3). `status` is the HTTP
 /// status; `headers` every `WWW-Authenticate` value.
 pub fn evaluate_unauthenticated(
@@ -409,29 +421,18 @@ pub fn evaluate_unauthenticated(
     header_count: usize,
 ) -> ChallengeFacts {
     let mut facts = ChallengeFacts::default();
-    let header_defs = [
-        &RS_BEARER_CHALLENGE,
-        &RS_AUTH_PARAMS_UNIQUE,
-        &RS_RESOURCE_METADATA_PARAM,
-        &RS_RESOURCE_METADATA_URL_VALID,
-        &RS_SCOPE_PARAM,
-        &RS_CHALLENGE_NO_OFFLINE_ACCESS,
-        &RS_NO_ERROR_WITHOUT_CREDENTIALS,
-    ];
+    let header_defs = &CHALLENGE_CHECKS[1..];
     if header_count == 0 {
         if status == 401 {
             checks.violated(
                 &RS_WWW_AUTHENTICATE_PRESENT,
                 "the 401 has no WWW-Authenticate header: clients cannot learn the scheme, the metadata URL or the scopes. Add `WWW-Authenticate: Bearer resource_metadata=\"…\"`.",
             );
+            for def in header_defs {
+                checks.skip(def, "no WWW-Authenticate header");
+            }
         } else {
-            checks.skip(
-                &RS_WWW_AUTHENTICATE_PRESENT,
-                format!("no 401 (HTTP {status}) to inspect"),
-            );
-        }
-        for def in header_defs {
-            checks.skip(def, "no WWW-Authenticate header");
+            skip_challenge(checks, &format!("no 401 (HTTP {status}) to inspect"));
         }
         return facts;
     }

@@ -91,15 +91,7 @@ pub async fn gen_metadata(args: GenMetadataArgs, ctx: &Context) -> anyhow::Resul
             }
         }
         report.checks = chain.iter().flat_map(|l| l.checks.clone()).collect();
-        report.headline = chain.iter().find(|l| !l.ok).map(|l| {
-            let first = l.checks.iter().find(|c| crate::report::is_failure(c, ctx.strict));
-            format!(
-                "First broken link: {} {}{}",
-                l.link,
-                l.subject,
-                first.map_or_else(String::new, |c| format!(" — {}: {}", c.id, c.message))
-            )
-        });
+        report.headline = Some(crate::probe::headline(&chain, report.error.as_ref()));
         report.chain = Some(chain);
     }
 
