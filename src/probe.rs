@@ -1089,6 +1089,28 @@ mod tests {
     }
 
     #[test]
+    fn headline_names_the_first_broken_link() {
+        let mut checks = Checks::new(SpecRevision::LATEST, Some("https://x/mcp".into()));
+        checks.pass(&RS_HTTPS, "ok");
+        let good = link("resource-server", "https://x/mcp", checks.into_results(), false);
+        let mut checks = Checks::new(SpecRevision::LATEST, None);
+        checks.violated(&PRM_RESOURCE_MATCHES, "resource differs");
+        let bad = link(
+            "protected-resource-metadata",
+            "https://x/.well-known/oauth-protected-resource/mcp",
+            checks.into_results(),
+            false,
+        );
+        let h = headline(&[good.clone(), bad], None);
+        assert!(
+            h.starts_with("First broken link: the protected resource metadata at https://x/"),
+            "{h}"
+        );
+        assert!(h.contains("prm-resource-matches: resource differs"), "{h}");
+        assert!(headline(&[good], None).starts_with("Every link works"));
+    }
+
+    #[test]
     fn request_shapes_carry_the_required_headers() {
         let u = Url::parse("https://x/mcp").unwrap();
         let r = SHAPES[0].request(&u, None);
