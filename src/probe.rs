@@ -425,118 +425,24 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         allow: opts.allow_private_addresses,
         mcp_private: tokio::sync::OnceCell::new(),
     };
-    let mut attempts: Vec<PrmAttempt> = Vec::new();
-    let mut served: Option<(String, FoundVia, Response, Map<String, Value>)> = None;
-    let mut header_failed = false;
     let header_url = facts.resource_metadata.as_deref().and_then(|u| Url::parse(u).ok());
-    if let Some(hu) = &header_url {
-        if hu.origin() != url.origin() {
-            rs.info(
-                &RS_RESOURCE_METADATA_URL_VALID,
-                format!(
-                    "resource_metadata is on another origin ({}) than the MCP server; fetched and reported",
-                    hu.origin().ascii_serialization()
-                ),
-            );
-        }
-        let fetched = match candidates.iter().position(|c| c == hu) {
-            Some(i) => Some(speculative[i].as_ref().cloned().map_err(FetchError::to_string)),
-            None => match guard.refuse(hu).await {
-                Some(why) => {
-                    rs.violated(&RS_RESOURCE_METADATA_URL_VALID, why.clone());
-                    attempts.push(PrmAttempt {
-                        url: hu.to_string(),
-                        via: FoundVia::Header,
-                        status: None,
-                        error: Some(why),
-                    });
-                    header_failed = true;
-                    None
-                }
-                None => Some(client.get(hu).await.map_err(|e| e.to_string())),
-            },
-        };
-        if let Some(r) = fetched {
-            let (status, error) = describe_fetch(&r);
-            let doc = r.as_ref().ok().map(|resp| (resp, prm_document(resp)));
-            match doc {
-                Some((resp, Ok(m))) => {
-                    rs.pass(&RS_RESOURCE_METADATA_URL_VALID, "resource_metadata serves the metadata");
-                    served = Some((hu.to_string(), FoundVia::Header, resp.clone(), m));
-                    attempts.push(PrmAttempt {
-                        url: hu.to_string(),
-                        via: FoundVia::Header,
-                        status,
-                        error,
-                    });
-                }
-                other => {
-                    let why = match other {
-                        Some((_, Err(w))) => w,
-                        _ => error.clone().unwrap_or_default(),
-                    };
-                    rs.violated(
-                        &RS_RESOURCE_METADATA_URL_VALID,
-                        format!(
-                            "resource_metadata {} does not serve the metadata ({}); clients use it and stop there.",
-                            sanitize::line(hu.as_str()),
-                            sanitize::line(&why)
-                        ),
-                    );
-                    attempts.push(PrmAttempt {
-                        url: hu.to_string(),
-                        via: FoundVia::Header,
-                        status,
-                        error: Some(why),
-                    });
-                    header_failed = true;
-                }
-            }
-        }
-    }
-    // The well-known candidates (already fetched): the fallback clients use, and a diagnosis aid.
-    let mut blockers: Vec<String> = Vec::new();
-    let mut wk_winner: Option<usize> = None;
-    for (i, (c, r)) in candidates.iter().zip(&speculative).enumerate() {
-        // prm_candidates: [path-suffixed, root], or just [root] for an endpoint at the root.
-        let via = if i == 0 && candidates.len() > 1 {
-            FoundVia::PathWellKnown
-        } else {
-            FoundVia::RootWellKnown
-        };
-        let (status, error) = describe_fetch(r);
-        let doc = r.as_ref().ok().map(prm_document);
-        let err = match &doc {
-            Some(Err(w)) if status != Some(404) => Some(w.clone()),
-            _ => error,
-        };
-        if Some(c.as_str()) != header_url.as_ref().map(Url::as_str) {
-            attempts.push(PrmAttempt {
-                url: c.to_string(),
-                via,
-                status,
-                error: err.clone(),
-            });
-        }
-        match doc {
-            Some(Ok(m)) if wk_winner.is_none() => {
-                wk_winner = Some(i);
-                if served.is_none() {
-                    served = Some((c.to_string(), via, r.as_ref().expect("ok").clone(), m));
-                }
-            }
-            // A response other than 404 that is not the document stops clients before later candidates.
-            _ if wk_winner.is_none() && status.is_some() && err.is_some() => {
-                blockers.push(format!("{} answered {}", c, err.clone().unwrap_or_default()));
-            }
-            _ => {}
-        }
-    }
-    let client_url = header_url
-        .as_ref()
-        .map(Url::to_string)
-        .or_else(|| wk_winner.map(|i| candidates[i].to_string()));
-
+    let Located {
+        attempts,
+        served,
+        header_failed,
+        blockers,
+        wk_winner,
+        client_url,
+    } = locate_prm(
+        client,
+        url,
+        &candidates,
+        &speculative,
+        header_url.as_ref(),
+        &guard,
+        &mut rs,
+    )
+    .await;
     let Some((prm_url, via, prm_resp, doc)) = served else {
         let mut prm = Checks::new(spec, Some(candidates[0].to_string()));
         let tried: Vec<String> = attempts
@@ -727,6 +633,152 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     out.chain.extend(as_links);
     finish_headline(&mut out);
     out
+}
+
+/// Where the protected resource metadata was looked for, and what served it.
+struct Located {
+    attempts: Vec<PrmAttempt>,
+    /// URL, how it was found, the response and the document.
+    served: Option<(String, FoundVia, Response, Map<String, Value>)>,
+    /// The `resource_metadata` URL did not serve the document (clients stop there).
+    header_failed: bool,
+    /// Earlier well-known candidates that answered something other than 404 or the document.
+    blockers: Vec<String>,
+    /// Index of the first well-known candidate that served the document.
+    wk_winner: Option<usize>,
+    /// The URL clients following the spec use.
+    client_url: Option<String>,
+}
+
+/// Follows the client's order: the `resource_metadata` URL, else the (already fetched) well-known
+/// candidates. Also reads the candidates when the header URL exists, to diagnose and to report.
+async fn locate_prm(
+    client: &HttpClient,
+    url: &Url,
+    candidates: &[Url],
+    speculative: &[Result<Response, FetchError>],
+    header_url: Option<&Url>,
+    guard: &Guard,
+    rs: &mut Checks,
+) -> Located {
+    let mut attempts: Vec<PrmAttempt> = Vec::new();
+    let mut served: Option<(String, FoundVia, Response, Map<String, Value>)> = None;
+    let mut header_failed = false;
+    if let Some(hu) = header_url {
+        if hu.origin() != url.origin() {
+            rs.info(
+                &RS_RESOURCE_METADATA_URL_VALID,
+                format!(
+                    "resource_metadata is on another origin ({}) than the MCP server; fetched and reported",
+                    hu.origin().ascii_serialization()
+                ),
+            );
+        }
+        let fetched = match candidates.iter().position(|c| c == hu) {
+            Some(i) => Some(speculative[i].as_ref().cloned().map_err(FetchError::to_string)),
+            None => match guard.refuse(hu).await {
+                Some(why) => {
+                    rs.violated(&RS_RESOURCE_METADATA_URL_VALID, why.clone());
+                    attempts.push(PrmAttempt {
+                        url: hu.to_string(),
+                        via: FoundVia::Header,
+                        status: None,
+                        error: Some(why),
+                    });
+                    header_failed = true;
+                    None
+                }
+                None => Some(client.get(hu).await.map_err(|e| e.to_string())),
+            },
+        };
+        if let Some(r) = fetched {
+            let (status, error) = describe_fetch(&r);
+            let doc = r.as_ref().ok().map(|resp| (resp, prm_document(resp)));
+            match doc {
+                Some((resp, Ok(m))) => {
+                    rs.pass(&RS_RESOURCE_METADATA_URL_VALID, "resource_metadata serves the metadata");
+                    served = Some((hu.to_string(), FoundVia::Header, resp.clone(), m));
+                    attempts.push(PrmAttempt {
+                        url: hu.to_string(),
+                        via: FoundVia::Header,
+                        status,
+                        error,
+                    });
+                }
+                other => {
+                    let why = match other {
+                        Some((_, Err(w))) => w,
+                        _ => error.clone().unwrap_or_default(),
+                    };
+                    rs.violated(
+                        &RS_RESOURCE_METADATA_URL_VALID,
+                        format!(
+                            "resource_metadata {} does not serve the metadata ({}); clients use it and stop there.",
+                            sanitize::line(hu.as_str()),
+                            sanitize::line(&why)
+                        ),
+                    );
+                    attempts.push(PrmAttempt {
+                        url: hu.to_string(),
+                        via: FoundVia::Header,
+                        status,
+                        error: Some(why),
+                    });
+                    header_failed = true;
+                }
+            }
+        }
+    }
+    // The well-known candidates (already fetched): the fallback clients use, and a diagnosis aid.
+    let mut blockers: Vec<String> = Vec::new();
+    let mut wk_winner: Option<usize> = None;
+    for (i, (c, r)) in candidates.iter().zip(speculative).enumerate() {
+        // prm_candidates: [path-suffixed, root], or just [root] for an endpoint at the root.
+        let via = if i == 0 && candidates.len() > 1 {
+            FoundVia::PathWellKnown
+        } else {
+            FoundVia::RootWellKnown
+        };
+        let (status, error) = describe_fetch(r);
+        let doc = r.as_ref().ok().map(prm_document);
+        let err = match &doc {
+            Some(Err(w)) if status != Some(404) => Some(w.clone()),
+            _ => error,
+        };
+        if Some(c.as_str()) != header_url.map(Url::as_str) {
+            attempts.push(PrmAttempt {
+                url: c.to_string(),
+                via,
+                status,
+                error: err.clone(),
+            });
+        }
+        match doc {
+            Some(Ok(m)) if wk_winner.is_none() => {
+                wk_winner = Some(i);
+                if served.is_none() {
+                    served = Some((c.to_string(), via, r.as_ref().expect("ok").clone(), m));
+                }
+            }
+            // A response other than 404 that is not the document stops clients before later candidates.
+            _ if wk_winner.is_none() && status.is_some() && err.is_some() => {
+                blockers.push(format!("{} answered {}", c, err.clone().unwrap_or_default()));
+            }
+            _ => {}
+        }
+    }
+    let client_url = header_url
+        .map(Url::to_string)
+        .or_else(|| wk_winner.map(|i| candidates[i].to_string()));
+
+    Located {
+        attempts,
+        served,
+        header_failed,
+        blockers,
+        wk_winner,
+        client_url,
+    }
 }
 
 /// `rs-unauthenticated-401` on the answer to the last request shape tried.

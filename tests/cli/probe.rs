@@ -70,7 +70,12 @@ fn probe_passes_a_compliant_chain_in_order() {
     assert_eq!(prm["client_url"], prm["served_by"]);
     assert_eq!(r.authorization_servers.as_ref().unwrap()[0]["issuer"], a.issuer());
     // The request carried every header the 2026-07-28 transport requires.
-    let first = &m.server.hits()[0];
+    let hits = m.server.hits();
+    // The well-known GETs go out concurrently; find the first POST to the endpoint.
+    let first = hits
+        .iter()
+        .find(|h| h.path == "/mcp")
+        .expect("the endpoint was posted to");
     assert_eq!(first.header("accept"), Some("application/json, text/event-stream"));
     assert_eq!(first.header("mcp-method"), Some("server/discover"));
     assert_eq!(first.header("mcp-protocol-version"), Some("2026-07-28"));
