@@ -783,20 +783,6 @@ async fn locate_prm(
 
 /// `rs-unauthenticated-401` on the answer to the last request shape tried.
 fn first_response(rs: &mut Checks, resp: &Response, shape: RequestShape, attempts: &[ShapeAttempt]) {
-    if !resp.redirects.is_empty() {
-        let hops: Vec<String> = resp
-            .redirects
-            .iter()
-            .map(|r| format!("{} {} → {}", r.status, r.from, r.to))
-            .collect();
-        rs.info(
-            &RS_UNAUTHENTICATED_401,
-            format!(
-                "the POST was redirected (same origin): {}",
-                sanitize::line(&hops.join(", "))
-            ),
-        );
-    }
     match resp.status {
         401 => rs.pass(
             &RS_UNAUTHENTICATED_401,
@@ -833,6 +819,39 @@ fn first_response(rs: &mut Checks, resp: &Response, shape: RequestShape, attempt
             };
             rs.violated(&RS_UNAUTHENTICATED_401, format!("HTTP {s}: {why}."));
         }
+    }
+    if resp.status != 400 && attempts.len() > 1 {
+        let refused: Vec<String> = attempts[..attempts.len() - 1]
+            .iter()
+            .map(|a| match a.jsonrpc_error {
+                Some(-32020) => format!("{} (400, JSON-RPC -32020 header mismatch)", a.shape.revision),
+                Some(code) => format!("{} (400, JSON-RPC {code})", a.shape.revision),
+                None => format!("{} (400)", a.shape.revision),
+            })
+            .collect();
+        rs.info(
+            &RS_UNAUTHENTICATED_401,
+            format!(
+                "the server speaks MCP {}: it refused the newer request shape(s) {} — a header/version problem, not an authorization result; later requests use the {} shape",
+                shape.revision,
+                refused.join(", "),
+                shape.revision
+            ),
+        );
+    }
+    if !resp.redirects.is_empty() {
+        let hops: Vec<String> = resp
+            .redirects
+            .iter()
+            .map(|r| format!("{} {} → {}", r.status, r.from, r.to))
+            .collect();
+        rs.info(
+            &RS_UNAUTHENTICATED_401,
+            format!(
+                "the POST was redirected (same origin): {}",
+                sanitize::line(&hops.join(", "))
+            ),
+        );
     }
 }
 

@@ -230,6 +230,12 @@ fn probe_falls_back_to_an_older_request_shape_on_400() {
     // Later requests (the token tests) use the shape the server accepted.
     assert_eq!(r.status("rs-valid-token-accepted"), "pass");
     assert_eq!(r.status("rs-unauthenticated-401"), "pass");
+    assert!(
+        r.all("rs-unauthenticated-401")
+            .iter()
+            .any(|c| c.status == "info" && c.message.contains("-32020")),
+        "the fallback is reported"
+    );
 }
 
 #[test]
