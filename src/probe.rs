@@ -443,120 +443,63 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         &mut rs,
     )
     .await;
-    let Some((prm_url, via, prm_resp, doc)) = served else {
-        let mut prm = Checks::new(spec, Some(candidates[0].to_string()));
-        let tried: Vec<String> = attempts
-            .iter()
-            .map(|a| {
+    let (prm_url, prm, doc) = match served {
+        None => {
+            let mut prm = Checks::new(spec, Some(candidates[0].to_string()));
+            let tried: Vec<String> = attempts
+                .iter()
+                .map(|a| {
+                    let result = a
+                        .status
+                        .map_or_else(|| a.error.clone().unwrap_or_default(), |s| s.to_string());
+                    format!("{} ({result})", a.url)
+                })
+                .collect();
+            prm.violated(
+                &PRM_DISCOVERY_ORDER,
                 format!(
-                    "{} ({})",
-                    a.url,
-                    a.status
-                        .map_or_else(|| a.error.clone().unwrap_or_default(), |s| s.to_string())
-                )
-            })
-            .collect();
-        prm.violated(
-            &PRM_DISCOVERY_ORDER,
-            format!(
-                "no protected resource metadata at any URL clients try: {}. Serve it at {} and name it in resource_metadata.",
-                sanitize::line(&tried.join(", ")),
-                candidates[0]
-            ),
-        );
-        out.resource_metadata = json!({"tried": attempts, "served_by": null, "client_url": client_url});
-        let unreachable = speculative.iter().all(|r| r.is_err());
-        if unreachable && let Some(Err(e)) = speculative.first() {
-            out.error = Some(e.to_info());
+                    "no protected resource metadata at any URL clients try: {}. Serve it at {} and name it in resource_metadata.",
+                    sanitize::line(&tried.join(", ")),
+                    candidates[0]
+                ),
+            );
+            out.resource_metadata = json!({"tried": attempts, "served_by": null, "client_url": client_url});
+            if speculative.iter().all(|r| r.is_err())
+                && let Some(Err(e)) = speculative.first()
+            {
+                out.error = Some(e.to_info());
+            }
+            (candidates[0].to_string(), prm, Map::new())
         }
-        out.chain
-            .push(link("resource-server", &subject, rs.into_results(), opts.strict));
-        out.chain.push(link(
-            "protected-resource-metadata",
-            candidates[0].as_str(),
-            prm.into_results(),
-            opts.strict,
-        ));
-        finish_headline(&mut out);
-        return out;
+        Some((prm_url, via, prm_resp, doc)) => {
+            let mut prm = Checks::new(spec, Some(prm_url.clone()));
+            let order = DiscoveryFacts {
+                via,
+                wk_winner,
+                header_failed,
+                blockers: &blockers,
+                well_known: &candidates[0],
+            };
+            fetch_checks(&mut prm, &order, &prm_url, &prm_resp);
+            rules::evaluate_prm(
+                &mut prm,
+                &doc,
+                PrmContext {
+                    resource_url: url.as_str(),
+                    found_via: via,
+                },
+            );
+            out.resource_metadata = json!({
+                "tried": attempts,
+                "served_by": prm_url,
+                "found_via": via,
+                "client_url": client_url,
+                "document": Value::Object(doc.clone()),
+            });
+            (prm_url, prm, doc)
+        }
     };
-
-    let mut prm = Checks::new(spec, Some(prm_url.clone()));
-    let well_known = &candidates[0];
-    match (via, wk_winner) {
-        (_, Some(0)) => prm.pass(
-            &PRM_WELL_KNOWN_URL,
-            format!("served at the RFC 9728 well-known URL {well_known}"),
-        ),
-        (FoundVia::Header, _) => prm.info(
-            &PRM_WELL_KNOWN_URL,
-            format!(
-                "not served at the well-known URL {well_known}: clients that get no resource_metadata cannot find it"
-            ),
-        ),
-        _ => prm.info(
-            &PRM_WELL_KNOWN_URL,
-            format!("not served at the path-suffixed well-known URL {well_known}, only at the root"),
-        ),
-    }
-    if header_failed {
-        prm.violated(
-            &PRM_DISCOVERY_ORDER,
-            format!("the resource_metadata URL does not serve the metadata; clients use it and do not fall back (found at {} only by mcp-auth)", sanitize::line(&prm_url)),
-        );
-    } else if via != FoundVia::Header && !blockers.is_empty() {
-        prm.violated(
-            &PRM_DISCOVERY_ORDER,
-            format!(
-                "{}; clients stop there and never reach {prm_url}. Make it answer 404 or serve the document.",
-                sanitize::line(&blockers.join("; "))
-            ),
-        );
-    } else {
-        prm.pass(&PRM_DISCOVERY_ORDER, format!("found via {}: {prm_url}", via.describe()));
-    }
-    let redirects = if prm_resp.redirects.is_empty() {
-        String::new()
-    } else {
-        format!(" after {} redirect(s)", prm_resp.redirects.len())
-    };
-    if !prm_resp.is_json_media_type() {
-        prm.violated(
-            &PRM_STATUS_200_JSON,
-            format!(
-                "a JSON object, but Content-Type is {}; serve it as application/json.",
-                prm_resp
-                    .media_type()
-                    .map_or_else(|| "missing".to_owned(), |m| format!("\"{}\"", sanitize::line(&m)))
-            ),
-        );
-    } else if redirects.is_empty() {
-        prm.pass(&PRM_STATUS_200_JSON, "200, application/json, a JSON object");
-    } else {
-        prm.warn(
-            &PRM_STATUS_200_JSON,
-            format!("200 JSON{redirects}; clients that do not follow redirects miss it"),
-        );
-    }
-    match transport(&prm_resp.url) {
-        Transport::Https => prm.pass(&PRM_TLS_VERIFIED, "the certificate verified"),
-        _ => prm.skip(&PRM_TLS_VERIFIED, "not https: no certificate to verify"),
-    }
-    rules::evaluate_prm(
-        &mut prm,
-        &doc,
-        PrmContext {
-            resource_url: url.as_str(),
-            found_via: via,
-        },
-    );
-    out.resource_metadata = json!({
-        "tried": attempts,
-        "served_by": prm_url,
-        "found_via": via,
-        "client_url": client_url,
-        "document": Value::Object(doc.clone()),
-    });
+    let mut prm = prm;
 
     // Round trips 2 and 3: every authorization server (metadata, then JWKS) and the token tests, together.
     let issuers: Vec<String> = crate::metadata::Document(&doc)
@@ -586,13 +529,8 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             if let Some(why) = guard.refuse(&parsed).await {
                 return Some(Err(why));
             }
-            Some(Ok(provider::check(
-                client,
-                issuer,
-                &Source::Discover(discovery::ProviderType::Auto),
-                spec,
-            )
-            .await))
+            let source = Source::Discover(discovery::ProviderType::Auto);
+            Some(Ok(provider::check(client, issuer, &source, spec).await))
         }
     }));
     let token_checks = token_tests(client, url, shape, opts, spec, &subject);
@@ -633,6 +571,84 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     out.chain.extend(as_links);
     finish_headline(&mut out);
     out
+}
+
+/// How the document was found, for the discovery checks.
+struct DiscoveryFacts<'a> {
+    via: FoundVia,
+    wk_winner: Option<usize>,
+    header_failed: bool,
+    blockers: &'a [String],
+    /// The path-suffixed (or, for an endpoint at the root, the root) well-known URL.
+    well_known: &'a Url,
+}
+
+/// The checks on how the document was found and fetched: `prm-well-known-url`, `prm-discovery-order`,
+/// `prm-status-200-json`, `prm-tls-verified`.
+fn fetch_checks(prm: &mut Checks, f: &DiscoveryFacts<'_>, prm_url: &str, resp: &Response) {
+    let well_known = f.well_known;
+    match (f.via, f.wk_winner) {
+        (_, Some(0)) => prm.pass(
+            &PRM_WELL_KNOWN_URL,
+            format!("served at the RFC 9728 well-known URL {well_known}"),
+        ),
+        (FoundVia::Header, _) => prm.info(
+            &PRM_WELL_KNOWN_URL,
+            format!(
+                "not served at the well-known URL {well_known}: clients that get no resource_metadata cannot find it"
+            ),
+        ),
+        _ => prm.info(
+            &PRM_WELL_KNOWN_URL,
+            format!("not served at the path-suffixed well-known URL {well_known}, only at the root"),
+        ),
+    }
+    if f.header_failed {
+        prm.violated(
+            &PRM_DISCOVERY_ORDER,
+            format!(
+                "the resource_metadata URL does not serve the metadata; clients use it and do not fall back (found at {} only by mcp-auth)",
+                sanitize::line(prm_url)
+            ),
+        );
+    } else if f.via != FoundVia::Header && !f.blockers.is_empty() {
+        prm.violated(
+            &PRM_DISCOVERY_ORDER,
+            format!(
+                "{}; clients stop there and never reach {prm_url}. Make it answer 404 or serve the document.",
+                sanitize::line(&f.blockers.join("; "))
+            ),
+        );
+    } else {
+        prm.pass(
+            &PRM_DISCOVERY_ORDER,
+            format!("found via {}: {prm_url}", f.via.describe()),
+        );
+    }
+    if !resp.is_json_media_type() {
+        prm.violated(
+            &PRM_STATUS_200_JSON,
+            format!(
+                "a JSON object, but Content-Type is {}; serve it as application/json.",
+                resp.media_type()
+                    .map_or_else(|| "missing".to_owned(), |m| format!("\"{}\"", sanitize::line(&m)))
+            ),
+        );
+    } else if resp.redirects.is_empty() {
+        prm.pass(&PRM_STATUS_200_JSON, "200, application/json, a JSON object");
+    } else {
+        prm.warn(
+            &PRM_STATUS_200_JSON,
+            format!(
+                "200 JSON after {} redirect(s); clients that do not follow redirects miss it",
+                resp.redirects.len()
+            ),
+        );
+    }
+    match transport(&resp.url) {
+        Transport::Https => prm.pass(&PRM_TLS_VERIFIED, "the certificate verified"),
+        _ => prm.skip(&PRM_TLS_VERIFIED, "not https: no certificate to verify"),
+    }
 }
 
 /// Where the protected resource metadata was looked for, and what served it.
