@@ -58,6 +58,11 @@ pub async fn gen_metadata(args: GenMetadataArgs, ctx: &Context) -> anyhow::Resul
         format!("WWW-Authenticate: {}", generated.www_authenticate),
     ]);
     report.sections.push(serve);
+    // One unwrapped line, so the URL and the header value can be copied from a terminal.
+    report.headline = Some(format!(
+        "Serve it at {} and answer 401s with: WWW-Authenticate: {}",
+        generated.well_known_url, generated.www_authenticate
+    ));
     report.checks = generated.checks.clone();
     report.set("document", &generated.document);
     report.set("well_known_url", &generated.well_known_url);
@@ -91,7 +96,9 @@ pub async fn gen_metadata(args: GenMetadataArgs, ctx: &Context) -> anyhow::Resul
             }
         }
         report.checks = chain.iter().flat_map(|l| l.checks.clone()).collect();
-        report.headline = Some(crate::probe::headline(&chain, report.error.as_ref()));
+        if report.error.is_some() || chain.iter().any(|l| !l.ok) {
+            report.headline = Some(crate::probe::headline(&chain, report.error.as_ref()));
+        }
         report.chain = Some(chain);
     }
 
