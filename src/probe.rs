@@ -1176,6 +1176,15 @@ mod tests {
     }
 
     #[test]
+    fn options_never_show_the_token() {
+        let o = ProbeOptions {
+            token: Some("secret-token".into()),
+            ..Default::default()
+        };
+        assert!(!format!("{o:?}").contains("secret-token"));
+    }
+
+    #[test]
     fn headline_names_the_first_broken_link() {
         let mut checks = Checks::new(SpecRevision::LATEST, Some("https://x/mcp".into()));
         checks.pass(&RS_HTTPS, "ok");
