@@ -4,15 +4,18 @@
 //! `mcp-auth` binary is a thin layer over [`cli::main`].
 
 pub mod catalogue;
+pub mod challenge;
 pub mod cli;
 pub mod discovery;
 pub mod error;
 pub mod http;
 pub mod json;
 pub mod metadata;
+pub mod probe;
 pub mod provider;
 pub mod render;
 pub mod report;
+pub mod resource_metadata;
 pub mod rules;
 pub mod sanitize;
 pub mod server;

@@ -2,6 +2,15 @@
 //!
 //! Each area keeps its rows in its own file; [`all`] chains them into the one table.
 
+/// Declares catalogue rows as `pub const NAME: CheckDef` and the area's slice listing them, in order:
+/// `checks! { SLICE_NAME; NAME = { id: ..., levels: ..., ... } ... }`.
+macro_rules! checks {
+    ($slice:ident; $($name:ident = { $($field:ident : $value:expr),* $(,)? })*) => {
+        $(pub const $name: CheckDef = CheckDef { $($field: $value),* };)*
+        pub(super) const $slice: &[&CheckDef] = &[$(&$name),*];
+    };
+}
+
 mod provider;
 mod resource;
 mod token;

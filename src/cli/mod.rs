@@ -42,7 +42,9 @@ async fn run(command: Command, ctx: Context) -> anyhow::Result<u8> {
         Command::Explain(a) => commands::explain::explain(a, &ctx),
         Command::Completions(a) => commands::completions::completions(a),
         Command::Demo(a) => commands::demo::demo(a, &ctx).await,
-        Command::GenMetadata(_) | Command::VerifyToken(_) | Command::DecodeToken(_) | Command::Probe(_) => {
+        Command::GenMetadata(a) => commands::gen_metadata::gen_metadata(a, &ctx).await,
+        Command::Probe(a) => commands::probe::probe(a, &ctx).await,
+        Command::VerifyToken(_) | Command::DecodeToken(_) => {
             Err(crate::error::Error::Usage("this subcommand is not implemented yet".into()).into())
         }
     }

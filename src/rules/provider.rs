@@ -66,7 +66,7 @@ pub fn evaluate(checks: &mut Checks, doc: &Map<String, Value>, ctx: DocContext<'
     }
 }
 
-fn wrong_type(name: &str, expected: &str, v: &Value) -> String {
+pub(crate) fn wrong_type(name: &str, expected: &str, v: &Value) -> String {
     format!(
         "{name} is {} ({}), not {expected}; fix the member's type.",
         type_name(v),

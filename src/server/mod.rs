@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub mod auth;
+pub mod mcp;
 
 /// A server stops by itself after this long.
 pub const MAX_LIFETIME: Duration = Duration::from_secs(600);

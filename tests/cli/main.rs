@@ -4,7 +4,9 @@
 mod check_provider;
 mod demo;
 mod explain;
+mod gen_metadata;
 mod hostile;
+mod probe;
 mod providers;
 mod support;
 mod ux;

@@ -4,3 +4,5 @@ pub mod check_provider;
 pub mod completions;
 pub mod demo;
 pub mod explain;
+pub mod gen_metadata;
+pub mod probe;

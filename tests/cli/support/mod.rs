@@ -80,6 +80,24 @@ pub struct Report {
     /// `demo` steps: what the step expected (`title`, `fail`, `met`).
     #[serde(default)]
     pub expected: Option<serde_json::Value>,
+    // probe
+    #[serde(default)]
+    pub protocol_revision: Option<String>,
+    #[serde(default)]
+    pub request_shapes: Option<serde_json::Value>,
+    #[serde(default)]
+    pub challenges: Option<serde_json::Value>,
+    #[serde(default)]
+    pub resource_metadata: Option<serde_json::Value>,
+    #[serde(default)]
+    pub authorization_servers: Option<serde_json::Value>,
+    // gen-metadata
+    #[serde(default)]
+    pub document: Option<serde_json::Value>,
+    #[serde(default)]
+    pub well_known_url: Option<String>,
+    #[serde(default)]
+    pub www_authenticate: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,86 @@
+//! `mcp-auth probe <MCP_SERVER_URL>`: walk the discovery chain and name the first broken link.
+
+use crate::cli::args::ProbeArgs;
+use crate::cli::context::Context;
+use crate::cli::printer::emit;
+use crate::error::Error;
+use crate::probe::{self, ProbeOptions};
+use crate::report::{Report, Section};
+use url::Url;
+
+pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let url = Url::parse(&args.url).map_err(|e| {
+        Error::Usage(format!(
+            "MCP_SERVER_URL \"{}\" is not a URL ({e}); pass the MCP endpoint, e.g. https://mcp.example.com/mcp",
+            crate::sanitize::line(&args.url)
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::Usage(format!("MCP_SERVER_URL must be http or https, not {}", url.scheme())).into());
+    }
+    let token = match args.token {
+        Some(t) if t.trim().is_empty() => return Err(Error::Usage("--token is empty".into()).into()),
+        other => other.map(|t| t.trim().to_owned()),
+    };
+    let opts = ProbeOptions {
+        token,
+        scopes: args.scopes,
+        allow_private_addresses: args.allow_private_addresses,
+        strict: ctx.strict,
+    };
+    let client = ctx.client()?;
+    let spinner = ctx.spinner(&format!("probing {url}"));
+    let outcome = probe::probe(&client, &url, &opts, ctx.spec).await;
+    spinner.finish_and_clear();
+
+    let mut report = Report::new("probe", url.as_str(), ctx.spec, ctx.strict);
+    let mut shapes = Section::new("Request shapes (newest first)", &["revision", "method", "status"]);
+    for a in &outcome.request_shapes {
+        let status = match (a.status, a.jsonrpc_error) {
+            (Some(s), Some(code)) => format!("{s} (JSON-RPC {code})"),
+            (Some(s), None) => s.to_string(),
+            (None, _) => "-".into(),
+        };
+        shapes.row(vec![a.shape.revision.into(), a.shape.method.into(), status]);
+    }
+    report.sections.push(shapes);
+    if let Some(tried) = outcome.resource_metadata.get("tried").and_then(|t| t.as_array()) {
+        let mut prm = Section::new("Protected resource metadata", &["url", "via", "status", "result"]);
+        let served = outcome.resource_metadata.get("served_by").and_then(|v| v.as_str());
+        let client_url = outcome.resource_metadata.get("client_url").and_then(|v| v.as_str());
+        for a in tried {
+            let u = a["url"].as_str().unwrap_or("");
+            let mut result = Vec::new();
+            if Some(u) == served {
+                result.push("served".to_owned());
+            }
+            if Some(u) == client_url {
+                result.push("clients use this".to_owned());
+            }
+            if let Some(e) = a["error"].as_str() {
+                result.push(e.to_owned());
+            }
+            prm.row(vec![
+                u.to_owned(),
+                a["via"].as_str().unwrap_or("").to_owned(),
+                a["status"].as_u64().map_or_else(|| "-".into(), |s| s.to_string()),
+                if result.is_empty() {
+                    "-".into()
+                } else {
+                    result.join("; ")
+                },
+            ]);
+        }
+        report.sections.push(prm);
+    }
+    report.checks = outcome.checks();
+    report.headline = Some(outcome.headline.clone());
+    report.set("protocol_revision", outcome.protocol_revision);
+    report.set("request_shapes", &outcome.request_shapes);
+    report.set("challenges", &outcome.challenges);
+    report.set("resource_metadata", &outcome.resource_metadata);
+    report.set("authorization_servers", &outcome.authorization_servers);
+    report.chain = Some(outcome.chain);
+    report.error = outcome.error;
+    emit(ctx, &report)
+}

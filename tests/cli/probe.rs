@@ -1,0 +1,307 @@
+//! `mcp-auth probe` against embedded MCP and authorization servers, good and broken. Each test asserts
+//! the exit code and the failing check id.
+
+use crate::support::{Report, cmd, run_human, run_json};
+use mcp_auth::server::auth::AuthServer;
+use mcp_auth::server::mcp::{McpFlaw, McpServer};
+
+fn probe(url: &str) -> assert_cmd::Command {
+    let mut c = cmd();
+    c.args(["probe", url]);
+    c
+}
+
+fn setup(flaws: &[McpFlaw]) -> (AuthServer, McpServer) {
+    let a = AuthServer::builder().start().unwrap();
+    let m = McpServer::builder()
+        .protected_by(&a)
+        .flaws(flaws.iter().cloned())
+        .start()
+        .unwrap();
+    (a, m)
+}
+
+fn links(r: &Report) -> Vec<(String, bool)> {
+    r.chain
+        .as_ref()
+        .expect("chain")
+        .iter()
+        .map(|l| (l.link.clone(), l.ok))
+        .collect()
+}
+
+#[test]
+fn probe_passes_a_compliant_chain_in_order() {
+    let (a, m) = setup(&[]);
+    let r = run_json(probe(m.url()), 0);
+    assert!(r.ok, "{:?}", r.failed());
+    assert_eq!(r.command, "probe");
+    assert_eq!(
+        links(&r),
+        [
+            ("resource-server".into(), true),
+            ("protected-resource-metadata".into(), true),
+            ("authorization-server".into(), true),
+            ("jwks".into(), true)
+        ]
+    );
+    for id in [
+        "rs-unauthenticated-401",
+        "rs-www-authenticate-present",
+        "rs-bearer-challenge",
+        "rs-resource-metadata-param",
+        "rs-scope-param",
+        "rs-auth-params-unique",
+        "rs-no-error-without-credentials",
+        "rs-invalid-token-401",
+        "prm-discovery-order",
+        "prm-resource-matches",
+        "prm-authorization-servers-nonempty",
+        "as-pkce-s256",
+        "as-jwks-valid",
+    ] {
+        assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
+    }
+    // Every check carries the URL it was made on.
+    assert!(r.checks.iter().all(|c| c.subject.is_some()));
+    assert_eq!(r.protocol_revision.as_deref(), Some("2026-07-28"));
+    let prm = r.resource_metadata.as_ref().unwrap();
+    assert_eq!(prm["found_via"], "header");
+    assert_eq!(prm["client_url"], prm["served_by"]);
+    assert_eq!(r.authorization_servers.as_ref().unwrap()[0]["issuer"], a.issuer());
+    // The request carried every header the 2026-07-28 transport requires.
+    let hits = m.server.hits();
+    // The well-known GETs go out concurrently; find the first POST to the endpoint.
+    let first = hits
+        .iter()
+        .find(|h| h.path == "/mcp")
+        .expect("the endpoint was posted to");
+    assert_eq!(first.header("accept"), Some("application/json, text/event-stream"));
+    assert_eq!(first.header("mcp-method"), Some("server/discover"));
+    assert_eq!(first.header("mcp-protocol-version"), Some("2026-07-28"));
+    let human = run_human(probe(m.url()), 0);
+    assert!(human.contains("Every link works"), "{human}");
+}
+
+#[test]
+fn probe_with_a_valid_token_checks_acceptance_and_forgeries() {
+    let (a, m) = setup(&[]);
+    let token = a.mint(m.url(), "mcp:read mcp:write", 300);
+    let mut c = probe(m.url());
+    c.args(["--token", &token]);
+    let r = run_json(c, 0);
+    assert_eq!(r.status("rs-valid-token-accepted"), "pass");
+    assert_eq!(r.status("rs-query-token-ignored"), "pass");
+    // garbage + four forged variants, each 401 invalid_token
+    let forged = r.all("rs-invalid-token-401");
+    assert_eq!(forged.len(), 5, "{forged:#?}");
+    assert!(forged.iter().all(|c| c.status == "pass"));
+    let text = serde_json::to_string(&r.checks.iter().map(|c| &c.message).collect::<Vec<_>>()).unwrap();
+    assert!(!text.contains(&token), "the token must never be printed");
+}
+
+#[test]
+fn probe_fails_when_the_401_has_no_www_authenticate() {
+    let (_a, m) = setup(&[McpFlaw::NoWwwAuthenticate]);
+    let r = run_json(probe(m.url()), 1);
+    assert_eq!(r.status("rs-www-authenticate-present"), "fail");
+    assert_eq!(r.failed()[0], "rs-www-authenticate-present");
+    // The well-known fallback still finds the metadata, so the rest of the chain is checked.
+    assert_eq!(r.resource_metadata.as_ref().unwrap()["found_via"], "path-well-known");
+    let human = run_human(probe(m.url()), 1);
+    assert!(human.contains("First broken link: the MCP server"), "{human}");
+}
+
+#[test]
+fn probe_header_without_resource_metadata_fails_in_2025_06_18_and_warns_later() {
+    let (_a, m) = setup(&[McpFlaw::NoResourceMetadataParam]);
+    let r = run_json(probe(m.url()), 0);
+    assert_eq!(r.status("rs-resource-metadata-param"), "warn");
+    let mut c = probe(m.url());
+    c.args(["--spec", "2025-06-18"]);
+    let r = run_json(c, 1);
+    assert_eq!(r.status("rs-resource-metadata-param"), "fail");
+    let mut c = probe(m.url());
+    c.arg("--strict");
+    run_json(c, 1);
+}
+
+#[test]
+fn probe_prm_only_at_the_root_fails_the_exact_resource_match() {
+    let (_a, m) = setup(&[McpFlaw::PrmOnlyAtRoot]);
+    let r = run_json(probe(m.url()), 1);
+    assert_eq!(r.resource_metadata.as_ref().unwrap()["found_via"], "root-well-known");
+    assert_eq!(r.status("prm-resource-matches"), "fail");
+    assert!(r.message("prm-resource-matches").contains("TypeScript SDK"));
+    assert_eq!(r.failed(), ["prm-resource-matches"]);
+}
+
+#[test]
+fn probe_fails_a_resource_mismatch_and_says_the_sdk_would_reject_it() {
+    let (_a, m) = setup(&[McpFlaw::ResourceMismatch]);
+    let r = run_json(probe(m.url()), 1);
+    assert_eq!(r.failed(), ["prm-resource-matches"]);
+    assert!(r.message("prm-resource-matches").contains("reject it too"));
+}
+
+#[test]
+fn probe_fails_an_empty_authorization_server_list() {
+    let (_a, m) = setup(&[McpFlaw::NoAuthorizationServers]);
+    let r = run_json(probe(m.url()), 1);
+    assert_eq!(r.status("prm-authorization-servers-nonempty"), "fail");
+    assert!(!links(&r).iter().any(|(l, _)| l == "authorization-server"));
+}
+
+#[test]
+fn probe_checks_every_authorization_server_and_flags_the_broken_second_one() {
+    let (_a, m) = setup(&[McpFlaw::SecondAuthorizationServerBroken]);
+    let r = run_json(probe(m.url()), 1);
+    let l = links(&r);
+    assert_eq!(l.iter().filter(|(k, _)| k == "authorization-server").count(), 2);
+    let as_links: Vec<bool> = l
+        .iter()
+        .filter(|(k, _)| k == "authorization-server")
+        .map(|(_, ok)| *ok)
+        .collect();
+    assert_eq!(as_links, [true, false]);
+    assert_eq!(r.failed(), ["as-pkce-s256"]);
+    let broken = m.extra_auth.as_ref().unwrap().issuer().to_owned();
+    let chain = r.chain.as_ref().unwrap();
+    assert!(chain.iter().any(|k| k.subject == broken && !k.ok));
+}
+
+#[test]
+fn probe_fails_a_server_that_accepts_forged_tokens() {
+    let (a, m) = setup(&[McpFlaw::AcceptsForgedTokens]);
+    let mut c = probe(m.url());
+    c.args(["--token", &a.mint(m.url(), "mcp:read", 300)]);
+    let r = run_json(c, 1);
+    assert_eq!(r.failed().iter().filter(|id| **id == "rs-invalid-token-401").count(), 4);
+    assert!(r.message("rs-invalid-token-401").contains("ACCEPTED"));
+}
+
+#[test]
+fn probe_fails_a_server_that_answers_500_to_a_bad_token() {
+    let (_a, m) = setup(&[McpFlaw::ServerErrorOnBadToken]);
+    let r = run_json(probe(m.url()), 1);
+    assert_eq!(r.failed(), ["rs-invalid-token-401"]);
+    assert!(r.message("rs-invalid-token-401").contains("500"));
+}
+
+#[test]
+fn probe_reports_a_403_without_insufficient_scope() {
+    let (a, m) = setup(&[McpFlaw::Forbidden403WithoutInsufficientScope]);
+    let token = a.mint(m.url(), "unrelated", 300);
+    let mut c = probe(m.url());
+    c.args(["--token", &token, "--strict"]);
+    let r = run_json(c, 1);
+    assert_eq!(r.status("rs-insufficient-scope-403"), "warn");
+    assert_eq!(r.status("rs-valid-token-accepted"), "warn");
+    // The good server's 403 carries the three parameters.
+    let (a, m) = setup(&[]);
+    let mut c = probe(m.url());
+    c.args(["--token", &a.mint(m.url(), "unrelated", 300)]);
+    let r = run_json(c, 0);
+    assert_eq!(r.status("rs-insufficient-scope-403"), "pass");
+}
+
+#[test]
+fn probe_fails_a_server_that_accepts_query_tokens() {
+    let (a, m) = setup(&[McpFlaw::AcceptsQueryToken]);
+    let mut c = probe(m.url());
+    c.args(["--token", &a.mint(m.url(), "mcp:read", 300)]);
+    let r = run_json(c, 1);
+    assert_eq!(r.failed(), ["rs-query-token-ignored"]);
+    // The token in the query never reaches the output.
+    assert!(!r.message("rs-query-token-ignored").contains("eyJ"));
+}
+
+#[test]
+fn probe_falls_back_to_an_older_request_shape_on_400() {
+    let (a, m) = setup(&[McpFlaw::RejectsNewestRequestShape]);
+    let mut c = probe(m.url());
+    c.args(["--token", &a.mint(m.url(), "mcp:read", 300)]);
+    let r = run_json(c, 0);
+    assert_eq!(r.protocol_revision.as_deref(), Some("2025-11-25"));
+    let shapes = r.request_shapes.as_ref().unwrap().as_array().unwrap().clone();
+    assert_eq!(shapes[0]["status"], 400);
+    assert_eq!(shapes[0]["jsonrpc_error"], -32020);
+    assert_eq!(shapes[1]["status"], 401);
+    // Later requests (the token tests) use the shape the server accepted.
+    assert_eq!(r.status("rs-valid-token-accepted"), "pass");
+    assert_eq!(r.status("rs-unauthenticated-401"), "pass");
+    assert!(
+        r.all("rs-unauthenticated-401")
+            .iter()
+            .any(|c| c.status == "info" && c.message.contains("-32020")),
+        "the fallback is reported"
+    );
+}
+
+#[test]
+fn probe_exits_3_when_unreachable_and_2_on_a_bad_url() {
+    let r = run_json(probe("http://127.0.0.1:9/mcp"), 3);
+    assert_eq!(r.error.unwrap().kind, "connect");
+    assert!(r.chain.is_some());
+    run_human(probe("not a url"), 2);
+}
+
+#[test]
+fn probe_fails_a_cross_origin_redirect_without_following_it() {
+    let s = mcp_auth::server::MockServer::start().unwrap();
+    s.fixed(
+        "/mcp",
+        mcp_auth::server::Reply::new(302).header("location", "https://login.example.com/authorize"),
+    );
+    let r = run_json(probe(&s.url("/mcp")), 1);
+    assert_eq!(r.status("rs-unauthenticated-401"), "fail");
+    assert!(r.message("rs-unauthenticated-401").contains("login.example.com"));
+    assert_eq!(r.status("prm-discovery-order"), "fail");
+    // The unauthenticated POST and the garbage-token POST; a redirect is no reason to try older shapes.
+    assert_eq!(s.hits_on("/mcp"), 2);
+}
+
+#[test]
+fn probe_fails_when_an_earlier_well_known_candidate_answers_5xx() {
+    let (a, m) = setup(&[McpFlaw::NoResourceMetadataParam]);
+    // Break the path-suffixed URL; serve the document at the root instead (resource = origin, as RFC 9728 wants there).
+    m.server.fixed(
+        "/.well-known/oauth-protected-resource/mcp",
+        mcp_auth::server::Reply::new(503),
+    );
+    let mut doc = m.metadata().clone();
+    doc["resource"] = serde_json::json!(m.server.base_url());
+    doc["authorization_servers"] = serde_json::json!([a.issuer()]);
+    m.server.fixed(
+        "/.well-known/oauth-protected-resource",
+        mcp_auth::server::Reply::json(&doc),
+    );
+    let r = run_json(probe(m.url()), 1);
+    assert_eq!(r.failed(), ["prm-discovery-order"]);
+    assert_eq!(r.resource_metadata.as_ref().unwrap()["found_via"], "root-well-known");
+    assert_eq!(r.status("prm-resource-matches"), "pass");
+}
+
+#[test]
+fn probe_fails_a_token_the_server_refuses() {
+    let (a, m) = setup(&[]);
+    let mut c = probe(m.url());
+    c.args(["--token", &a.mint("https://elsewhere.example/mcp", "mcp:read", 300)]);
+    let r = run_json(c, 1);
+    assert_eq!(r.failed(), ["rs-valid-token-accepted"]);
+    assert!(r.message("rs-valid-token-accepted").contains("verify-token"));
+}
+
+#[test]
+fn probe_fails_metadata_served_as_text() {
+    let (_a, m) = setup(&[]);
+    let path = "/.well-known/oauth-protected-resource/mcp";
+    m.server.fixed(
+        path,
+        mcp_auth::server::Reply::new(200)
+            .header("content-type", "text/plain")
+            .body(m.metadata().to_string()),
+    );
+    let r = run_json(probe(m.url()), 1);
+    assert_eq!(r.failed(), ["prm-status-200-json"]);
+}
