@@ -8,6 +8,7 @@ pub mod cli;
 pub mod discovery;
 pub mod error;
 pub mod http;
+pub mod jwt;
 pub mod metadata;
 pub mod provider;
 pub mod render;

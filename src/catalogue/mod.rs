@@ -2,6 +2,15 @@
 //!
 //! Each area keeps its rows in its own file; [`all`] chains them into the one table.
 
+/// Declares each row as a `pub const` and lists them, in order, in the area's slice:
+/// `checks! { SLICE_NAME; ROW = { id: ..., levels: ..., ... } ... }`.
+macro_rules! checks {
+    ($slice:ident; $($name:ident = { $($field:ident : $value:expr),* $(,)? })*) => {
+        $(pub const $name: CheckDef = CheckDef { $($field: $value),* };)*
+        pub(super) const $slice: &[&CheckDef] = &[$(&$name),*];
+    };
+}
+
 mod provider;
 mod resource;
 mod token;

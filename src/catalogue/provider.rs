@@ -3,14 +3,7 @@
 use super::Level::{Info, May, Must, Should};
 use super::{CheckDef, always};
 
-macro_rules! checks {
-    ($($name:ident = { $($field:ident : $value:expr),* $(,)? })*) => {
-        $(pub const $name: CheckDef = CheckDef { $($field: $value),* };)*
-        pub(super) const PROVIDER_CHECKS: &[&CheckDef] = &[$(&$name),*];
-    };
-}
-
-checks! {
+checks! { PROVIDER_CHECKS;
 AS_DISCOVERY_URL_ORDER = {
     id: "as-discovery-url-order",
     levels: always(Must),

@@ -2,6 +2,7 @@
 
 pub mod jwks;
 pub mod provider;
+pub mod token;
 
 use crate::catalogue::CheckDef;
 use crate::http::{Transport, transport};
