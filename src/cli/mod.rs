@@ -40,9 +40,9 @@ async fn run(command: Command, ctx: Context) -> anyhow::Result<u8> {
         Command::CheckProvider(a) => commands::check_provider::check_provider(a, &ctx).await,
         Command::Explain(a) => commands::explain::explain(a, &ctx),
         Command::Completions(a) => commands::completions::completions(a),
+        Command::VerifyToken(a) => commands::verify_token::verify_token(a, &ctx).await,
+        Command::DecodeToken(a) => commands::decode_token::decode_token(a, &ctx),
         Command::GenMetadata(_)
-        | Command::VerifyToken(_)
-        | Command::DecodeToken(_)
         | Command::Probe(_)
         | Command::Demo(_) => Err(crate::error::Error::Usage("this subcommand is not implemented yet".into()).into()),
     }

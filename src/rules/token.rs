@@ -373,7 +373,8 @@ fn lifetime(checks: &mut Checks, claims: &Map<String, Value>) {
     }
 }
 
-fn id_token_hint(checks: &mut Checks, header: &Map<String, Value>, claims: &Map<String, Value>) {
+/// `jwt-not-id-token`: an explanatory hint, also used by `decode-token`.
+pub fn id_token_hint(checks: &mut Checks, header: &Map<String, Value>, claims: &Map<String, Value>) {
     let plain_typ = match header.get("typ").and_then(Value::as_str) {
         None => true,
         Some(t) => t.eq_ignore_ascii_case("JWT"),

@@ -2,4 +2,6 @@
 //! 127.0.0.1 (`mcp_auth::server`, the same code `mcp-auth demo` uses). Nothing here reaches the internet.
 
 mod check_provider;
+mod decode_token;
 mod support;
+mod verify_token;

@@ -2,4 +2,6 @@
 
 pub mod check_provider;
 pub mod completions;
+pub mod decode_token;
 pub mod explain;
+pub mod verify_token;

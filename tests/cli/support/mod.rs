@@ -71,6 +71,21 @@ pub struct Report {
     pub metadata: Option<serde_json::Value>,
     #[serde(default)]
     pub jwks_uri: Option<String>,
+    // verify-token, decode-token
+    #[serde(default)]
+    pub header: Option<serde_json::Value>,
+    #[serde(default)]
+    pub claims: Option<serde_json::Value>,
+    /// Prefix, length and SHA-256 fingerprint; never the token itself.
+    #[serde(default)]
+    pub token: Option<serde_json::Value>,
+    #[serde(default)]
+    pub unverified: Option<bool>,
+    #[serde(default)]
+    pub verify_with: Option<String>,
+    /// verify-token --batch: the input line.
+    #[serde(default)]
+    pub line: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,6 +144,11 @@ impl Report {
             }
         }
         all[0].status.clone()
+    }
+
+    /// The level recorded for `id` (the first result).
+    pub fn level(&self, id: &str) -> String {
+        self.all(id).first().unwrap_or_else(|| panic!("{id} not in report")).level.clone()
     }
 
     /// The message of the worst result for `id`.
