@@ -367,7 +367,12 @@ fn decoding_key(k: &Map<String, Value>) -> Result<DecodingKey, String> {
         Some("RSA") => DecodingKey::from_rsa_components(s("n")?, s("e")?),
         Some("EC") => DecodingKey::from_ec_components(s("x")?, s("y")?),
         Some("OKP") => DecodingKey::from_ed_components(s("x")?),
-        Some(other) => return Err(format!("kty \"{}\" is not a public signature key type", sanitize::line(other))),
+        Some(other) => {
+            return Err(format!(
+                "kty \"{}\" is not a public signature key type",
+                sanitize::line(other)
+            ));
+        }
         None => return Err("the key has no kty".into()),
     };
     r.map_err(|e| format!("the key's parameters do not decode ({e})"))
@@ -546,7 +551,11 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
                     format!(
                         "the token has no kid and no key of the issuer's JWKS fits {} ({}).",
                         alg_name(alg),
-                        if why.is_empty() { "the JWKS is empty".to_owned() } else { why.join("; ") }
+                        if why.is_empty() {
+                            "the JWKS is empty".to_owned()
+                        } else {
+                            why.join("; ")
+                        }
                     ),
                 );
                 return false;
@@ -664,7 +673,10 @@ mod tests {
         assert_eq!(format!("{t:?}"), "SecretToken(redacted)");
         assert_eq!(format!("{t}"), "(redacted token)");
         let label = t.label();
-        assert!(label.starts_with("eyJhbGciOiJF…") && !label.contains("c2lnbmF0dXJl"), "{label}");
+        assert!(
+            label.starts_with("eyJhbGciOiJF…") && !label.contains("c2lnbmF0dXJl"),
+            "{label}"
+        );
         assert_eq!(t.describe()["length"], 49);
         assert_eq!(fingerprint("abc").len(), 64);
     }
@@ -698,10 +710,16 @@ mod tests {
         assert!(key("ec").misfit(Algorithm::ES384).unwrap().contains("P-384"));
         assert!(key("ec").misfit(Algorithm::RS256).unwrap().contains("RSA"));
         assert!(key("enc").misfit(Algorithm::RS256).unwrap().contains("use \"enc\""));
-        assert!(key("ps").misfit(Algorithm::RS256).unwrap().contains("exactly one algorithm"));
+        assert!(
+            key("ps")
+                .misfit(Algorithm::RS256)
+                .unwrap()
+                .contains("exactly one algorithm")
+        );
         assert!(key("ec").misfit(Algorithm::HS256).unwrap().contains("key confusion"));
         assert!(set.private.is_empty());
-        let private = KeySet::from_json(&json!({"keys": [{"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA", "d": "AA"}]}));
+        let private =
+            KeySet::from_json(&json!({"keys": [{"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA", "d": "AA"}]}));
         assert_eq!(private.unwrap().private.len(), 1);
         assert!(KeySet::from_json(&json!([1])).is_err());
     }

@@ -42,9 +42,9 @@ async fn run(command: Command, ctx: Context) -> anyhow::Result<u8> {
         Command::Completions(a) => commands::completions::completions(a),
         Command::VerifyToken(a) => commands::verify_token::verify_token(a, &ctx).await,
         Command::DecodeToken(a) => commands::decode_token::decode_token(a, &ctx),
-        Command::GenMetadata(_)
-        | Command::Probe(_)
-        | Command::Demo(_) => Err(crate::error::Error::Usage("this subcommand is not implemented yet".into()).into()),
+        Command::GenMetadata(_) | Command::Probe(_) | Command::Demo(_) => {
+            Err(crate::error::Error::Usage("this subcommand is not implemented yet".into()).into())
+        }
     }
 }
 

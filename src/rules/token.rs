@@ -102,9 +102,7 @@ fn issuer(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) 
             checks.pass(&JWT_ISS_MATCHES, format!("iss is \"{}\"", sanitize::line(iss)));
         }
         Some(Value::String(iss)) => {
-            let hint = near_miss(iss, expected)
-                .map(|h| format!(" ({h})"))
-                .unwrap_or_default();
+            let hint = near_miss(iss, expected).map(|h| format!(" ({h})")).unwrap_or_default();
             checks.violated(
                 &JWT_ISS_MATCHES,
                 format!(
@@ -114,16 +112,10 @@ fn issuer(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) 
                 ),
             );
         }
-        Some(other) => checks.violated(
-            &JWT_ISS_MATCHES,
-            format!("iss is {}, not a string.", type_name(other)),
-        ),
+        Some(other) => checks.violated(&JWT_ISS_MATCHES, format!("iss is {}, not a string.", type_name(other))),
         None => checks.violated(
             &JWT_ISS_MATCHES,
-            format!(
-                "the token has no iss claim; expected \"{}\".",
-                sanitize::line(expected)
-            ),
+            format!("the token has no iss claim; expected \"{}\".", sanitize::line(expected)),
         ),
     }
 }
@@ -148,10 +140,7 @@ fn audience(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations
             );
             checks.violated(
                 &JWT_AUD_CONTAINS_RESOURCE,
-                format!(
-                    "no aud claim; it must contain \"{}\".",
-                    sanitize::line(&exp.audience)
-                ),
+                format!("no aud claim; it must contain \"{}\".", sanitize::line(&exp.audience)),
             );
             return;
         }
@@ -167,13 +156,20 @@ fn audience(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations
                     type_name(other)
                 ),
             );
-            checks.violated(&JWT_AUD_CONTAINS_RESOURCE, "aud is malformed, so it cannot name the resource.");
+            checks.violated(
+                &JWT_AUD_CONTAINS_RESOURCE,
+                "aud is malformed, so it cannot name the resource.",
+            );
             return;
         }
     };
     checks.pass(&JWT_AUD_PRESENT, format!("aud has {} value(s)", values.len()));
     let shown: Vec<String> = values.iter().map(|v| format!("\"{}\"", sanitize::line(v))).collect();
-    let source = if exp.audience_overridden { "--audience" } else { "the resource" };
+    let source = if exp.audience_overridden {
+        "--audience"
+    } else {
+        "the resource"
+    };
     if values.contains(&exp.audience.as_str()) {
         checks.pass(
             &JWT_AUD_CONTAINS_RESOURCE,
@@ -290,10 +286,7 @@ fn profile_claims(checks: &mut Checks, claims: &Map<String, Value>) {
         } else {
             "required by RFC 9068, which MCP does not mandate; --profile rfc9068 enforces it"
         };
-        checks.violated(
-            &JWT_PROFILE_CLAIMS,
-            format!("{} ({profile}).", bad.join(", ")),
-        );
+        checks.violated(&JWT_PROFILE_CLAIMS, format!("{} ({profile}).", bad.join(", ")));
     }
 }
 
@@ -343,7 +336,10 @@ fn scope(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
             ),
         );
     } else if exp.scopes.is_empty() {
-        checks.pass(&JWT_SCOPE_SUFFICIENT, format!("scope \"{shown}\"{note}; no --scope required"));
+        checks.pass(
+            &JWT_SCOPE_SUFFICIENT,
+            format!("scope \"{shown}\"{note}; no --scope required"),
+        );
     } else {
         checks.pass(
             &JWT_SCOPE_SUFFICIENT,
@@ -586,7 +582,12 @@ mod tests {
         let mut id = good();
         id.insert("nonce".into(), json!("n"));
         let mut ch = Checks::new(SpecRevision::LATEST, None);
-        super::claims(&mut ch, &json!({"typ": "JWT"}).as_object().unwrap().clone(), &id, &exp());
+        super::claims(
+            &mut ch,
+            &json!({"typ": "JWT"}).as_object().unwrap().clone(),
+            &id,
+            &exp(),
+        );
         let r = ch.into_results();
         let hint = r.iter().find(|r| r.id == "jwt-not-id-token").unwrap();
         assert_eq!(hint.status, Status::Info);

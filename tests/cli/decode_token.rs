@@ -25,7 +25,14 @@ fn decode_token_shows_claims_labelled_unverified_with_the_verify_command() {
         "{verify_with}"
     );
     let human = run_human(decode(&token), 0);
-    for words in ["UNVERIFIED", "NOT checked", "mcp-auth verify-token", "Claims", "expires", "UTC"] {
+    for words in [
+        "UNVERIFIED",
+        "NOT checked",
+        "mcp-auth verify-token",
+        "Claims",
+        "expires",
+        "UTC",
+    ] {
         assert!(human.contains(words), "{words}:\n{human}");
     }
     assert!(!human.contains(&token), "the token leaked:\n{human}");

@@ -120,7 +120,10 @@ fn verify_token_accepts_a_valid_es256_token_and_shows_tables() {
         assert!(human.contains(words), "{words}:\n{human}");
     }
     let signature = token.rsplit('.').next().unwrap();
-    assert!(!human.contains(&token) && !human.contains(signature), "the token leaked:\n{human}");
+    assert!(
+        !human.contains(&token) && !human.contains(signature),
+        "the token leaked:\n{human}"
+    );
 }
 
 #[test]
@@ -138,8 +141,16 @@ fn verify_token_accepts_rs256_and_offline_jwks_file() {
     assert_eq!(r.status("jwt-iss-matches"), "skip", "no --issuer: iss not compared");
     // --algorithm pins the allow-list
     let mut c = cmd();
-    c.args(["verify-token", &token, "--resource", RESOURCE, "--algorithm", "ES256", "--jwks"])
-        .arg(file.path());
+    c.args([
+        "verify-token",
+        &token,
+        "--resource",
+        RESOURCE,
+        "--algorithm",
+        "ES256",
+        "--jwks",
+    ])
+    .arg(file.path());
     let r = run_json(c, 1);
     assert!(r.message("jwt-alg-allowlisted").contains("allowed: ES256"));
 }
@@ -157,7 +168,12 @@ fn verify_token_rejects_alg_none_in_any_case() {
 fn verify_token_rejects_hs256_signed_with_the_public_key() {
     let a = issuer();
     let secret = EncodingKey::from_secret(RSA_PUB_PEM);
-    let token = forge(json!({"alg": "HS256", "typ": "at+jwt", "kid": "rsa-1"}), &claims(&a), &secret, Algorithm::HS256);
+    let token = forge(
+        json!({"alg": "HS256", "typ": "at+jwt", "kid": "rsa-1"}),
+        &claims(&a),
+        &secret,
+        Algorithm::HS256,
+    );
     rejected(|| verify(&a, &token), "jwt-alg-allowlisted", "key-confusion");
     // Even when the caller allows HS256, a public JWKS key never becomes an HMAC secret.
     rejected(
@@ -180,13 +196,21 @@ fn verify_token_rejects_an_unknown_kid() {
         &rsa_key(),
         Algorithm::RS256,
     );
-    rejected(|| verify(&a, &token), "jwt-kid-in-issuer-jwks", "is not in the issuer's JWKS");
+    rejected(
+        || verify(&a, &token),
+        "jwt-kid-in-issuer-jwks",
+        "is not in the issuer's JWKS",
+    );
 }
 
 #[test]
 fn verify_token_uses_a_hostile_kid_only_as_a_lookup_string() {
     let a = issuer();
-    for kid in ["../../../../../../dev/null", "x' UNION SELECT 'secret' --", "rsa-1\u{1b}[31m"] {
+    for kid in [
+        "../../../../../../dev/null",
+        "x' UNION SELECT 'secret' --",
+        "rsa-1\u{1b}[31m",
+    ] {
         let token = forge(
             json!({"alg": "HS256", "typ": "at+jwt", "kid": kid}),
             &claims(&a),
@@ -203,7 +227,10 @@ fn verify_token_uses_a_hostile_kid_only_as_a_lookup_string() {
             "jwt-kid-in-issuer-jwks",
             "is not in the issuer's JWKS",
         );
-        assert!(!r.message("jwt-kid-in-issuer-jwks").contains('\u{1b}'), "escape not sanitised");
+        assert!(
+            !r.message("jwt-kid-in-issuer-jwks").contains('\u{1b}'),
+            "escape not sanitised"
+        );
     }
 }
 
@@ -250,18 +277,17 @@ fn verify_token_rejects_an_empty_signature() {
     let a = issuer();
     let token = a.mint(RESOURCE, "mcp:read", 300);
     let empty = format!("{}.", token.rsplit_once('.').unwrap().0);
-    rejected(|| verify(&a, &empty), "jwt-signature-valid", "signature segment is empty");
+    rejected(
+        || verify(&a, &empty),
+        "jwt-signature-valid",
+        "signature segment is empty",
+    );
 }
 
 #[test]
 fn verify_token_rejects_the_psychic_signature() {
     let a = issuer();
-    let psychic = format!(
-        "{}.{}.{}",
-        b64(&es_header(&a)),
-        b64(&claims(&a)),
-        B64.encode([0u8; 64])
-    );
+    let psychic = format!("{}.{}.{}", b64(&es_header(&a)), b64(&claims(&a)), B64.encode([0u8; 64]));
     rejected(|| verify(&a, &psychic), "jwt-signature-valid", "CVE-2022-21449");
 }
 
@@ -376,7 +402,10 @@ fn verify_token_profile_rfc9068_makes_typ_and_profile_claims_must() {
     c.as_object_mut().unwrap().remove("jti");
     let token = a.key.sign_with_header(&c, "JWT");
     let r = run_json(verify(&a, &token), 0);
-    assert_eq!((r.level("jwt-typ-at-jwt").as_str(), r.status("jwt-typ-at-jwt").as_str()), ("should", "warn"));
+    assert_eq!(
+        (r.level("jwt-typ-at-jwt").as_str(), r.status("jwt-typ-at-jwt").as_str()),
+        ("should", "warn")
+    );
     assert_eq!(r.status("jwt-profile-claims"), "warn");
     let mut strict = verify(&a, &token);
     strict.arg("--strict");
@@ -391,7 +420,13 @@ fn verify_token_profile_rfc9068_makes_typ_and_profile_claims_must() {
         "typ is \"JWT\"",
     );
     assert_eq!(r.level("jwt-typ-at-jwt"), "must");
-    assert_eq!((r.level("jwt-profile-claims").as_str(), r.status("jwt-profile-claims").as_str()), ("must", "fail"));
+    assert_eq!(
+        (
+            r.level("jwt-profile-claims").as_str(),
+            r.status("jwt-profile-claims").as_str()
+        ),
+        ("must", "fail")
+    );
     assert!(r.message("jwt-profile-claims").contains("jti is missing"));
 }
 
@@ -404,7 +439,10 @@ fn verify_token_hints_at_id_tokens() {
     let token = a.key.sign_with_header(&c, "JWT");
     let r = run_json(verify(&a, &token), 1);
     assert_eq!(r.status("jwt-not-id-token"), "info");
-    assert!(r.message("jwt-not-id-token").contains("looks like an OpenID Connect ID token"));
+    assert!(
+        r.message("jwt-not-id-token")
+            .contains("looks like an OpenID Connect ID token")
+    );
 }
 
 #[test]
@@ -428,7 +466,16 @@ fn verify_token_without_issuer_or_jwks_is_a_usage_error() {
     assert!(text.contains("--issuer") && text.contains("--jwks"), "{text}");
     assert!(!text.contains("e30.e30.e30"), "the token was echoed: {text}");
     let mut c = cmd();
-    c.args(["verify-token", "e30.e30.e30", "--resource", RESOURCE, "--jwks", "x", "--algorithm", "none"]);
+    c.args([
+        "verify-token",
+        "e30.e30.e30",
+        "--resource",
+        RESOURCE,
+        "--jwks",
+        "x",
+        "--algorithm",
+        "none",
+    ]);
     assert!(run_human(c, 2).contains("never accepted"));
 }
 
@@ -437,7 +484,14 @@ fn verify_token_exits_3_when_the_issuer_or_jwks_cannot_be_fetched() {
     let r = run_json(
         {
             let mut c = cmd();
-            c.args(["verify-token", "e30.e30.e30", "--resource", RESOURCE, "--issuer", "http://127.0.0.1:9/x"]);
+            c.args([
+                "verify-token",
+                "e30.e30.e30",
+                "--resource",
+                RESOURCE,
+                "--issuer",
+                "http://127.0.0.1:9/x",
+            ]);
             c
         },
         3,
@@ -460,8 +514,15 @@ fn verify_token_batch_writes_one_result_per_line_and_fetches_keys_once() {
     expired["exp"] = json!(now() - 3600);
     let expired = a.key.sign(&expired);
     let mut c = cmd();
-    c.args(["verify-token", "--batch", "--resource", RESOURCE, "--issuer", a.issuer()])
-        .write_stdin(format!("{good}\nnot a token\n\n{expired}\n{rsa}\n"));
+    c.args([
+        "verify-token",
+        "--batch",
+        "--resource",
+        RESOURCE,
+        "--issuer",
+        a.issuer(),
+    ])
+    .write_stdin(format!("{good}\nnot a token\n\n{expired}\n{rsa}\n"));
     let out = c.output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<Report> = String::from_utf8(out.stdout)

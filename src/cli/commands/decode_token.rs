@@ -89,5 +89,7 @@ fn verify_command(claims: &Map<String, Value>) -> String {
         Some(Value::Array(a)) if a.len() == 1 => a[0].as_str().map_or_else(|| "RESOURCE".to_owned(), quote),
         _ => "RESOURCE".to_owned(),
     };
-    format!("mcp-auth verify-token - --resource {resource} --issuer {issuer} (after checking that issuer is the one you trust)")
+    format!(
+        "mcp-auth verify-token - --resource {resource} --issuer {issuer} (after checking that issuer is the one you trust)"
+    )
 }

@@ -167,7 +167,10 @@ async fn load_keys(args: &VerifyTokenArgs, ctx: &Context) -> Result<(KeySet, Opt
     if let Some(jwks) = &args.jwks {
         if jwks.starts_with("http://") || jwks.starts_with("https://") {
             let url = Url::parse(jwks).map_err(|e| {
-                KeysError::Usage(Error::Usage(format!("--jwks \"{}\" is not a URL ({e})", sanitize::line(jwks))))
+                KeysError::Usage(Error::Usage(format!(
+                    "--jwks \"{}\" is not a URL ({e})",
+                    sanitize::line(jwks)
+                )))
             })?;
             let client = ctx.client().map_err(KeysError::Usage)?;
             let value = fetch_jwks(&client, &url).await?;
@@ -183,7 +186,8 @@ async fn load_keys(args: &VerifyTokenArgs, ctx: &Context) -> Result<(KeySet, Opt
         })?;
         let value: Value = serde_json::from_str(&text)
             .map_err(|e| KeysError::Usage(Error::Usage(format!("--jwks {jwks}: not JSON ({e})"))))?;
-        let set = KeySet::from_json(&value).map_err(|why| KeysError::Usage(Error::Usage(format!("--jwks {jwks}: {why}"))))?;
+        let set =
+            KeySet::from_json(&value).map_err(|why| KeysError::Usage(Error::Usage(format!("--jwks {jwks}: {why}"))))?;
         return Ok((set, None));
     }
     let issuer = args.issuer.as_deref().unwrap_or_default();
@@ -195,7 +199,9 @@ async fn load_keys(args: &VerifyTokenArgs, ctx: &Context) -> Result<(KeySet, Opt
     if outcome.metadata.is_none() {
         return Err(unreachable(
             "no-metadata",
-            format!("{issuer}: no authorization server metadata at any well-known URL; run `mcp-auth check-provider {issuer}`, or pass --jwks"),
+            format!(
+                "{issuer}: no authorization server metadata at any well-known URL; run `mcp-auth check-provider {issuer}`, or pass --jwks"
+            ),
             None,
         ));
     }
@@ -213,7 +219,9 @@ async fn load_keys(args: &VerifyTokenArgs, ctx: &Context) -> Result<(KeySet, Opt
     let Some(jwks_uri) = outcome.jwks_uri else {
         return Err(unreachable(
             "no-jwks-uri",
-            format!("{issuer}: the metadata advertises no jwks_uri, so tokens cannot be verified locally; pass --jwks URL|FILE"),
+            format!(
+                "{issuer}: the metadata advertises no jwks_uri, so tokens cannot be verified locally; pass --jwks URL|FILE"
+            ),
             outcome.metadata_url,
         ));
     };
@@ -231,10 +239,7 @@ async fn load_keys(args: &VerifyTokenArgs, ctx: &Context) -> Result<(KeySet, Opt
 }
 
 async fn fetch_jwks(client: &crate::http::HttpClient, url: &Url) -> Result<Value, KeysError> {
-    let resp = client
-        .get(url)
-        .await
-        .map_err(|e| KeysError::Unreachable(e.to_info()))?;
+    let resp = client.get(url).await.map_err(|e| KeysError::Unreachable(e.to_info()))?;
     if resp.status != 200 {
         return Err(KeysError::Unreachable(ErrorInfo {
             kind: "http-status",
@@ -275,7 +280,12 @@ fn verify_one(v: &Verifier, token: &SecretToken, resource: &str, run: (SpecRevis
 }
 
 /// The header and claims tables of human output; times as dates and relative to now.
-pub fn push_sections(report: &mut Report, header: Option<&Map<String, Value>>, claims: Option<&Map<String, Value>>, now: i64) {
+pub fn push_sections(
+    report: &mut Report,
+    header: Option<&Map<String, Value>>,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) {
     if let Some(h) = header {
         let mut s = Section::new("Header", &["name", "value"]);
         for (k, v) in h {

@@ -148,7 +148,11 @@ impl Report {
 
     /// The level recorded for `id` (the first result).
     pub fn level(&self, id: &str) -> String {
-        self.all(id).first().unwrap_or_else(|| panic!("{id} not in report")).level.clone()
+        self.all(id)
+            .first()
+            .unwrap_or_else(|| panic!("{id} not in report"))
+            .level
+            .clone()
     }
 
     /// The message of the worst result for `id`.
