@@ -77,8 +77,14 @@ fn prefix(s: &str) -> String {
 
 /// Lower-case hex SHA-256 of the token.
 pub fn fingerprint(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, s.as_bytes());
-    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(64);
+    for b in d.as_ref() {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// A token taken apart without any verification.
@@ -678,7 +684,10 @@ mod tests {
             "{label}"
         );
         assert_eq!(t.describe()["length"], 49);
-        assert_eq!(fingerprint("abc").len(), 64);
+        assert_eq!(
+            fingerprint("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

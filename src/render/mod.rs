@@ -6,5 +6,5 @@ mod json;
 mod junit;
 
 pub use human::{Style, human, verdict_line};
-pub use json::json;
+pub use json::{json, json_line};
 pub use junit::junit;

@@ -262,19 +262,20 @@ fn verify_one(v: &Verifier, token: &SecretToken, resource: &str, run: (SpecRevis
     let Verification { checks, header, claims } = jwt::verify(token, &v.keys, &v.algorithms, &v.expectations, spec);
     let mut report = Report::new("verify-token", resource, spec, strict);
     report.checks = checks;
-    report.set("token", token.describe());
+    report.extra.insert("token".into(), token.describe());
     if let Some(u) = &v.jwks_uri {
-        report.set("jwks_uri", u);
+        report.extra.insert("jwks_uri".into(), Value::String(u.clone()));
     }
     if human {
         report.headline = Some(format!("token {}", token.label()));
         push_sections(&mut report, header.as_ref(), claims.as_ref(), v.expectations.now);
     }
+    // Moved in, not `Report::set` (which would deep-copy through serde): this runs once per batch token.
     if let Some(h) = header {
-        report.set("header", Value::Object(h));
+        report.extra.insert("header".into(), Value::Object(h));
     }
     if let Some(c) = claims {
-        report.set("claims", Value::Object(c));
+        report.extra.insert("claims".into(), Value::Object(c));
     }
     report
 }
@@ -363,7 +364,7 @@ fn batch(v: &Verifier, resource: &str, ctx: &Context) -> anyhow::Result<u8> {
                                 let token = SecretToken::new(raw.as_str());
                                 let mut report = verify_one(v, &token, resource, run, false);
                                 report.set("line", n);
-                                (crate::render::json(&report).to_string(), report.ok())
+                                (crate::render::json_line(&report), report.ok())
                             })
                             .collect::<Vec<_>>()
                     })
