@@ -537,4 +537,28 @@ fn verify_token_batch_writes_one_result_per_line_and_fetches_keys_once() {
     assert_eq!(lines[1].status("jwt-compact-jws"), "fail");
     assert_eq!(lines[2].status("jwt-exp-valid"), "fail");
     assert_eq!(a.server.hits_on("/jwks"), 1, "the JWKS is fetched once per run");
+    // An exported MCP_AUTH_TOKEN does not get in the way of --batch; an explicit TOKEN does.
+    let mut c = cmd();
+    c.env("MCP_AUTH_TOKEN", &good)
+        .args([
+            "verify-token",
+            "--batch",
+            "--resource",
+            RESOURCE,
+            "--issuer",
+            a.issuer(),
+        ])
+        .write_stdin(format!("{rsa}\n"));
+    c.assert().code(0);
+    let mut c = cmd();
+    c.args([
+        "verify-token",
+        &good,
+        "--batch",
+        "--resource",
+        RESOURCE,
+        "--issuer",
+        a.issuer(),
+    ]);
+    assert!(run_human(c, 2).contains("do not pass TOKEN"));
 }

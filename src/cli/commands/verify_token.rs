@@ -47,6 +47,14 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
             .map_err(|e| Error::Usage(format!("--issuer \"{}\" is not a URL ({e})", sanitize::line(issuer))))?;
     }
     let algorithms = algorithms(&args.algorithms)?;
+    // clap cannot tell a TOKEN argument from one filled in by MCP_AUTH_TOKEN, and an exported variable
+    // must not make --batch unusable: only an explicit argument conflicts.
+    let from_env = std::env::var(crate::cli::context::env::TOKEN).ok() == args.token;
+    if args.batch && args.token.is_some() && !from_env {
+        return Err(
+            Error::Usage("--batch reads one token per line from stdin; do not pass TOKEN as well".into()).into(),
+        );
+    }
     let token = if args.batch {
         None
     } else {
