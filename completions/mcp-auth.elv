@@ -104,7 +104,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand --timeout 'Seconds each HTTP request may take, connect to last byte'
             cand --cacert 'Extra PEM trust root(s). TLS verification is never switched off'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --batch 'Read one token per line from stdin and write one JSON result per line'
+            cand --batch 'Read one token per line from stdin and write one JSON result per line (MCP_AUTH_TOKEN is ignored)'
             cand --json 'Shorthand for --output json'
             cand --strict 'SHOULD-level findings (warn) also make the exit code 1'
             cand -q 'Print only the verdict'

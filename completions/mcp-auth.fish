@@ -122,7 +122,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l cacer
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l batch -d 'Read one token per line from stdin and write one JSON result per line'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l batch -d 'Read one token per line from stdin and write one JSON result per line (MCP_AUTH_TOKEN is ignored)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s q -l quiet -d 'Print only the verdict'

@@ -10,6 +10,7 @@ pub mod discovery;
 pub mod error;
 pub mod http;
 pub mod json;
+pub mod jwt;
 pub mod metadata;
 pub mod probe;
 pub mod provider;

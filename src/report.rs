@@ -46,11 +46,16 @@ pub struct CheckResult {
 ///
 /// `violated` turns into `fail`, `warn` or `info` according to the check's level for the revision, so that
 /// per-revision levels live in the catalogue and nowhere else.
+///
+/// The one exception to "levels live in the catalogue" is an explicit escalation chosen by the user (e.g.
+/// `verify-token --profile rfc9068` makes `jwt-typ-at-jwt` a `must`): see [`Checks::escalate`].
 #[derive(Debug)]
 pub struct Checks {
     spec: SpecRevision,
     subject: Option<String>,
     results: Vec<CheckResult>,
+    /// Checks whose level is raised above the catalogue's for this run, by id.
+    escalated: Vec<(&'static str, Level)>,
 }
 
 impl Checks {
@@ -59,7 +64,24 @@ impl Checks {
             spec,
             subject,
             results: Vec::new(),
+            escalated: Vec::new(),
         }
+    }
+
+    /// Raises `def` to at least `level` for every result recorded from now on (never lowers it). This is
+    /// how a profile flag turns a catalogue `should` into a `must` without a second catalogue row.
+    pub fn escalate(&mut self, def: &'static CheckDef, level: Level) {
+        self.escalated.push((def.id, level));
+    }
+
+    /// The level of `def` for this run: the catalogue's for the revision, or an escalation's if stricter.
+    pub fn level_of(&self, def: &'static CheckDef) -> Level {
+        let base = def.level(self.spec);
+        self.escalated
+            .iter()
+            .filter(|(id, _)| *id == def.id)
+            .map(|(_, l)| *l)
+            .fold(base, Ord::min)
     }
 
     pub fn spec(&self) -> SpecRevision {
@@ -74,7 +96,7 @@ impl Checks {
     fn push(&mut self, def: &'static CheckDef, status: Status, message: impl Into<String>) {
         self.results.push(CheckResult {
             id: def.id,
-            level: def.level(self.spec),
+            level: self.level_of(def),
             status,
             message: message.into(),
             spec: def.spec,
@@ -88,7 +110,7 @@ impl Checks {
 
     /// The requirement is not met; the status follows the check's level for the selected revision.
     pub fn violated(&mut self, def: &'static CheckDef, message: impl Into<String>) {
-        let status = match def.level(self.spec) {
+        let status = match self.level_of(def) {
             Level::Must => Status::Fail,
             Level::Should => Status::Warn,
             Level::May | Level::Info => Status::Info,
@@ -289,6 +311,26 @@ mod tests {
         let s = |c: &Checks| c.results().iter().map(|r| r.status).collect::<Vec<_>>();
         assert_eq!(s(&old), [Status::Warn, Status::Warn]);
         assert_eq!(s(&new), [Status::Fail, Status::Info]);
+    }
+
+    #[test]
+    fn escalation_raises_a_level_and_never_lowers_it() {
+        use crate::catalogue::{JWT_SIGNATURE_VALID, JWT_TYP_AT_JWT};
+        let mut c = Checks::new(SpecRevision::LATEST, None);
+        c.violated(&JWT_TYP_AT_JWT, "typ JWT");
+        c.escalate(&JWT_TYP_AT_JWT, Level::Must);
+        c.escalate(&JWT_SIGNATURE_VALID, Level::Info);
+        c.violated(&JWT_TYP_AT_JWT, "typ JWT");
+        c.violated(&JWT_SIGNATURE_VALID, "bad");
+        let got: Vec<_> = c.results().iter().map(|r| (r.level, r.status)).collect();
+        assert_eq!(
+            got,
+            [
+                (Level::Should, Status::Warn),
+                (Level::Must, Status::Fail),
+                (Level::Must, Status::Fail)
+            ]
+        );
     }
 
     #[test]

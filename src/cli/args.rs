@@ -187,8 +187,8 @@ pub struct VerifyTokenArgs {
     /// Token profile: rfc9068 makes typ=at+jwt and its required claims MUST.
     #[arg(long, value_enum)]
     pub profile: Option<TokenProfile>,
-    /// Read one token per line from stdin and write one JSON result per line.
-    #[arg(long, conflicts_with = "token")]
+    /// Read one token per line from stdin and write one JSON result per line (MCP_AUTH_TOKEN is ignored).
+    #[arg(long)]
     pub batch: bool,
 }
 

@@ -44,9 +44,8 @@ async fn run(command: Command, ctx: Context) -> anyhow::Result<u8> {
         Command::Demo(a) => commands::demo::demo(a, &ctx).await,
         Command::GenMetadata(a) => commands::gen_metadata::gen_metadata(a, &ctx).await,
         Command::Probe(a) => commands::probe::probe(a, &ctx).await,
-        Command::VerifyToken(_) | Command::DecodeToken(_) => {
-            Err(crate::error::Error::Usage("this subcommand is not implemented yet".into()).into())
-        }
+        Command::VerifyToken(a) => commands::verify_token::verify_token(a, &ctx).await,
+        Command::DecodeToken(a) => commands::decode_token::decode_token(a, &ctx),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod jwks;
 pub mod provider;
 pub mod resource;
+pub mod token;
 
 use crate::catalogue::CheckDef;
 use crate::http::{Transport, transport};

@@ -59,6 +59,8 @@ pub struct AuthServerBuilder {
     oidc_appended: bool,
     oauth: bool,
     scopes: Vec<String>,
+    extra_jwks: Vec<Value>,
+    jwks: Option<Value>,
 }
 
 impl AuthServerBuilder {
@@ -103,6 +105,18 @@ impl AuthServerBuilder {
         self
     }
 
+    /// Also publish this JWK in the JWKS (e.g. an RS256 key, or an `enc` key for a test).
+    pub fn extra_jwk(mut self, jwk: Value) -> Self {
+        self.extra_jwks.push(jwk);
+        self
+    }
+
+    /// Serve exactly this document at `jwks_uri` instead of the generated one.
+    pub fn jwks(mut self, jwks: Value) -> Self {
+        self.jwks = Some(jwks);
+        self
+    }
+
     pub fn start(self) -> std::io::Result<AuthServer> {
         AuthServer::start(self)
     }
@@ -144,6 +158,11 @@ impl SigningKey {
     /// Signs `claims` as an ES256 JWT with `typ: at+jwt` and this key's `kid`.
     pub fn sign(&self, claims: &Value) -> String {
         self.sign_with_header(claims, "at+jwt")
+    }
+
+    /// The private key, for tests that sign tokens with headers of their own.
+    pub fn encoding_key(&self) -> jsonwebtoken::EncodingKey {
+        jsonwebtoken::EncodingKey::from_ec_der(&self.pkcs8)
     }
 
     pub fn sign_with_header(&self, claims: &Value, typ: &str) -> String {
@@ -321,11 +340,17 @@ impl AuthServer {
                     .body(oidc.to_string()),
             );
         }
-        let jwks = if has(Flaw::JwksPrivateKey) {
+        let mut jwks = if has(Flaw::JwksPrivateKey) {
             json!({"keys": [key.private_jwk]})
         } else {
             json!({"keys": [key.public_jwk]})
         };
+        if let Some(keys) = jwks["keys"].as_array_mut() {
+            keys.extend(b.extra_jwks.iter().cloned());
+        }
+        if let Some(custom) = &b.jwks {
+            jwks = custom.clone();
+        }
         if !has(Flaw::JwksMissing) {
             server.fixed(&format!("{}/jwks", b.issuer_path), Reply::json(&jwks));
         }

@@ -2,6 +2,7 @@
 //! 127.0.0.1 (`mcp_auth::server`, the same code `mcp-auth demo` uses). Nothing here reaches the internet.
 
 mod check_provider;
+mod decode_token;
 mod demo;
 mod explain;
 mod gen_metadata;
@@ -10,3 +11,4 @@ mod probe;
 mod providers;
 mod support;
 mod ux;
+mod verify_token;

@@ -2,7 +2,9 @@
 
 pub mod check_provider;
 pub mod completions;
+pub mod decode_token;
 pub mod demo;
 pub mod explain;
 pub mod gen_metadata;
 pub mod probe;
+pub mod verify_token;

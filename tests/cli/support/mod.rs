@@ -98,6 +98,21 @@ pub struct Report {
     pub well_known_url: Option<String>,
     #[serde(default)]
     pub www_authenticate: Option<String>,
+    // verify-token, decode-token
+    #[serde(default)]
+    pub header: Option<serde_json::Value>,
+    #[serde(default)]
+    pub claims: Option<serde_json::Value>,
+    /// Prefix, length and SHA-256 fingerprint; never the token itself.
+    #[serde(default)]
+    pub token: Option<serde_json::Value>,
+    #[serde(default)]
+    pub unverified: Option<bool>,
+    #[serde(default)]
+    pub verify_with: Option<String>,
+    /// verify-token --batch: the input line.
+    #[serde(default)]
+    pub line: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,6 +171,15 @@ impl Report {
             }
         }
         all[0].status.clone()
+    }
+
+    /// The level recorded for `id` (the first result).
+    pub fn level(&self, id: &str) -> String {
+        self.all(id)
+            .first()
+            .unwrap_or_else(|| panic!("{id} not in report"))
+            .level
+            .clone()
     }
 
     /// The message of the worst result for `id`.

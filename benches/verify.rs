@@ -1,0 +1,179 @@
+//! `verify-token --batch` throughput against the crypto backend's raw verify rate, measured in one run.
+//!
+//! Run: `cargo bench --bench verify` (release build; about 3 minutes on 2 cores). Prints, for RS256 and
+//! ES256 with N tokens each (default 10,000; `MCP_AUTH_BENCH_TOKENS` changes it):
+//! - raw: single-core aws-lc-rs verify of pre-split tokens with a pre-parsed key (no JSON, no output),
+//! - batch, 1 core: the built `mcp-auth verify-token --batch --jwks FILE` pinned to CPU 0 (taskset),
+//! - batch, all cores: the same, unpinned,
+//!
+//! and the median wall time of `mcp-auth decode-token` for one token (start-up cost).
+//! Keys are the TEST-ONLY RSA key under tests/fixtures/keys and a fresh P-256 key.
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use mcp_auth::server::auth::{SigningKey, now};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RSA_PEM: &[u8] = include_bytes!("../tests/fixtures/keys/TEST-ONLY-rsa.pem");
+const RESOURCE: &str = "https://mcp.example.com/mcp";
+const ISSUER: &str = "https://auth.example.com";
+const BIN: &str = env!("CARGO_BIN_EXE_mcp-auth");
+
+fn main() {
+    let n: usize = std::env::var("MCP_AUTH_BENCH_TOKENS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let dir = tempfile::tempdir().expect("temp dir");
+    println!("verify-token --batch benchmark: {n} tokens per algorithm, {cores} core(s)");
+
+    let rsa = EncodingKey::from_rsa_pem(RSA_PEM).expect("TEST-ONLY RSA key");
+    let mut rsa_jwk =
+        serde_json::to_value(jsonwebtoken::jwk::Jwk::from_encoding_key(&rsa, Algorithm::RS256).unwrap()).unwrap();
+    rsa_jwk["kid"] = json!("rsa-1");
+    rsa_jwk["use"] = json!("sig");
+    let ec = SigningKey::generate("ec-1");
+    let jwks = json!({"keys": [rsa_jwk, ec.public_jwk]});
+    let jwks_path = dir.path().join("jwks.json");
+    std::fs::write(&jwks_path, jwks.to_string()).unwrap();
+
+    let cases: [(&str, Algorithm, &EncodingKey, &str); 2] = [
+        ("RS256", Algorithm::RS256, &rsa, "rsa-1"),
+        ("ES256", Algorithm::ES256, &ec.encoding_key(), "ec-1"),
+    ];
+    for (name, alg, key, kid) in cases {
+        let t = Instant::now();
+        let tokens = mint(n, alg, key, kid, cores);
+        eprintln!("  minted {n} {name} tokens in {:.1} s", t.elapsed().as_secs_f64());
+        let raw = raw_rate(&tokens, &jwks, kid, alg);
+        let file = dir.path().join(format!("{name}.txt"));
+        std::fs::write(&file, tokens.join("\n") + "\n").unwrap();
+        let one = batch_rate(&file, &jwks_path, n, true);
+        let all = batch_rate(&file, &jwks_path, n, false);
+        println!(
+            "{name}: raw single-core {raw:>8.0} tokens/s | batch 1 core {one:>8.0} tokens/s ({:.0} % of raw) | batch {cores} cores {all:>8.0} tokens/s ({:.2}x raw)",
+            100.0 * one / raw,
+            all / raw
+        );
+    }
+    let token = SigningKey::generate("k").sign(&json!({"iss": ISSUER, "aud": RESOURCE, "exp": now() + 60}));
+    let mut times: Vec<Duration> = (0..21)
+        .map(|_| {
+            let t = Instant::now();
+            let out = Command::new(BIN)
+                .args(["decode-token", &token, "--json"])
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "decode-token start-up: median {:.1} ms over 21 runs",
+        times[10].as_secs_f64() * 1000.0
+    );
+}
+
+/// `n` tokens for RESOURCE from ISSUER, signed in parallel (RSA signing is the slow part of the setup).
+fn mint(n: usize, alg: Algorithm, key: &EncodingKey, kid: &str, cores: usize) -> Vec<String> {
+    let mut header = Header::new(alg);
+    header.kid = Some(kid.to_owned());
+    header.typ = Some("at+jwt".into());
+    let per = n.div_ceil(cores);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..cores)
+            .map(|c| {
+                let header = header.clone();
+                s.spawn(move || {
+                    (c * per..((c + 1) * per).min(n))
+                        .map(|i| {
+                            let claims = json!({"iss": ISSUER, "sub": format!("user-{i}"), "client_id": "bench",
+                                "aud": RESOURCE, "scope": "mcp:read", "iat": now(), "exp": now() + 3600,
+                                "jti": format!("{i:08x}")});
+                            jsonwebtoken::encode(&header, &claims, key).unwrap()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// Tokens per second of aws-lc-rs alone on one core: key parsed once, input pre-split and pre-decoded.
+fn raw_rate(tokens: &[String], jwks: &Value, kid: &str, alg: Algorithm) -> f64 {
+    use aws_lc_rs::signature::{self as sig, ParsedPublicKey, RsaPublicKeyComponents};
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    let jwk = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == kid)
+        .unwrap();
+    let field = |f: &str| B64.decode(jwk[f].as_str().unwrap()).unwrap();
+    let key: ParsedPublicKey = match alg {
+        Algorithm::RS256 => RsaPublicKeyComponents {
+            n: field("n"),
+            e: field("e"),
+        }
+        .to_parsed_public_key(&sig::RSA_PKCS1_2048_8192_SHA256)
+        .unwrap(),
+        _ => {
+            let mut point = vec![4u8];
+            point.extend(field("x"));
+            point.extend(field("y"));
+            ParsedPublicKey::new(&sig::ECDSA_P256_SHA256_FIXED, point).unwrap()
+        }
+    };
+    let inputs: Vec<(&[u8], Vec<u8>)> = tokens
+        .iter()
+        .map(|t| {
+            let (msg, s) = t.rsplit_once('.').unwrap();
+            (msg.as_bytes(), B64.decode(s).unwrap())
+        })
+        .collect();
+    let t = Instant::now();
+    for (msg, s) in &inputs {
+        key.verify_sig(msg, s).expect("raw verify");
+    }
+    inputs.len() as f64 / t.elapsed().as_secs_f64()
+}
+
+/// Tokens per second of `mcp-auth verify-token --batch`, whole process included.
+fn batch_rate(tokens: &std::path::Path, jwks: &std::path::Path, n: usize, one_core: bool) -> f64 {
+    let mut cmd = if one_core {
+        let mut c = Command::new("taskset");
+        c.args(["-c", "0", BIN]);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    cmd.args([
+        "verify-token",
+        "--batch",
+        "--resource",
+        RESOURCE,
+        "--issuer",
+        ISSUER,
+        "--jwks",
+    ])
+    .arg(jwks)
+    .stdin(std::fs::File::open(tokens).unwrap())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::inherit());
+    let t = Instant::now();
+    let out = cmd
+        .output()
+        .expect("mcp-auth runs (and taskset exists for the 1-core figure)");
+    let elapsed = t.elapsed().as_secs_f64();
+    assert_eq!(out.status.code(), Some(0), "every benchmark token is valid");
+    let lines = out.stdout.iter().filter(|b| **b == b'\n').count();
+    assert_eq!(lines, n, "one result per token");
+    let _ = std::io::stderr().flush();
+    n as f64 / elapsed
+}

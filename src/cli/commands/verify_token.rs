@@ -1,0 +1,397 @@
+//! `mcp-auth verify-token [TOKEN|-] --resource URI (--issuer ISSUER | --jwks URL|FILE) [--batch]`.
+//!
+//! The issuer's key set is loaded once (discovery through `mcp_auth::provider`, or `--jwks`), then each
+//! token is verified by [`crate::jwt::verify`]. `--batch` spreads the tokens over every core with scoped
+//! std threads (no extra dependency: the work is uniform CPU-bound chunks, which plain threads do well).
+
+use crate::catalogue::{AS_ISSUER_MATCHES, AS_JWKS_VALID};
+use crate::cli::args::{TokenProfile, VerifyTokenArgs};
+use crate::cli::context::Context;
+use crate::cli::printer::emit;
+use crate::discovery::ProviderType;
+use crate::error::Error;
+use crate::jwt::{self, KeySet, SecretToken, Verification};
+use crate::provider::{self, Source};
+use crate::report::{ErrorInfo, Report, Section, Status};
+use crate::rules::token::{Expectations, when};
+use crate::sanitize;
+use crate::spec::SpecRevision;
+use jsonwebtoken::Algorithm;
+use serde_json::{Map, Value};
+use std::io::{BufRead, Write};
+use url::Url;
+
+/// Everything a token is verified against, resolved once per run.
+struct Verifier {
+    keys: KeySet,
+    algorithms: Vec<Algorithm>,
+    expectations: Expectations,
+    jwks_uri: Option<String>,
+}
+
+pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Result<u8> {
+    if args.issuer.is_none() && args.jwks.is_none() {
+        return Err(Error::Usage(
+            "verify-token needs --issuer ISSUER (its metadata gives the key set) or --jwks URL|FILE; the token's own iss is never trusted on its own".into(),
+        )
+        .into());
+    }
+    Url::parse(&args.resource).map_err(|e| {
+        Error::Usage(format!(
+            "--resource \"{}\" is not a URL ({e})",
+            sanitize::line(&args.resource)
+        ))
+    })?;
+    if let Some(issuer) = &args.issuer {
+        Url::parse(issuer)
+            .map_err(|e| Error::Usage(format!("--issuer \"{}\" is not a URL ({e})", sanitize::line(issuer))))?;
+    }
+    let algorithms = algorithms(&args.algorithms)?;
+    // clap cannot tell a TOKEN argument from one filled in by MCP_AUTH_TOKEN, and an exported variable
+    // must not make --batch unusable: only an explicit argument conflicts.
+    let from_env = std::env::var(crate::cli::context::env::TOKEN).ok() == args.token;
+    if args.batch && args.token.is_some() && !from_env {
+        return Err(
+            Error::Usage("--batch reads one token per line from stdin; do not pass TOKEN as well".into()).into(),
+        );
+    }
+    let token = if args.batch {
+        None
+    } else {
+        Some(read_token(args.token.as_deref(), "verify-token")?)
+    };
+    let expectations = Expectations {
+        issuer: args.issuer.clone(),
+        audience: args.audience.clone().unwrap_or_else(|| args.resource.clone()),
+        audience_overridden: args.audience.is_some(),
+        scopes: args
+            .scopes
+            .iter()
+            .flat_map(|s| s.split(' '))
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        leeway: i64::try_from(args.leeway).unwrap_or(i64::MAX),
+        now: i64::try_from(crate::server::auth::now()).unwrap_or(i64::MAX),
+        rfc9068: args.profile == Some(TokenProfile::Rfc9068),
+    };
+    let spinner = ctx.spinner("fetching the issuer's keys");
+    let loaded = load_keys(&args, ctx).await;
+    spinner.finish_and_clear();
+    let (keys, jwks_uri) = match loaded {
+        Ok(k) => k,
+        Err(KeysError::Usage(e)) => return Err(e.into()),
+        Err(KeysError::Unreachable(info)) => {
+            let mut report = Report::new("verify-token", &args.resource, ctx.spec, ctx.strict);
+            report.error = Some(info);
+            if args.batch {
+                println!("{}", crate::render::json(&report));
+                return Ok(report.exit_code());
+            }
+            return emit(ctx, &report);
+        }
+    };
+    let verifier = Verifier {
+        keys,
+        algorithms,
+        expectations,
+        jwks_uri,
+    };
+    match token {
+        Some(token) => {
+            let report = verify_one(&verifier, &token, &args.resource, (ctx.spec, ctx.strict), true);
+            emit(ctx, &report)
+        }
+        None => batch(&verifier, &args.resource, ctx),
+    }
+}
+
+/// The allow-list: `--algorithm` values (exact JWA names), or the default asymmetric set.
+fn algorithms(names: &[String]) -> Result<Vec<Algorithm>, Error> {
+    if names.is_empty() {
+        return Ok(jwt::DEFAULT_ALGORITHMS.to_vec());
+    }
+    names
+        .iter()
+        .map(|n| {
+            if n.eq_ignore_ascii_case("none") {
+                return Err(Error::Usage("--algorithm none: unsigned tokens are never accepted".into()));
+            }
+            jwt::parse_algorithm(n).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--algorithm \"{}\" is not a JWS algorithm this tool verifies (RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA, HS256, HS384, HS512)",
+                    sanitize::line(n)
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The token from the argument, `-` (stdin) or `MCP_AUTH_TOKEN` (clap fills the argument from it).
+pub fn read_token(arg: Option<&str>, command: &str) -> Result<SecretToken, Error> {
+    let raw = match arg {
+        Some("-") => {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin().lock().take(1 << 20), &mut s).map_err(|source| {
+                Error::Io {
+                    path: "stdin".into(),
+                    source,
+                }
+            })?;
+            s
+        }
+        Some(t) => t.to_owned(),
+        None => {
+            return Err(Error::Usage(format!(
+                "no token: pass it as an argument, as - to read stdin (e.g. `pbpaste | mcp-auth {command} -`), or in MCP_AUTH_TOKEN"
+            )));
+        }
+    };
+    let token = SecretToken::new(raw);
+    if token.expose().is_empty() {
+        return Err(Error::Usage("the token is empty".into()));
+    }
+    Ok(token)
+}
+
+use std::io::Read as _;
+
+enum KeysError {
+    /// Bad flag or unreadable file (exit 2).
+    Usage(Error),
+    /// The issuer or its key set could not be fetched (exit 3).
+    Unreachable(ErrorInfo),
+}
+
+/// Loads the key set once: `--jwks` (URL or file) wins; otherwise discovery from `--issuer`.
+async fn load_keys(args: &VerifyTokenArgs, ctx: &Context) -> Result<(KeySet, Option<String>), KeysError> {
+    let unreachable = |kind: &'static str, message: String, url: Option<String>| {
+        KeysError::Unreachable(ErrorInfo {
+            kind,
+            message: sanitize::line(&message),
+            url,
+        })
+    };
+    if let Some(jwks) = &args.jwks {
+        if jwks.starts_with("http://") || jwks.starts_with("https://") {
+            let url = Url::parse(jwks).map_err(|e| {
+                KeysError::Usage(Error::Usage(format!(
+                    "--jwks \"{}\" is not a URL ({e})",
+                    sanitize::line(jwks)
+                )))
+            })?;
+            let client = ctx.client().map_err(KeysError::Usage)?;
+            let value = fetch_jwks(&client, &url).await?;
+            let set = KeySet::from_json(&value)
+                .map_err(|why| unreachable("not-jwks", format!("{url}: {why}"), Some(url.to_string())))?;
+            return Ok((set, Some(url.to_string())));
+        }
+        let text = std::fs::read_to_string(jwks).map_err(|source| {
+            KeysError::Usage(Error::Io {
+                path: format!("--jwks {jwks}"),
+                source,
+            })
+        })?;
+        let value: Value = serde_json::from_str(&text)
+            .map_err(|e| KeysError::Usage(Error::Usage(format!("--jwks {jwks}: not JSON ({e})"))))?;
+        let set =
+            KeySet::from_json(&value).map_err(|why| KeysError::Usage(Error::Usage(format!("--jwks {jwks}: {why}"))))?;
+        return Ok((set, None));
+    }
+    let issuer = args.issuer.as_deref().unwrap_or_default();
+    let client = ctx.client().map_err(KeysError::Usage)?;
+    let outcome = provider::check(&client, issuer, &Source::Discover(ProviderType::Auto), ctx.spec).await;
+    if let Some(err) = outcome.error {
+        return Err(KeysError::Unreachable(err));
+    }
+    if outcome.metadata.is_none() {
+        return Err(unreachable(
+            "no-metadata",
+            format!(
+                "{issuer}: no authorization server metadata at any well-known URL; run `mcp-auth check-provider {issuer}`, or pass --jwks"
+            ),
+            None,
+        ));
+    }
+    if let Some(bad) = outcome
+        .checks
+        .iter()
+        .find(|c| c.id == AS_ISSUER_MATCHES.id && c.status == Status::Fail)
+    {
+        return Err(unreachable(
+            "issuer-mismatch",
+            format!("the issuer's metadata must not be used: {}", bad.message),
+            outcome.metadata_url,
+        ));
+    }
+    let Some(jwks_uri) = outcome.jwks_uri else {
+        return Err(unreachable(
+            "no-jwks-uri",
+            format!(
+                "{issuer}: the metadata advertises no jwks_uri, so tokens cannot be verified locally; pass --jwks URL|FILE"
+            ),
+            outcome.metadata_url,
+        ));
+    };
+    let Some(value) = outcome.jwks else {
+        let why = outcome
+            .jwks_checks
+            .iter()
+            .find(|c| c.id == AS_JWKS_VALID.id)
+            .map_or_else(|| "could not be fetched".to_owned(), |c| c.message.clone());
+        return Err(unreachable("jwks", format!("{jwks_uri}: {why}"), Some(jwks_uri)));
+    };
+    let set = KeySet::from_json(&value)
+        .map_err(|why| unreachable("not-jwks", format!("{jwks_uri}: {why}"), Some(jwks_uri.clone())))?;
+    Ok((set, Some(jwks_uri)))
+}
+
+async fn fetch_jwks(client: &crate::http::HttpClient, url: &Url) -> Result<Value, KeysError> {
+    let resp = client.get(url).await.map_err(|e| KeysError::Unreachable(e.to_info()))?;
+    if resp.status != 200 {
+        return Err(KeysError::Unreachable(ErrorInfo {
+            kind: "http-status",
+            message: format!("{url}: HTTP {} where a JWK Set was required", resp.status),
+            url: Some(url.to_string()),
+        }));
+    }
+    resp.json().map_err(|why| {
+        KeysError::Unreachable(ErrorInfo {
+            kind: "not-json",
+            message: sanitize::line(&format!("{url}: {why}")),
+            url: Some(url.to_string()),
+        })
+    })
+}
+
+/// Verifies one token into a report. `human` adds the tables only people read.
+fn verify_one(v: &Verifier, token: &SecretToken, resource: &str, run: (SpecRevision, bool), human: bool) -> Report {
+    let (spec, strict) = run;
+    let Verification { checks, header, claims } = jwt::verify(token, &v.keys, &v.algorithms, &v.expectations, spec);
+    let mut report = Report::new("verify-token", resource, spec, strict);
+    report.checks = checks;
+    report.extra.insert("token".into(), token.describe());
+    if let Some(u) = &v.jwks_uri {
+        report.extra.insert("jwks_uri".into(), Value::String(u.clone()));
+    }
+    if human {
+        report.headline = Some(format!("token {}", token.label()));
+        push_sections(&mut report, header.as_ref(), claims.as_ref(), v.expectations.now);
+    }
+    // Moved in, not `Report::set` (which would deep-copy through serde): this runs once per batch token.
+    if let Some(h) = header {
+        report.extra.insert("header".into(), Value::Object(h));
+    }
+    if let Some(c) = claims {
+        report.extra.insert("claims".into(), Value::Object(c));
+    }
+    report
+}
+
+/// The header and claims tables of human output; times as dates and relative to now.
+pub fn push_sections(
+    report: &mut Report,
+    header: Option<&Map<String, Value>>,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) {
+    if let Some(h) = header {
+        let mut s = Section::new("Header", &["name", "value"]);
+        for (k, v) in h {
+            s.row(vec![k.clone(), show(v)]);
+        }
+        report.sections.push(s);
+    }
+    if let Some(c) = claims {
+        let mut s = Section::new("Claims", &["claim", "value", "meaning"]);
+        for (k, v) in c {
+            let meaning = match (k.as_str(), v.as_i64()) {
+                ("exp", Some(t)) if t >= now => format!("expires {}", when(t, now)),
+                ("exp", Some(t)) => format!("expired {}", when(t, now)),
+                ("nbf", Some(t)) => format!("not before {}", when(t, now)),
+                ("iat", Some(t)) => format!("issued {}", when(t, now)),
+                ("auth_time", Some(t)) => format!("authenticated {}", when(t, now)),
+                _ => String::new(),
+            };
+            s.row(vec![k.clone(), show(v), meaning]);
+        }
+        report.sections.push(s);
+    }
+}
+
+/// A claim value for a table cell: strings bare, the rest as compact JSON, both bounded.
+fn show(v: &Value) -> String {
+    let s = match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if s.chars().count() > 200 {
+        format!("{}…", s.chars().take(200).collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// `--batch`: one token per line on stdin, one JSON result per line on stdout, in input order. Bad
+/// lines become failed results and the run goes on; exit 1 if any token was invalid.
+fn batch(v: &Verifier, resource: &str, ctx: &Context) -> anyhow::Result<u8> {
+    const CHUNK: usize = 4096;
+    let run = (ctx.spec, ctx.strict);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut any_invalid = false;
+    let mut line_no = 0usize;
+    let mut buf = Vec::new();
+    loop {
+        // Read a chunk of lines, then verify it in parallel and write it in order.
+        let mut lines: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
+        let mut eof = false;
+        while lines.len() < CHUNK {
+            buf.clear();
+            if input.read_until(b'\n', &mut buf)? == 0 {
+                eof = true;
+                break;
+            }
+            line_no += 1;
+            let text = String::from_utf8_lossy(&buf);
+            if !text.trim().is_empty() {
+                lines.push((line_no, text.into_owned()));
+            }
+        }
+        let per = lines.len().div_ceil(threads).max(1);
+        let results: Vec<(String, bool)> = std::thread::scope(|s| {
+            let handles: Vec<_> = lines
+                .chunks(per)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|(n, raw)| {
+                                let token = SecretToken::new(raw.as_str());
+                                let mut report = verify_one(v, &token, resource, run, false);
+                                report.set("line", n);
+                                (crate::render::json_line(&report), report.ok())
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("verification thread panicked"))
+                .collect()
+        });
+        for (json, ok) in results {
+            any_invalid |= !ok;
+            out.write_all(json.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        if eof {
+            break;
+        }
+    }
+    out.flush()?;
+    Ok(u8::from(any_invalid))
+}

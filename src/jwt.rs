@@ -1,0 +1,745 @@
+//! JWT access tokens: unverified decoding, JWKS key selection and signature verification.
+//!
+//! Every security decision is made here, explicitly, before any crypto runs, so that each rejection has
+//! its own check id and message: `none` is refused in any letter case, the algorithm must be in the
+//! caller's allow-list (never taken from the token alone), the key comes only from the issuer's JWKS and
+//! must fit the algorithm (`kty`, `crv`, `alg`, `use`), a key set with private material is refused, and
+//! ECDSA signatures with a zero half are refused (CVE-2022-21449). `jsonwebtoken`'s low-level
+//! [`jsonwebtoken::crypto::verify`] only does the arithmetic.
+
+use crate::catalogue::*;
+use crate::report::{CheckResult, Checks};
+use crate::rules::token::{self as rules, Expectations};
+use crate::sanitize;
+use crate::spec::SpecRevision;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use jsonwebtoken::{Algorithm, DecodingKey};
+use serde_json::{Map, Value, json};
+
+/// A bearer token. `Debug` and `Display` never show it; use [`SecretToken::expose`] where the raw value
+/// is needed (verification) and [`SecretToken::describe`] for anything shown to people or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretToken(String);
+
+impl SecretToken {
+    /// Wraps a token, trimming surrounding whitespace (a trailing newline from `echo` or a file).
+    pub fn new(raw: impl Into<String>) -> Self {
+        let raw = raw.into();
+        let trimmed = raw.trim();
+        if trimmed.len() == raw.len() {
+            Self(raw)
+        } else {
+            Self(trimmed.to_owned())
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// A safe identification: the first 12 characters (the start of the header for a JWT), the length,
+    /// and a SHA-256 fingerprint that lets two people compare tokens without showing them.
+    pub fn describe(&self) -> Value {
+        json!({
+            "prefix": prefix(&self.0),
+            "length": self.0.len(),
+            "sha256": fingerprint(&self.0),
+        })
+    }
+
+    /// One line for humans: `eyJhbGciOiJF… (812 chars, sha256:3f1a…)`.
+    pub fn label(&self) -> String {
+        format!(
+            "{}… ({} chars, sha256:{})",
+            sanitize::line(&prefix(&self.0)),
+            self.0.len(),
+            &fingerprint(&self.0)[..16]
+        )
+    }
+}
+
+impl std::fmt::Debug for SecretToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretToken(redacted)")
+    }
+}
+
+impl std::fmt::Display for SecretToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(redacted token)")
+    }
+}
+
+fn prefix(s: &str) -> String {
+    s.chars().take(12).collect()
+}
+
+/// Lower-case hex SHA-256 of the token.
+pub fn fingerprint(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, s.as_bytes());
+    let mut out = String::with_capacity(64);
+    for b in d.as_ref() {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
+}
+
+/// A token taken apart without any verification.
+#[derive(Debug)]
+pub enum Unverified<'a> {
+    /// Three segments with JSON header and payload.
+    Jws(Parsed<'a>),
+    /// Five segments: an encrypted JWT (JWE). The protected header is readable, the rest is not.
+    Jwe { header: Option<Map<String, Value>> },
+    /// No dots at all: a reference token the authorization server must be asked about.
+    Opaque,
+    /// Anything else, with the reason in words.
+    Malformed(String),
+}
+
+/// The parts of a compact JWS.
+#[derive(Debug)]
+pub struct Parsed<'a> {
+    pub header: Map<String, Value>,
+    pub claims: Map<String, Value>,
+    /// `base64url(header) "." base64url(payload)`: the signed bytes.
+    pub signing_input: &'a str,
+    /// The third segment, still base64url.
+    pub signature_b64: &'a str,
+}
+
+/// Splits and decodes a token without verifying anything.
+pub fn decode_unverified(token: &str) -> Unverified<'_> {
+    let parts: Vec<&str> = token.split('.').collect();
+    match parts.len() {
+        1 => {
+            return if token.is_empty() {
+                Unverified::Malformed("the token is empty".into())
+            } else {
+                Unverified::Opaque
+            };
+        }
+        5 => {
+            return Unverified::Jwe {
+                header: json_segment(parts[0]).ok(),
+            };
+        }
+        3 => {}
+        2 => {
+            return Unverified::Malformed(
+                "2 segments: the signature segment has been stripped (a JWS has header.payload.signature)".into(),
+            );
+        }
+        n => {
+            return Unverified::Malformed(format!(
+                "{n} dot-separated segments; a signed JWT has 3 (header.payload.signature) and an encrypted one 5"
+            ));
+        }
+    }
+    let header = match json_segment(parts[0]) {
+        Ok(h) => h,
+        Err(why) => {
+            return Unverified::Malformed(format!(
+                "the header (segment 1) {why}; if this is an opaque token, the resource server must introspect it"
+            ));
+        }
+    };
+    let claims = match json_segment(parts[1]) {
+        Ok(c) => c,
+        Err(why) => return Unverified::Malformed(format!("the payload (segment 2) {why}")),
+    };
+    let signing_input = &token[..parts[0].len() + 1 + parts[1].len()];
+    Unverified::Jws(Parsed {
+        header,
+        claims,
+        signing_input,
+        signature_b64: parts[2],
+    })
+}
+
+fn json_segment(segment: &str) -> Result<Map<String, Value>, String> {
+    let bytes = B64
+        .decode(segment.trim_end_matches('='))
+        .map_err(|e| format!("is not base64url ({e})"))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| "is not UTF-8".to_owned())?;
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(other) => Err(format!("is JSON {}, not an object", crate::metadata::type_name(&other))),
+        Err(e) => Err(format!("is not JSON ({e})")),
+    }
+}
+
+/// The asymmetric algorithms accepted when `--algorithm` is not given (RFC 8725 §3.1, §3.2).
+pub const DEFAULT_ALGORITHMS: [Algorithm; 9] = [
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+    Algorithm::EdDSA,
+];
+
+/// Parses an `alg` name exactly as JWA spells it (`RS256`, not `rs256`).
+pub fn parse_algorithm(name: &str) -> Option<Algorithm> {
+    Some(match name {
+        "HS256" => Algorithm::HS256,
+        "HS384" => Algorithm::HS384,
+        "HS512" => Algorithm::HS512,
+        "RS256" => Algorithm::RS256,
+        "RS384" => Algorithm::RS384,
+        "RS512" => Algorithm::RS512,
+        "PS256" => Algorithm::PS256,
+        "PS384" => Algorithm::PS384,
+        "PS512" => Algorithm::PS512,
+        "ES256" => Algorithm::ES256,
+        "ES384" => Algorithm::ES384,
+        "EdDSA" => Algorithm::EdDSA,
+        _ => return None,
+    })
+}
+
+fn alg_name(a: Algorithm) -> &'static str {
+    match a {
+        Algorithm::HS256 => "HS256",
+        Algorithm::HS384 => "HS384",
+        Algorithm::HS512 => "HS512",
+        Algorithm::RS256 => "RS256",
+        Algorithm::RS384 => "RS384",
+        Algorithm::RS512 => "RS512",
+        Algorithm::PS256 => "PS256",
+        Algorithm::PS384 => "PS384",
+        Algorithm::PS512 => "PS512",
+        Algorithm::ES256 => "ES256",
+        Algorithm::ES384 => "ES384",
+        Algorithm::EdDSA => "EdDSA",
+        _ => "?",
+    }
+}
+
+/// The key type (and curve) an algorithm needs.
+fn required_kty(a: Algorithm) -> (&'static str, Option<&'static str>) {
+    match a {
+        Algorithm::RS256
+        | Algorithm::RS384
+        | Algorithm::RS512
+        | Algorithm::PS256
+        | Algorithm::PS384
+        | Algorithm::PS512 => ("RSA", None),
+        Algorithm::ES256 => ("EC", Some("P-256")),
+        Algorithm::ES384 => ("EC", Some("P-384")),
+        Algorithm::EdDSA => ("OKP", Some("Ed25519")),
+        _ => ("oct", None),
+    }
+}
+
+/// One key of a JWK Set, with its public key decoded once (not per token).
+pub struct Key {
+    pub kid: Option<String>,
+    pub kty: String,
+    pub crv: Option<String>,
+    pub alg: Option<String>,
+    pub use_: Option<String>,
+    pub key_ops: Option<Vec<String>>,
+    decoding: Result<DecodingKey, String>,
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Key")
+            .field("kid", &self.kid)
+            .field("kty", &self.kty)
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Key {
+    fn describe(&self) -> String {
+        match &self.kid {
+            Some(k) => format!("kid \"{}\"", sanitize::line(k)),
+            None => format!("a {} key without kid", sanitize::line(&self.kty)),
+        }
+    }
+
+    /// Why this key must not verify an `alg` token, or `None` when it fits (RFC 8725 §3.1).
+    fn misfit(&self, alg: Algorithm) -> Option<String> {
+        let name = alg_name(alg);
+        if required_kty(alg).0 == "oct" {
+            return Some(format!(
+                "{name} is an HMAC algorithm, and the issuer's keys are public keys: accepting it would let anyone who has the public key (everyone) sign tokens (key confusion)"
+            ));
+        }
+        let (kty, crv) = required_kty(alg);
+        if self.kty != kty {
+            return Some(format!(
+                "{} is a {} key; {name} needs a {kty} key",
+                self.describe(),
+                sanitize::line(&self.kty)
+            ));
+        }
+        if let Some(crv) = crv
+            && self.crv.as_deref() != Some(crv)
+        {
+            return Some(format!(
+                "{} is on curve {}; {name} needs {crv}",
+                self.describe(),
+                sanitize::line(self.crv.as_deref().unwrap_or("(none)"))
+            ));
+        }
+        if let Some(a) = &self.alg
+            && a != name
+        {
+            return Some(format!(
+                "{} is published for alg {}, but the token says {name}; each key is used with exactly one algorithm",
+                self.describe(),
+                sanitize::line(a)
+            ));
+        }
+        if let Some(u) = &self.use_
+            && u != "sig"
+        {
+            return Some(format!(
+                "{} has use \"{}\": it is not a signature key and must not verify tokens",
+                self.describe(),
+                sanitize::line(u)
+            ));
+        }
+        if let Some(ops) = &self.key_ops
+            && !ops.iter().any(|o| o == "verify")
+        {
+            return Some(format!("{} has key_ops without \"verify\"", self.describe()));
+        }
+        None
+    }
+}
+
+/// A parsed JWK Set. Keys are decoded once and shared by every token of a run.
+#[derive(Debug)]
+pub struct KeySet {
+    pub keys: Vec<Key>,
+    /// Keys that carry private or symmetric material (the whole set is refused then).
+    pub private: Vec<String>,
+}
+
+impl KeySet {
+    /// Parses `{"keys": [...]}`. Only the shape is an error here; unusable keys are kept and explained
+    /// when a token selects them.
+    pub fn from_json(jwks: &Value) -> Result<Self, String> {
+        let keys = jwks
+            .as_object()
+            .and_then(|o| o.get("keys"))
+            .and_then(Value::as_array)
+            .ok_or("not a JWK Set: expected a JSON object with a \"keys\" array")?;
+        let mut set = KeySet {
+            keys: Vec::new(),
+            private: Vec::new(),
+        };
+        for k in keys.iter().filter_map(Value::as_object) {
+            let s = |name: &str| k.get(name).and_then(Value::as_str).map(str::to_owned);
+            let key = Key {
+                kid: s("kid"),
+                kty: s("kty").unwrap_or_default(),
+                crv: s("crv"),
+                alg: s("alg"),
+                use_: s("use"),
+                key_ops: k
+                    .get("key_ops")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()),
+                decoding: decoding_key(k),
+            };
+            if crate::rules::jwks::has_private_parts(k) {
+                set.private.push(key.describe());
+            }
+            set.keys.push(key);
+        }
+        Ok(set)
+    }
+}
+
+fn decoding_key(k: &Map<String, Value>) -> Result<DecodingKey, String> {
+    let s = |name: &str| {
+        k.get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("the key has no \"{name}\""))
+    };
+    let r = match k.get("kty").and_then(Value::as_str) {
+        Some("RSA") => DecodingKey::from_rsa_components(s("n")?, s("e")?),
+        Some("EC") => DecodingKey::from_ec_components(s("x")?, s("y")?),
+        Some("OKP") => DecodingKey::from_ed_components(s("x")?),
+        Some(other) => {
+            return Err(format!(
+                "kty \"{}\" is not a public signature key type",
+                sanitize::line(other)
+            ));
+        }
+        None => return Err("the key has no kty".into()),
+    };
+    r.map_err(|e| format!("the key's parameters do not decode ({e})"))
+}
+
+/// The outcome of verifying one token: the checks plus what was decoded (for display).
+#[derive(Debug)]
+pub struct Verification {
+    pub checks: Vec<CheckResult>,
+    pub header: Option<Map<String, Value>>,
+    pub claims: Option<Map<String, Value>>,
+}
+
+/// Verifies `token` against the issuer's keys and the expectations. Never fails: every problem is a check.
+pub fn verify(
+    token: &SecretToken,
+    keys: &KeySet,
+    algorithms: &[Algorithm],
+    exp: &Expectations,
+    spec: SpecRevision,
+) -> Verification {
+    let mut checks = Checks::new(spec, None);
+    if exp.rfc9068 {
+        checks.escalate(&JWT_TYP_AT_JWT, Level::Must);
+        checks.escalate(&JWT_PROFILE_CLAIMS, Level::Must);
+    }
+    let parsed = match decode_unverified(token.expose()) {
+        Unverified::Jws(p) => p,
+        other => {
+            shape_failure(&mut checks, &other);
+            return Verification {
+                checks: checks.into_results(),
+                header: match other {
+                    Unverified::Jwe { header } => header,
+                    _ => None,
+                },
+                claims: None,
+            };
+        }
+    };
+    checks.pass(&JWT_COMPACT_JWS, "a compact JWS with JSON header and payload");
+    let signature_ok = signature(&mut checks, &parsed, keys, algorithms);
+    rules::header(&mut checks, &parsed.header);
+    rules::claims(&mut checks, &parsed.header, &parsed.claims, exp);
+    if !signature_ok {
+        // The claims above come from an unverified token: say so next to them.
+        checks.info(
+            &JWT_SIGNATURE_VALID,
+            "the claim checks above describe an UNVERIFIED payload, since the signature was not accepted",
+        );
+    }
+    Verification {
+        checks: checks.into_results(),
+        header: Some(parsed.header),
+        claims: Some(parsed.claims),
+    }
+}
+
+/// `jwt-compact-jws` for a token that is not a JWS.
+fn shape_failure(checks: &mut Checks, shape: &Unverified<'_>) {
+    match shape {
+        Unverified::Jwe { .. } => checks.violated(
+            &JWT_COMPACT_JWS,
+            "an encrypted token (JWE, 5 segments): it cannot be verified without the resource server's decryption key. Decrypt it first, or ask the authorization server for signed (JWS) access tokens.",
+        ),
+        Unverified::Opaque => checks.violated(
+            &JWT_COMPACT_JWS,
+            "not a JWT: an opaque (reference) token. Only the authorization server can say whether it is valid: the resource server must introspect it (RFC 7662); mcp-auth cannot verify it locally.",
+        ),
+        Unverified::Malformed(why) => checks.violated(&JWT_COMPACT_JWS, format!("not a valid JWT: {why}.")),
+        Unverified::Jws(_) => {}
+    }
+}
+
+/// The algorithm, key and signature checks. Returns whether the signature was accepted.
+fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[Algorithm]) -> bool {
+    let alg_text = match p.header.get("alg") {
+        Some(Value::String(a)) => a.as_str(),
+        Some(other) => {
+            checks.violated(
+                &JWT_ALG_ALLOWLISTED,
+                format!("alg is {}, not a string.", crate::metadata::type_name(other)),
+            );
+            return false;
+        }
+        None => {
+            checks.violated(&JWT_ALG_ALLOWLISTED, "the header has no alg.");
+            return false;
+        }
+    };
+    if alg_text.eq_ignore_ascii_case("none") {
+        checks.violated(
+            &JWT_ALG_NOT_NONE,
+            format!(
+                "alg is \"{}\": an unsigned token that anyone can write. It is refused whatever its claims say.",
+                sanitize::line(alg_text)
+            ),
+        );
+        return false;
+    }
+    checks.pass(&JWT_ALG_NOT_NONE, format!("alg is \"{}\"", sanitize::line(alg_text)));
+    let allowed: Vec<&str> = algorithms.iter().map(|a| alg_name(*a)).collect();
+    let alg = match parse_algorithm(alg_text).filter(|a| algorithms.contains(a)) {
+        Some(a) => a,
+        None => {
+            let key_confusion = alg_text.to_ascii_uppercase().starts_with("HS");
+            let why = if key_confusion {
+                " HMAC with a public key as the secret is the classic key-confusion attack."
+            } else {
+                ""
+            };
+            checks.violated(
+                &JWT_ALG_ALLOWLISTED,
+                format!(
+                    "alg \"{}\" is not accepted (allowed: {}).{why} The verifier chooses the algorithms, never the token.",
+                    sanitize::line(alg_text),
+                    allowed.join(", ")
+                ),
+            );
+            return false;
+        }
+    };
+    checks.pass(&JWT_ALG_ALLOWLISTED, format!("{} is allowed", alg_name(alg)));
+    if !keys.private.is_empty() {
+        checks.violated(
+            &JWT_KID_IN_ISSUER_JWKS,
+            format!(
+                "the issuer's JWKS contains private key material ({}); refusing to use it: anyone who fetched it can mint tokens. Remove d, p, q, dp, dq, qi and k from the JWKS and rotate those keys.",
+                keys.private.join(", ")
+            ),
+        );
+        return false;
+    }
+    let candidates: Vec<&Key> = match p.header.get("kid") {
+        Some(Value::String(kid)) => {
+            let found: Vec<&Key> = keys.keys.iter().filter(|k| k.kid.as_deref() == Some(kid)).collect();
+            if found.is_empty() {
+                let known: Vec<String> = keys.keys.iter().map(Key::describe).collect();
+                checks.violated(
+                    &JWT_KID_IN_ISSUER_JWKS,
+                    format!(
+                        "kid \"{}\" is not in the issuer's JWKS ({}). The token was signed with a key the issuer does not publish: forged, from another issuer, or signed before a key rotation the JWKS no longer lists.",
+                        sanitize::line(&truncate(kid, 80)),
+                        if known.is_empty() { "no keys".to_owned() } else { known.join(", ") }
+                    ),
+                );
+                return false;
+            }
+            checks.pass(
+                &JWT_KID_IN_ISSUER_JWKS,
+                format!("kid \"{}\" is in the issuer's JWKS", sanitize::line(kid)),
+            );
+            if let Some(why) = found.iter().find_map(|k| k.misfit(alg)) {
+                checks.violated(&JWT_ALG_KEY_CONSISTENT, format!("{why}."));
+                return false;
+            }
+            checks.pass(
+                &JWT_ALG_KEY_CONSISTENT,
+                format!("the key fits {} (kty, crv, alg, use)", alg_name(alg)),
+            );
+            found
+        }
+        Some(other) => {
+            checks.violated(
+                &JWT_KID_IN_ISSUER_JWKS,
+                format!("kid is {}, not a string.", crate::metadata::type_name(other)),
+            );
+            return false;
+        }
+        None => {
+            let fitting: Vec<&Key> = keys.keys.iter().filter(|k| k.misfit(alg).is_none()).collect();
+            if fitting.is_empty() {
+                let why: Vec<String> = keys.keys.iter().filter_map(|k| k.misfit(alg)).collect();
+                checks.violated(
+                    &JWT_KID_IN_ISSUER_JWKS,
+                    format!(
+                        "the token has no kid and no key of the issuer's JWKS fits {} ({}).",
+                        alg_name(alg),
+                        if why.is_empty() {
+                            "the JWKS is empty".to_owned()
+                        } else {
+                            why.join("; ")
+                        }
+                    ),
+                );
+                return false;
+            }
+            checks.pass(
+                &JWT_KID_IN_ISSUER_JWKS,
+                format!(
+                    "no kid: trying the {} key(s) of the issuer's JWKS that fit {}",
+                    fitting.len(),
+                    alg_name(alg)
+                ),
+            );
+            checks.pass(
+                &JWT_ALG_KEY_CONSISTENT,
+                format!("only keys that fit {} were tried", alg_name(alg)),
+            );
+            fitting
+        }
+    };
+    verify_signature(checks, p, alg, &candidates)
+}
+
+fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candidates: &[&Key]) -> bool {
+    if p.signature_b64.is_empty() {
+        checks.violated(
+            &JWT_SIGNATURE_VALID,
+            "the signature segment is empty: the token is unsigned. It is refused.",
+        );
+        return false;
+    }
+    let sig = match B64.decode(p.signature_b64) {
+        Ok(s) => s,
+        Err(e) => {
+            checks.violated(&JWT_SIGNATURE_VALID, format!("the signature is not base64url ({e})."));
+            return false;
+        }
+    };
+    if let Some(half) = match alg {
+        Algorithm::ES256 => Some(32),
+        Algorithm::ES384 => Some(48),
+        _ => None,
+    } {
+        if sig.len() != 2 * half {
+            checks.violated(
+                &JWT_SIGNATURE_VALID,
+                format!(
+                    "an {} signature is {} bytes (r || s), this one is {}.",
+                    alg_name(alg),
+                    2 * half,
+                    sig.len()
+                ),
+            );
+            return false;
+        }
+        let zero = |b: &[u8]| b.iter().all(|x| *x == 0);
+        if zero(&sig[..half]) || zero(&sig[half..]) {
+            checks.violated(
+                &JWT_SIGNATURE_VALID,
+                "the ECDSA signature has r = 0 or s = 0 (the \"psychic signature\", CVE-2022-21449): it is forged and verifies against nothing.",
+            );
+            return false;
+        }
+    }
+    let mut decode_errors = Vec::new();
+    for key in candidates {
+        let decoding = match &key.decoding {
+            Ok(d) => d,
+            Err(e) => {
+                decode_errors.push(format!("{}: {e}", key.describe()));
+                continue;
+            }
+        };
+        match jsonwebtoken::crypto::verify(p.signature_b64, p.signing_input.as_bytes(), decoding, alg) {
+            Ok(true) => {
+                checks.pass(
+                    &JWT_SIGNATURE_VALID,
+                    format!("{} signature verified with {}", alg_name(alg), key.describe()),
+                );
+                return true;
+            }
+            Ok(false) => {}
+            Err(e) => decode_errors.push(format!("{}: {e}", key.describe())),
+        }
+    }
+    let extra = if decode_errors.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", decode_errors.join("; "))
+    };
+    checks.violated(
+        &JWT_SIGNATURE_VALID,
+        format!(
+            "the signature does not verify with the issuer's key{}{extra}: the token was altered after signing, or signed by a key that is not the issuer's.",
+            if candidates.len() == 1 { "".to_owned() } else { format!("s ({} tried)", candidates.len()) }
+        ),
+    );
+    false
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_token_never_prints_itself() {
+        let t = SecretToken::new("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl\n");
+        assert_eq!(format!("{t:?}"), "SecretToken(redacted)");
+        assert_eq!(format!("{t}"), "(redacted token)");
+        let label = t.label();
+        assert!(
+            label.starts_with("eyJhbGciOiJF…") && !label.contains("c2lnbmF0dXJl"),
+            "{label}"
+        );
+        assert_eq!(t.describe()["length"], 49);
+        assert_eq!(
+            fingerprint("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn shapes_are_recognised() {
+        assert!(matches!(decode_unverified("opaque-reference-123"), Unverified::Opaque));
+        assert!(matches!(
+            decode_unverified("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d"),
+            Unverified::Jwe { header: Some(_) }
+        ));
+        assert!(matches!(decode_unverified("a.b"), Unverified::Malformed(m) if m.contains("stripped")));
+        assert!(matches!(decode_unverified("!!.e30.x"), Unverified::Malformed(m) if m.contains("base64url")));
+        let Unverified::Jws(p) = decode_unverified("e30.e30.sig") else {
+            panic!()
+        };
+        assert_eq!(p.signing_input, "e30.e30");
+        assert_eq!(p.signature_b64, "sig");
+    }
+
+    #[test]
+    fn keys_must_fit_the_algorithm() {
+        let set = KeySet::from_json(&json!({"keys": [
+            {"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA", "kid": "ec"},
+            {"kty": "RSA", "n": "AQAB", "e": "AQAB", "kid": "enc", "use": "enc"},
+            {"kty": "RSA", "n": "AQAB", "e": "AQAB", "kid": "ps", "alg": "PS256"},
+        ]}))
+        .unwrap();
+        let key = |kid: &str| set.keys.iter().find(|k| k.kid.as_deref() == Some(kid)).unwrap();
+        assert!(key("ec").misfit(Algorithm::ES256).is_none());
+        assert!(key("ec").misfit(Algorithm::ES384).unwrap().contains("P-384"));
+        assert!(key("ec").misfit(Algorithm::RS256).unwrap().contains("RSA"));
+        assert!(key("enc").misfit(Algorithm::RS256).unwrap().contains("use \"enc\""));
+        assert!(
+            key("ps")
+                .misfit(Algorithm::RS256)
+                .unwrap()
+                .contains("exactly one algorithm")
+        );
+        assert!(key("ec").misfit(Algorithm::HS256).unwrap().contains("key confusion"));
+        assert!(set.private.is_empty());
+        let private =
+            KeySet::from_json(&json!({"keys": [{"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA", "d": "AA"}]}));
+        assert_eq!(private.unwrap().private.len(), 1);
+        assert!(KeySet::from_json(&json!([1])).is_err());
+    }
+
+    #[test]
+    fn algorithm_names_are_exact() {
+        assert_eq!(parse_algorithm("RS256"), Some(Algorithm::RS256));
+        assert_eq!(parse_algorithm("rs256"), None);
+        assert_eq!(parse_algorithm("none"), None);
+        for a in DEFAULT_ALGORITHMS {
+            assert_eq!(parse_algorithm(alg_name(a)), Some(a));
+        }
+    }
+}

@@ -1,0 +1,564 @@
+//! `mcp-auth verify-token` against an embedded authorization server (ES256 key from `AuthServer`, plus the
+//! TEST-ONLY RS256 key under tests/fixtures/keys/). Each attack of the issue has its own test asserting the
+//! exit code, the failing check id in `--json`, and the human message.
+
+use crate::support::{Report, cmd, run_human, run_json};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use jsonwebtoken::{Algorithm, EncodingKey};
+use mcp_auth::server::auth::{AuthServer, Flaw, SigningKey, now};
+use serde_json::{Value, json};
+use std::io::Write;
+
+pub const RESOURCE: &str = "https://mcp.example.com/mcp";
+const RSA_PEM: &[u8] = include_bytes!("../fixtures/keys/TEST-ONLY-rsa.pem");
+const RSA_PUB_PEM: &[u8] = include_bytes!("../fixtures/keys/TEST-ONLY-rsa.pub.pem");
+const ATTACKER_PEM: &[u8] = include_bytes!("../fixtures/keys/TEST-ONLY-rsa-attacker.pem");
+
+pub fn b64(v: &Value) -> String {
+    B64.encode(v.to_string())
+}
+
+/// A compact JWS with exactly this header, signed with `key` as `alg`.
+pub fn forge(header: Value, claims: &Value, key: &EncodingKey, alg: Algorithm) -> String {
+    let msg = format!("{}.{}", b64(&header), b64(claims));
+    let sig = jsonwebtoken::crypto::sign(msg.as_bytes(), key, alg).expect("test signing");
+    format!("{msg}.{sig}")
+}
+
+pub fn rsa_key() -> EncodingKey {
+    EncodingKey::from_rsa_pem(RSA_PEM).unwrap()
+}
+
+/// The public JWK of a PEM RSA key, as an issuer would publish it.
+pub fn rsa_jwk(pem: &[u8], kid: &str) -> Value {
+    let key = EncodingKey::from_rsa_pem(pem).unwrap();
+    let jwk = jsonwebtoken::jwk::Jwk::from_encoding_key(&key, Algorithm::RS256).unwrap();
+    let mut v = serde_json::to_value(jwk).unwrap();
+    v["kid"] = json!(kid);
+    v["use"] = json!("sig");
+    v["alg"] = json!("RS256");
+    v
+}
+
+/// An issuer that publishes its ES256 key (`demo-key-1`) and the TEST-ONLY RS256 key (`rsa-1`).
+pub fn issuer() -> AuthServer {
+    AuthServer::builder()
+        .extra_jwk(rsa_jwk(RSA_PEM, "rsa-1"))
+        .start()
+        .unwrap()
+}
+
+fn es_header(a: &AuthServer) -> Value {
+    json!({"alg": "ES256", "typ": "at+jwt", "kid": a.key.kid})
+}
+
+fn rs_header() -> Value {
+    json!({"alg": "RS256", "typ": "at+jwt", "kid": "rsa-1"})
+}
+
+pub fn claims(a: &AuthServer) -> Value {
+    a.claims(RESOURCE, "mcp:read mcp:write", 300)
+}
+
+fn verify(a: &AuthServer, token: &str) -> assert_cmd::Command {
+    let mut c = cmd();
+    c.args(["verify-token", token, "--resource", RESOURCE, "--issuer", a.issuer()]);
+    c
+}
+
+/// Asserts exit 1, a failed `id` whose JSON message contains `json_words`, and the same in human output.
+fn rejected(mut c: impl FnMut() -> assert_cmd::Command, id: &str, words: &str) -> Report {
+    let r = run_json(c(), 1);
+    assert!(!r.ok);
+    assert_eq!(r.status(id), "fail", "{id}: {:#?}", r.checks);
+    let msg = r.message(id);
+    assert!(msg.contains(words), "{id}: {msg}");
+    let human = run_human(c(), 1);
+    assert!(human.contains(id) && human.contains("FAIL"), "{human}");
+    assert!(human.contains(words), "human output lacks \"{words}\":\n{human}");
+    r
+}
+
+#[test]
+fn verify_token_accepts_a_valid_es256_token_and_shows_tables() {
+    let a = issuer();
+    let token = a.mint(RESOURCE, "mcp:read mcp:write", 300);
+    let r = run_json(verify(&a, &token), 0);
+    assert!(r.ok, "{:#?}", r.checks);
+    assert_eq!(r.command, "verify-token");
+    for id in [
+        "jwt-compact-jws",
+        "jwt-alg-not-none",
+        "jwt-alg-allowlisted",
+        "jwt-alg-key-consistent",
+        "jwt-no-untrusted-key-headers",
+        "jwt-typ-at-jwt",
+        "jwt-kid-in-issuer-jwks",
+        "jwt-signature-valid",
+        "jwt-iss-matches",
+        "jwt-aud-present",
+        "jwt-aud-contains-resource",
+        "jwt-exp-valid",
+        "jwt-nbf-valid",
+        "jwt-iat-present",
+        "jwt-profile-claims",
+        "jwt-scope-sufficient",
+        "jwt-short-lived",
+        "jwt-not-id-token",
+    ] {
+        assert_eq!(r.status(id), "pass", "{id}");
+    }
+    assert_eq!(r.status("jwt-iss-is-resource-as"), "skip");
+    assert_eq!(r.header.as_ref().unwrap()["alg"], "ES256");
+    assert_eq!(r.claims.as_ref().unwrap()["aud"], RESOURCE);
+    let t = r.token.as_ref().unwrap();
+    assert_eq!(t["prefix"].as_str().unwrap(), &token[..12]);
+    assert_eq!(t["sha256"].as_str().unwrap().len(), 64);
+    let human = run_human(verify(&a, &token), 0);
+    for words in ["Header", "Claims", "expires", "UTC", "lifetime 5 min", "PASS"] {
+        assert!(human.contains(words), "{words}:\n{human}");
+    }
+    let signature = token.rsplit('.').next().unwrap();
+    assert!(
+        !human.contains(&token) && !human.contains(signature),
+        "the token leaked:\n{human}"
+    );
+}
+
+#[test]
+fn verify_token_accepts_rs256_and_offline_jwks_file() {
+    let a = issuer();
+    let token = forge(rs_header(), &claims(&a), &rsa_key(), Algorithm::RS256);
+    let r = run_json(verify(&a, &token), 0);
+    assert!(r.message("jwt-signature-valid").contains("RS256"));
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    write!(file, "{}", json!({"keys": [rsa_jwk(RSA_PEM, "rsa-1")]})).unwrap();
+    let mut c = cmd();
+    c.args(["verify-token", &token, "--resource", RESOURCE, "--jwks"])
+        .arg(file.path());
+    let r = run_json(c, 0);
+    assert_eq!(r.status("jwt-iss-matches"), "skip", "no --issuer: iss not compared");
+    // --algorithm pins the allow-list
+    let mut c = cmd();
+    c.args([
+        "verify-token",
+        &token,
+        "--resource",
+        RESOURCE,
+        "--algorithm",
+        "ES256",
+        "--jwks",
+    ])
+    .arg(file.path());
+    let r = run_json(c, 1);
+    assert!(r.message("jwt-alg-allowlisted").contains("allowed: ES256"));
+}
+
+#[test]
+fn verify_token_rejects_alg_none_in_any_case() {
+    let a = issuer();
+    for alg in ["none", "NONE", "nOnE"] {
+        let token = format!("{}.{}.", b64(&json!({"alg": alg, "typ": "at+jwt"})), b64(&claims(&a)));
+        rejected(|| verify(&a, &token), "jwt-alg-not-none", "unsigned token");
+    }
+}
+
+#[test]
+fn verify_token_rejects_hs256_signed_with_the_public_key() {
+    let a = issuer();
+    let secret = EncodingKey::from_secret(RSA_PUB_PEM);
+    let token = forge(
+        json!({"alg": "HS256", "typ": "at+jwt", "kid": "rsa-1"}),
+        &claims(&a),
+        &secret,
+        Algorithm::HS256,
+    );
+    rejected(|| verify(&a, &token), "jwt-alg-allowlisted", "key-confusion");
+    // Even when the caller allows HS256, a public JWKS key never becomes an HMAC secret.
+    rejected(
+        || {
+            let mut c = verify(&a, &token);
+            c.args(["--algorithm", "HS256", "--algorithm", "RS256"]);
+            c
+        },
+        "jwt-alg-key-consistent",
+        "key confusion",
+    );
+}
+
+#[test]
+fn verify_token_rejects_an_unknown_kid() {
+    let a = issuer();
+    let token = forge(
+        json!({"alg": "RS256", "typ": "at+jwt", "kid": "rotated-away"}),
+        &claims(&a),
+        &rsa_key(),
+        Algorithm::RS256,
+    );
+    rejected(
+        || verify(&a, &token),
+        "jwt-kid-in-issuer-jwks",
+        "is not in the issuer's JWKS",
+    );
+}
+
+#[test]
+fn verify_token_uses_a_hostile_kid_only_as_a_lookup_string() {
+    let a = issuer();
+    for kid in [
+        "../../../../../../dev/null",
+        "x' UNION SELECT 'secret' --",
+        "rsa-1\u{1b}[31m",
+    ] {
+        let token = forge(
+            json!({"alg": "HS256", "typ": "at+jwt", "kid": kid}),
+            &claims(&a),
+            &EncodingKey::from_secret(b""),
+            Algorithm::HS256,
+        );
+        // HS256 is refused first; allow it to reach the key lookup.
+        let r = rejected(
+            || {
+                let mut c = verify(&a, &token);
+                c.args(["--algorithm", "HS256"]);
+                c
+            },
+            "jwt-kid-in-issuer-jwks",
+            "is not in the issuer's JWKS",
+        );
+        assert!(
+            !r.message("jwt-kid-in-issuer-jwks").contains('\u{1b}'),
+            "escape not sanitised"
+        );
+    }
+}
+
+#[test]
+fn verify_token_ignores_jku_x5u_jwk_and_x5c_headers() {
+    let a = issuer();
+    let evil = AuthServer::builder().start().unwrap();
+    let attacker = SigningKey::generate(&a.key.kid);
+    let header = json!({
+        "alg": "ES256", "typ": "at+jwt", "kid": a.key.kid,
+        "jku": evil.server.url("/jwks"), "x5u": evil.server.url("/cert.pem"),
+        "jwk": attacker.public_jwk, "x5c": ["MIIBszCCAVmgAwIBAgIU"],
+    });
+    let token = forge(header, &claims(&a), &attacker.encoding_key(), Algorithm::ES256);
+    let r = rejected(|| verify(&a, &token), "jwt-signature-valid", "does not verify");
+    assert_eq!(r.status("jwt-no-untrusted-key-headers"), "warn");
+    assert!(r.message("jwt-no-untrusted-key-headers").contains("jku, x5u, jwk, x5c"));
+    assert!(evil.server.hits().is_empty(), "the verifier followed a header URL");
+}
+
+#[test]
+fn verify_token_rejects_a_tampered_payload() {
+    let a = issuer();
+    let token = a.mint(RESOURCE, "mcp:read", 300);
+    let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+    parts[1] = b64(&claims(&a).as_object().cloned().map_or(json!({}), |mut c| {
+        c.insert("scope".into(), json!("mcp:read mcp:admin"));
+        Value::Object(c)
+    }));
+    let tampered = parts.join(".");
+    rejected(|| verify(&a, &tampered), "jwt-signature-valid", "altered after signing");
+}
+
+#[test]
+fn verify_token_rejects_a_stripped_signature() {
+    let a = issuer();
+    let token = a.mint(RESOURCE, "mcp:read", 300);
+    let stripped = token.rsplit_once('.').unwrap().0.to_owned();
+    rejected(|| verify(&a, &stripped), "jwt-compact-jws", "stripped");
+}
+
+#[test]
+fn verify_token_rejects_an_empty_signature() {
+    let a = issuer();
+    let token = a.mint(RESOURCE, "mcp:read", 300);
+    let empty = format!("{}.", token.rsplit_once('.').unwrap().0);
+    rejected(
+        || verify(&a, &empty),
+        "jwt-signature-valid",
+        "signature segment is empty",
+    );
+}
+
+#[test]
+fn verify_token_rejects_the_psychic_signature() {
+    let a = issuer();
+    let psychic = format!("{}.{}.{}", b64(&es_header(&a)), b64(&claims(&a)), B64.encode([0u8; 64]));
+    rejected(|| verify(&a, &psychic), "jwt-signature-valid", "CVE-2022-21449");
+}
+
+#[test]
+fn verify_token_rejects_a_valid_signature_by_a_key_the_issuer_does_not_publish() {
+    let a = issuer();
+    let attacker = EncodingKey::from_rsa_pem(ATTACKER_PEM).unwrap();
+    let token = forge(rs_header(), &claims(&a), &attacker, Algorithm::RS256);
+    rejected(|| verify(&a, &token), "jwt-signature-valid", "not the issuer's");
+}
+
+#[test]
+fn verify_token_rejects_an_expired_token() {
+    let a = issuer();
+    let mut c = claims(&a);
+    c["iat"] = json!(now() - 7200);
+    c["exp"] = json!(now() - 3600);
+    let token = a.key.sign(&c);
+    rejected(|| verify(&a, &token), "jwt-exp-valid", "expired");
+}
+
+#[test]
+fn verify_token_rejects_a_token_that_is_not_yet_valid() {
+    let a = issuer();
+    let mut c = claims(&a);
+    c["nbf"] = json!(now() + 3600);
+    let token = a.key.sign(&c);
+    rejected(|| verify(&a, &token), "jwt-nbf-valid", "not valid yet");
+}
+
+#[test]
+fn verify_token_rejects_the_wrong_issuer() {
+    let a = issuer();
+    let mut c = claims(&a);
+    c["iss"] = json!(format!("{}/", a.issuer()));
+    let token = a.key.sign(&c);
+    rejected(|| verify(&a, &token), "jwt-iss-matches", "trailing slash");
+}
+
+#[test]
+fn verify_token_rejects_the_wrong_audience_and_explains_near_misses() {
+    let a = issuer();
+    for (aud, words) in [
+        ("https://other.example.com/mcp", "does not contain the resource"),
+        ("https://mcp.example.com/mcp/", "trailing slash"),
+        ("https://mcp.example.com", "origin"),
+        ("demo-client", "client id"),
+    ] {
+        let token = a.mint(aud, "mcp:read", 300);
+        rejected(|| verify(&a, &token), "jwt-aud-contains-resource", words);
+    }
+    // --audience overrides the resource
+    let token = a.mint("api://mcp", "mcp:read", 300);
+    let mut c = verify(&a, &token);
+    c.args(["--audience", "api://mcp"]);
+    run_json(c, 0);
+}
+
+#[test]
+fn verify_token_rejects_a_token_without_exp() {
+    let a = issuer();
+    let mut c = claims(&a);
+    c.as_object_mut().unwrap().remove("exp");
+    let token = a.key.sign(&c);
+    rejected(|| verify(&a, &token), "jwt-exp-valid", "never expires");
+}
+
+#[test]
+fn verify_token_rejects_a_token_without_aud() {
+    let a = issuer();
+    let mut c = claims(&a);
+    c.as_object_mut().unwrap().remove("aud");
+    let token = a.key.sign(&c);
+    rejected(|| verify(&a, &token), "jwt-aud-present", "no aud claim");
+}
+
+#[test]
+fn verify_token_rejects_insufficient_scope() {
+    let a = issuer();
+    let token = a.mint(RESOURCE, "mcp:read", 300);
+    rejected(
+        || {
+            let mut c = verify(&a, &token);
+            c.args(["--scope", "mcp:read", "--scope", "mcp:admin"]);
+            c
+        },
+        "jwt-scope-sufficient",
+        "missing scope(s) mcp:admin",
+    );
+}
+
+#[test]
+fn verify_token_refuses_a_jwks_key_whose_use_is_enc() {
+    let mut enc = rsa_jwk(RSA_PEM, "rsa-1");
+    enc["use"] = json!("enc");
+    let a = AuthServer::builder().jwks(json!({"keys": [enc]})).start().unwrap();
+    let token = forge(rs_header(), &claims(&a), &rsa_key(), Algorithm::RS256);
+    rejected(|| verify(&a, &token), "jwt-alg-key-consistent", "use \"enc\"");
+}
+
+#[test]
+fn verify_token_refuses_a_jwks_with_private_key_material() {
+    let a = AuthServer::builder().flaw(Flaw::JwksPrivateKey).start().unwrap();
+    let token = a.mint(RESOURCE, "mcp:read", 300);
+    rejected(|| verify(&a, &token), "jwt-kid-in-issuer-jwks", "private key material");
+}
+
+#[test]
+fn verify_token_profile_rfc9068_makes_typ_and_profile_claims_must() {
+    let a = issuer();
+    let mut c = claims(&a);
+    c.as_object_mut().unwrap().remove("jti");
+    let token = a.key.sign_with_header(&c, "JWT");
+    let r = run_json(verify(&a, &token), 0);
+    assert_eq!(
+        (r.level("jwt-typ-at-jwt").as_str(), r.status("jwt-typ-at-jwt").as_str()),
+        ("should", "warn")
+    );
+    assert_eq!(r.status("jwt-profile-claims"), "warn");
+    let mut strict = verify(&a, &token);
+    strict.arg("--strict");
+    run_json(strict, 1);
+    let r = rejected(
+        || {
+            let mut c = verify(&a, &token);
+            c.args(["--profile", "rfc9068"]);
+            c
+        },
+        "jwt-typ-at-jwt",
+        "typ is \"JWT\"",
+    );
+    assert_eq!(r.level("jwt-typ-at-jwt"), "must");
+    assert_eq!(
+        (
+            r.level("jwt-profile-claims").as_str(),
+            r.status("jwt-profile-claims").as_str()
+        ),
+        ("must", "fail")
+    );
+    assert!(r.message("jwt-profile-claims").contains("jti is missing"));
+}
+
+#[test]
+fn verify_token_hints_at_id_tokens() {
+    let a = issuer();
+    let mut c = claims(&a);
+    c["aud"] = json!("demo-client");
+    c["nonce"] = json!("n-0S6_WzA2Mj");
+    let token = a.key.sign_with_header(&c, "JWT");
+    let r = run_json(verify(&a, &token), 1);
+    assert_eq!(r.status("jwt-not-id-token"), "info");
+    assert!(
+        r.message("jwt-not-id-token")
+            .contains("looks like an OpenID Connect ID token")
+    );
+}
+
+#[test]
+fn verify_token_reads_stdin_and_the_environment() {
+    let a = issuer();
+    let token = a.mint(RESOURCE, "mcp:read", 300);
+    let mut c = verify(&a, "-");
+    c.write_stdin(format!("{token}\n"));
+    run_json(c, 0);
+    let mut c = cmd();
+    c.env("MCP_AUTH_TOKEN", &token)
+        .args(["verify-token", "--resource", RESOURCE, "--issuer", a.issuer()]);
+    run_json(c, 0);
+}
+
+#[test]
+fn verify_token_without_issuer_or_jwks_is_a_usage_error() {
+    let mut c = cmd();
+    c.args(["verify-token", "e30.e30.e30", "--resource", RESOURCE]);
+    let text = run_human(c, 2);
+    assert!(text.contains("--issuer") && text.contains("--jwks"), "{text}");
+    assert!(!text.contains("e30.e30.e30"), "the token was echoed: {text}");
+    let mut c = cmd();
+    c.args([
+        "verify-token",
+        "e30.e30.e30",
+        "--resource",
+        RESOURCE,
+        "--jwks",
+        "x",
+        "--algorithm",
+        "none",
+    ]);
+    assert!(run_human(c, 2).contains("never accepted"));
+}
+
+#[test]
+fn verify_token_exits_3_when_the_issuer_or_jwks_cannot_be_fetched() {
+    let r = run_json(
+        {
+            let mut c = cmd();
+            c.args([
+                "verify-token",
+                "e30.e30.e30",
+                "--resource",
+                RESOURCE,
+                "--issuer",
+                "http://127.0.0.1:9/x",
+            ]);
+            c
+        },
+        3,
+    );
+    assert_eq!(r.error.unwrap().kind, "connect");
+    let a = AuthServer::builder().flaw(Flaw::JwksMissing).start().unwrap();
+    let token = a.mint(RESOURCE, "mcp:read", 300);
+    let r = run_json(verify(&a, &token), 3);
+    let err = r.error.unwrap();
+    assert_eq!(err.kind, "jwks");
+    assert!(err.message.contains("404"), "{}", err.message);
+}
+
+#[test]
+fn verify_token_batch_writes_one_result_per_line_and_fetches_keys_once() {
+    let a = issuer();
+    let good = a.mint(RESOURCE, "mcp:read", 300);
+    let rsa = forge(rs_header(), &claims(&a), &rsa_key(), Algorithm::RS256);
+    let mut expired = claims(&a);
+    expired["exp"] = json!(now() - 3600);
+    let expired = a.key.sign(&expired);
+    let mut c = cmd();
+    c.args([
+        "verify-token",
+        "--batch",
+        "--resource",
+        RESOURCE,
+        "--issuer",
+        a.issuer(),
+    ])
+    .write_stdin(format!("{good}\nnot a token\n\n{expired}\n{rsa}\n"));
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<Report> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one contract document per line"))
+        .collect();
+    assert_eq!(lines.len(), 4, "the blank line is skipped");
+    let oks: Vec<bool> = lines.iter().map(|r| r.ok).collect();
+    assert_eq!(oks, [true, false, false, true]);
+    assert_eq!(lines.iter().map(|r| r.line.unwrap()).collect::<Vec<_>>(), [1, 2, 4, 5]);
+    assert_eq!(lines[1].status("jwt-compact-jws"), "fail");
+    assert_eq!(lines[2].status("jwt-exp-valid"), "fail");
+    assert_eq!(a.server.hits_on("/jwks"), 1, "the JWKS is fetched once per run");
+    // An exported MCP_AUTH_TOKEN does not get in the way of --batch; an explicit TOKEN does.
+    let mut c = cmd();
+    c.env("MCP_AUTH_TOKEN", &good)
+        .args([
+            "verify-token",
+            "--batch",
+            "--resource",
+            RESOURCE,
+            "--issuer",
+            a.issuer(),
+        ])
+        .write_stdin(format!("{rsa}\n"));
+    c.assert().code(0);
+    let mut c = cmd();
+    c.args([
+        "verify-token",
+        &good,
+        "--batch",
+        "--resource",
+        RESOURCE,
+        "--issuer",
+        a.issuer(),
+    ]);
+    assert!(run_human(c, 2).contains("do not pass TOKEN"));
+}
