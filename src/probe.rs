@@ -541,6 +541,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         .push(link("resource-server", &subject, rs_results, opts.strict));
     let mut prm_link_checks = prm.into_results();
     let mut as_links = Vec::new();
+    let mut key_sets: Vec<(String, Option<Value>)> = Vec::new();
     for (issuer, result) in issuers.iter().zip(as_results) {
         match result {
             None => {} // not a URL: prm-authorization-servers-are-issuers already failed
@@ -559,6 +560,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
                     out.error = outcome.error.clone();
                 }
                 as_links.extend(provider_links(&outcome, opts.strict));
+                key_sets.push((issuer.clone(), outcome.jwks.clone()));
             }
         }
     }
@@ -569,8 +571,90 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         opts.strict,
     ));
     out.chain.extend(as_links);
+    if let Some(token) = opts.token.as_deref() {
+        let token = crate::jwt::SecretToken::new(token);
+        let checks = verify_against_chain(&token, &issuers, &key_sets, url, &opts.scopes, spec);
+        out.chain
+            .push(link("access-token", &token.label(), checks, opts.strict));
+    }
     finish_headline(&mut out);
     out
+}
+
+/// Verifies `--token` the way this MCP server must (as `verify-token` does), with what the chain found:
+/// its `iss` must be one of the PRM's authorization servers (`jwt-iss-is-resource-as`), the key set is
+/// that server's JWKS, and the audience is the probed MCP URL.
+fn verify_against_chain(
+    token: &crate::jwt::SecretToken,
+    issuers: &[String],
+    key_sets: &[(String, Option<Value>)],
+    url: &Url,
+    scopes: &[String],
+    spec: SpecRevision,
+) -> Vec<CheckResult> {
+    use crate::jwt::{self, KeySet, Unverified};
+    let subject = token.label();
+    let mut checks = Checks::new(spec, Some(subject.clone()));
+    let claims = match jwt::decode_unverified(token.expose()) {
+        Unverified::Jws(p) => p.claims,
+        _ => {
+            checks.info(
+                &JWT_COMPACT_JWS,
+                "the token is not a signed JWT (opaque or encrypted): only the server's answers above show whether it is valid",
+            );
+            return checks.into_results();
+        }
+    };
+    let iss = claims.get("iss").and_then(Value::as_str).unwrap_or_default();
+    if !issuers.iter().any(|i| i == iss) {
+        checks.violated(
+            &JWT_ISS_IS_RESOURCE_AS,
+            format!(
+                "the token's iss \"{}\" is not one of the resource's authorization_servers ({}): the MCP server must not accept it. Use a token from one of those servers, or list its issuer in the metadata.",
+                sanitize::line(iss),
+                sanitize::line(&issuers.join(", "))
+            ),
+        );
+        return checks.into_results();
+    }
+    checks.pass(
+        &JWT_ISS_IS_RESOURCE_AS,
+        format!("iss is the authorization server {}", sanitize::line(iss)),
+    );
+    let keys = key_sets
+        .iter()
+        .find(|(i, _)| i == iss)
+        .and_then(|(_, jwks)| jwks.as_ref());
+    let Some(keys) = keys.and_then(|k| KeySet::from_json(k).ok()) else {
+        checks.skip(
+            &JWT_SIGNATURE_VALID,
+            "the issuer's key set could not be fetched (see its jwks link)",
+        );
+        return checks.into_results();
+    };
+    let expectations = crate::rules::token::Expectations {
+        issuer: Some(iss.to_owned()),
+        audience: url.to_string(),
+        audience_overridden: false,
+        scopes: scopes.to_vec(),
+        leeway: 60,
+        now: crate::server::auth::now() as i64,
+        rfc9068: false,
+    };
+    let verification = jwt::verify(token, &keys, &jwt::DEFAULT_ALGORITHMS, &expectations, spec);
+    let mut results = checks.into_results();
+    // The verifier skips the PRM cross-check it cannot make; it was made above.
+    results.extend(
+        verification
+            .checks
+            .into_iter()
+            .filter(|c| c.id != JWT_ISS_IS_RESOURCE_AS.id)
+            .map(|c| CheckResult {
+                subject: Some(subject.clone()),
+                ..c
+            }),
+    );
+    results
 }
 
 /// How the document was found, for the discovery checks.
@@ -986,9 +1070,6 @@ async fn token_tests(
         ),
         None => checks.skip(&RS_INSUFFICIENT_SCOPE_403, "no 403 was seen"),
     }
-    // TODO(verify-token): verify `opts.token` against the chain's issuer(s) and this resource here, e.g.
-    // `checks.extend(crate::token::verify(token, &issuers, url.as_str(), &opts.scopes, ...))`, once the
-    // token verifier is merged. This is the single call site; `opts.scopes` is for it.
     let mut results = checks.into_results();
     // Error texts can quote the ?access_token= URL: never let the token reach the output.
     if let Some(t) = opts.token.as_deref().filter(|t| !t.is_empty()) {

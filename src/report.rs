@@ -188,7 +188,8 @@ pub struct ErrorInfo {
 /// One link of a discovery chain (probe, gen-metadata --verify): its checks, grouped.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChainLink {
-    /// What the link is: `resource-server`, `protected-resource-metadata`, `authorization-server`, `jwks`.
+    /// What the link is: `resource-server`, `protected-resource-metadata`, `authorization-server`, `jwks`,
+    /// `access-token` (probe --token).
     pub link: &'static str,
     pub subject: String,
     pub ok: bool,

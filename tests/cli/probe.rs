@@ -98,6 +98,26 @@ fn probe_with_a_valid_token_checks_acceptance_and_forgeries() {
     assert!(forged.iter().all(|c| c.status == "pass"));
     let text = serde_json::to_string(&r.checks.iter().map(|c| &c.message).collect::<Vec<_>>()).unwrap();
     assert!(!text.contains(&token), "the token must never be printed");
+    // The token itself is verified against the chain: its issuer is the PRM's AS, its key that AS's JWKS.
+    assert_eq!(r.status("jwt-iss-is-resource-as"), "pass");
+    assert_eq!(r.status("jwt-signature-valid"), "pass");
+    assert_eq!(r.status("jwt-aud-contains-resource"), "pass");
+    assert_eq!(links(&r).last().unwrap(), &("access-token".to_owned(), true));
+    let subject = r.all("jwt-signature-valid")[0].subject.clone().unwrap();
+    assert!(subject.contains("sha256:") && !subject.contains(&token), "{subject}");
+}
+
+#[test]
+fn probe_fails_a_token_from_an_authorization_server_the_resource_does_not_list() {
+    let (_a, m) = setup(&[]);
+    let foreign = AuthServer::builder().start().unwrap();
+    let mut c = probe(m.url());
+    c.args(["--token", &foreign.mint(m.url(), "mcp:read", 300)]);
+    let r = run_json(c, 1);
+    assert_eq!(r.status("jwt-iss-is-resource-as"), "fail");
+    assert!(r.message("jwt-iss-is-resource-as").contains("authorization_servers"));
+    assert_eq!(r.status("rs-valid-token-accepted"), "fail");
+    assert_eq!(links(&r).last().unwrap(), &("access-token".to_owned(), false));
 }
 
 #[test]
@@ -288,7 +308,8 @@ fn probe_fails_a_token_the_server_refuses() {
     let mut c = probe(m.url());
     c.args(["--token", &a.mint("https://elsewhere.example/mcp", "mcp:read", 300)]);
     let r = run_json(c, 1);
-    assert_eq!(r.failed(), ["rs-valid-token-accepted"]);
+    // The server refuses it, and verifying it against the chain says why: it is for another resource.
+    assert_eq!(r.failed(), ["rs-valid-token-accepted", "jwt-aud-contains-resource"]);
     assert!(r.message("rs-valid-token-accepted").contains("verify-token"));
 }
 
