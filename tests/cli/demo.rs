@@ -24,11 +24,25 @@ fn demo(args: &[&str], exit: i32) -> Demo {
 }
 
 #[test]
-fn demo_json_runs_the_compliant_provider_and_passes() {
+fn demo_json_runs_the_compliant_chain_and_passes() {
     let d = demo(&[], 0);
     assert_eq!(d.command, "demo");
     assert!(d.ok);
-    assert_eq!(d.steps.len(), 1);
+    let commands: Vec<&str> = d.steps.iter().map(|s| s.command.as_str()).collect();
+    assert_eq!(commands, ["check-provider", "gen-metadata", "verify-token", "probe"]);
+    assert!(d.steps.iter().all(|s| s.ok && s.failed().is_empty()), "{:#?}", d.steps);
+    // The token came from the embedded AS's token endpoint and verified against its JWKS.
+    assert_eq!(d.steps[2].status("jwt-signature-valid"), "pass");
+    // probe walked the whole chain, including the token itself.
+    let links: Vec<&str> = d.steps[3]
+        .chain
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|l| l.link.as_str())
+        .collect();
+    assert_eq!(links.first(), Some(&"resource-server"));
+    assert_eq!(links.last(), Some(&"access-token"));
     let step = &d.steps[0];
     assert_eq!(step.command, "check-provider");
     assert!(step.ok && step.failed().is_empty());
@@ -41,9 +55,19 @@ fn demo_json_runs_the_compliant_provider_and_passes() {
 fn demo_broken_shows_the_expected_failures_and_exits_0() {
     let d = demo(&["--broken"], 0);
     assert!(d.ok);
-    assert_eq!(d.steps.len(), 2);
-    assert!(d.steps[0].ok);
-    let broken = &d.steps[1];
+    assert_eq!(d.steps.len(), 7);
+    assert!(d.steps[..4].iter().all(|s| s.ok));
+    assert!(
+        d.steps[4..]
+            .iter()
+            .all(|s| !s.ok && s.expected.as_ref().unwrap()["met"] == true)
+    );
+    assert_eq!(d.steps[5].failed(), ["jwt-aud-contains-resource"]);
+    let mut probe_failed = d.steps[6].failed();
+    probe_failed.sort_unstable();
+    probe_failed.dedup();
+    assert_eq!(probe_failed, ["prm-resource-matches", "rs-invalid-token-401"]);
+    let broken = &d.steps[4];
     assert!(!broken.ok);
     let mut failed = broken.failed();
     failed.sort_unstable();
@@ -65,7 +89,7 @@ fn demo_human_output_tells_a_newcomer_what_happened() {
         0,
     );
     assert!(
-        text.contains("== Step 1/2: check-provider against a spec-compliant authorization server"),
+        text.contains("== Step 1/7: check-provider against a spec-compliant authorization server"),
         "{text}"
     );
     assert!(
@@ -77,6 +101,11 @@ fn demo_human_output_tells_a_newcomer_what_happened() {
         "{text}"
     );
     assert!(text.contains("FAIL: ") && text.contains("PASS: "), "{text}");
+    assert!(text.contains("First broken link: the MCP server"), "{text}");
+    assert!(
+        text.contains("== Same as: mcp-auth verify-token \"$TOKEN\" --resource http://127.0.0.1:"),
+        "{text}"
+    );
     assert!(text.contains("Demo OK"), "{text}");
     let quiet = run_human(
         {

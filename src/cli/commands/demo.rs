@@ -3,15 +3,22 @@
 //! runs one command's evaluation through the same library code as the real command, and returns its report.
 //! Add a step by writing a `fn(&Context) -> StepFuture` and listing it in [`steps`].
 
+use crate::cli::args::VerifyTokenArgs;
 use crate::cli::args::{DemoArgs, OutputFormat};
 use crate::cli::commands::check_provider::fill;
+use crate::cli::commands::{gen_metadata, probe as probe_cmd, verify_token};
 use crate::cli::context::Context;
 use crate::discovery::ProviderType;
 use crate::error::Error;
+use crate::http::Request;
+use crate::jwt::SecretToken;
+use crate::probe::ProbeOptions;
 use crate::provider::{self, Source};
 use crate::render::{self, Style};
 use crate::report::{Report, Status};
+use crate::resource_metadata::{self, PrmInput};
 use crate::server::auth::{AuthServer, Flaw};
+use crate::server::mcp::{McpFlaw, McpServer};
 use futures::future::BoxFuture;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -31,7 +38,7 @@ pub struct Step {
     pub run: for<'a> fn(&'a Context) -> StepFuture<'a>,
 }
 
-/// The demo, in order. verify-token and probe steps go here as those commands land.
+/// The demo, in order: the compliant chain first, then (with `--broken`) the same commands on broken servers.
 pub fn steps() -> Vec<Step> {
     vec![
         Step {
@@ -41,12 +48,153 @@ pub fn steps() -> Vec<Step> {
             run: provider_good,
         },
         Step {
+            title: "gen-metadata for an MCP server protected by that authorization server",
+            broken: false,
+            expect_fail: &[],
+            run: gen_metadata_good,
+        },
+        Step {
+            title: "verify-token on a token the authorization server issued for the MCP server (client_credentials + RFC 8707 resource)",
+            broken: false,
+            expect_fail: &[],
+            run: verify_good,
+        },
+        Step {
+            title: "probe --token: walk the MCP server's chain as a client would, and try the token and forged copies",
+            broken: false,
+            expect_fail: &[],
+            run: probe_good,
+        },
+        Step {
             title: "check-provider against a misconfigured authorization server (plain-only PKCE, issuer with a trailing slash, private key in the JWKS)",
             broken: true,
             expect_fail: &["as-issuer-matches", "as-pkce-s256", "as-jwks-valid"],
             run: provider_broken,
         },
+        Step {
+            title: "verify-token on a token issued for another resource",
+            broken: true,
+            expect_fail: &["jwt-aud-contains-resource"],
+            run: verify_broken,
+        },
+        Step {
+            title: "probe --token against a misconfigured MCP server (metadata names another resource, forged tokens accepted)",
+            broken: true,
+            expect_fail: BROKEN_MCP_FAILS,
+            run: probe_broken,
+        },
     ]
+}
+
+/// The flaws of the broken MCP server step, and what the probe must find.
+pub const BROKEN_MCP: [McpFlaw; 2] = [McpFlaw::ResourceMismatch, McpFlaw::AcceptsForgedTokens];
+const BROKEN_MCP_FAILS: &[&str] = &["prm-resource-matches", "rs-invalid-token-401"];
+
+/// A compliant authorization server and an MCP server it protects.
+fn start_chain(mcp_flaws: &[McpFlaw]) -> anyhow::Result<(AuthServer, McpServer)> {
+    let auth = AuthServer::builder()
+        .issuer_path("/tenant1")
+        .start()
+        .map_err(|e| anyhow::anyhow!("could not start the embedded authorization server on 127.0.0.1: {e}"))?;
+    let mcp = McpServer::builder()
+        .protected_by(&auth)
+        .flaws(mcp_flaws.iter().cloned())
+        .start()
+        .map_err(|e| anyhow::anyhow!("could not start the embedded MCP server on 127.0.0.1: {e}"))?;
+    Ok((auth, mcp))
+}
+
+/// Asks the authorization server's token endpoint for a token for `resource`, as an MCP client would.
+async fn obtain_token(ctx: &Context, auth: &AuthServer, resource: &str) -> anyhow::Result<SecretToken> {
+    let client = ctx.client()?;
+    let url = url::Url::parse(&format!("{}/token", auth.issuer()))?;
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "client_credentials")
+        .append_pair("resource", resource)
+        .append_pair("scope", "mcp:read mcp:write")
+        .finish();
+    let mut req = Request::get(url).header("content-type", "application/x-www-form-urlencoded");
+    req.method = reqwest::Method::POST;
+    req.body = Some(body.into_bytes());
+    let resp = client.send(req).await?;
+    let value = resp
+        .json()
+        .map_err(|why| anyhow::anyhow!("the embedded token endpoint: {why}"))?;
+    let token = value["access_token"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("the embedded token endpoint issued no access_token"))?;
+    Ok(SecretToken::new(token))
+}
+
+fn gen_metadata_good(ctx: &Context) -> StepFuture<'_> {
+    Box::pin(async move {
+        let (auth, mcp) = start_chain(&[])?;
+        let input = PrmInput {
+            resource: mcp.url().to_owned(),
+            authorization_servers: vec![auth.issuer().to_owned()],
+            scopes: vec!["mcp:read".into(), "mcp:write".into()],
+            bearer_methods: Vec::new(),
+            resource_name: Some("mcp-auth demo server".into()),
+            resource_documentation: None,
+            jwks_uri: None,
+        };
+        let generated = resource_metadata::generate(&input, ctx.spec)?;
+        Ok(gen_metadata::report(&generated, None, ctx.spec, false))
+    })
+}
+
+fn verify_args(resource: &str, issuer: &str) -> VerifyTokenArgs {
+    VerifyTokenArgs {
+        token: None,
+        resource: resource.to_owned(),
+        issuer: Some(issuer.to_owned()),
+        jwks: None,
+        audience: None,
+        scopes: vec!["mcp:read".into()],
+        leeway: 60,
+        algorithms: Vec::new(),
+        profile: None,
+        batch: false,
+    }
+}
+
+fn verify_good(ctx: &Context) -> StepFuture<'_> {
+    Box::pin(async move {
+        let (auth, mcp) = start_chain(&[])?;
+        let token = obtain_token(ctx, &auth, mcp.url()).await?;
+        Ok(verify_token::report(&verify_args(mcp.url(), auth.issuer()), &token, ctx).await?)
+    })
+}
+
+fn verify_broken(ctx: &Context) -> StepFuture<'_> {
+    Box::pin(async move {
+        let (auth, mcp) = start_chain(&[])?;
+        let token = obtain_token(ctx, &auth, "https://other-resource.example/mcp").await?;
+        Ok(verify_token::report(&verify_args(mcp.url(), auth.issuer()), &token, ctx).await?)
+    })
+}
+
+fn probe_good(ctx: &Context) -> StepFuture<'_> {
+    Box::pin(probe_embedded(ctx, &[]))
+}
+
+fn probe_broken(ctx: &Context) -> StepFuture<'_> {
+    Box::pin(probe_embedded(ctx, &BROKEN_MCP))
+}
+
+/// Runs the probe, with a token obtained from the embedded authorization server, on an MCP server with `flaws`.
+async fn probe_embedded(ctx: &Context, flaws: &[McpFlaw]) -> anyhow::Result<Report> {
+    let (auth, mcp) = start_chain(flaws)?;
+    let token = obtain_token(ctx, &auth, mcp.url()).await?;
+    let url = url::Url::parse(mcp.url())?;
+    let opts = ProbeOptions {
+        token: Some(token.expose().to_owned()),
+        scopes: Vec::new(),
+        allow_private_addresses: false,
+        strict: false,
+    };
+    let outcome = crate::probe::probe(&ctx.client()?, &url, &opts, ctx.spec).await;
+    Ok(probe_cmd::report(outcome, &url, ctx.spec, false))
 }
 
 /// The flaws of the broken provider step.
@@ -154,11 +302,10 @@ fn human(ran: &[Ran], ctx: &Context, broken: bool, ok: bool) -> String {
             format!("expected to FAIL on {}", r.step.expect_fail.join(", "))
         };
         out.push_str(&format!(
-            "== Step {}/{total}: {} ({expectation})\n== Same as: mcp-auth {} {}\n",
+            "== Step {}/{total}: {} ({expectation})\n== Same as: {}\n",
             i + 1,
             r.step.title,
-            r.report.command,
-            r.report.target
+            same_as(&r.report)
         ));
         if ctx.quiet {
             out.push_str(&render::verdict_line(&r.report));
@@ -181,16 +328,34 @@ fn human(ran: &[Ran], ctx: &Context, broken: bool, ok: bool) -> String {
     }
     let verdict = match (ok, broken) {
         (true, false) => {
-            "Demo OK: the compliant server passed. Run `mcp-auth demo --broken` to see failures, and `mcp-auth explain <check-id>` for any check."
+            "Demo OK: the compliant authorization server, metadata, token and MCP server all passed. Run `mcp-auth demo --broken` to see failures, and `mcp-auth explain <check-id>` for any check."
         }
         (true, true) => {
-            "Demo OK: the compliant server passed and the broken one failed exactly where it was broken. `mcp-auth explain as-pkce-s256` says how to fix a finding."
+            "Demo OK: the compliant chain passed and every broken server or token failed exactly where it was broken. `mcp-auth explain as-pkce-s256` says how to fix a finding."
         }
         (false, _) => "Demo FAILED: a step did not behave as expected (see above).",
     };
     out.push_str(verdict);
     out.push('\n');
     out
+}
+
+/// The command line that reproduces a step against the running servers (tokens shown as $TOKEN).
+fn same_as(report: &Report) -> String {
+    let target = &report.target;
+    match report.command {
+        "verify-token" => {
+            let iss = report
+                .extra
+                .get("claims")
+                .and_then(|c| c["iss"].as_str())
+                .unwrap_or("ISSUER");
+            format!("mcp-auth verify-token \"$TOKEN\" --resource {target} --issuer {iss}")
+        }
+        "gen-metadata" => format!("mcp-auth gen-metadata --resource {target} --authorization-server ISSUER"),
+        "probe" => format!("mcp-auth probe {target} --token \"$TOKEN\""),
+        command => format!("mcp-auth {command} {target}"),
+    }
 }
 
 fn terminal_width() -> u16 {

@@ -4,8 +4,9 @@ use crate::cli::args::ProbeArgs;
 use crate::cli::context::Context;
 use crate::cli::printer::emit;
 use crate::error::Error;
-use crate::probe::{self, ProbeOptions};
+use crate::probe::{self, ProbeOptions, ProbeOutcome};
 use crate::report::{Report, Section};
+use crate::spec::SpecRevision;
 use url::Url;
 
 pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<u8> {
@@ -33,7 +34,13 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<u8> {
     let outcome = probe::probe(&client, &url, &opts, ctx.spec).await;
     spinner.finish_and_clear();
 
-    let mut report = Report::new("probe", url.as_str(), ctx.spec, ctx.strict);
+    let report = report(outcome, &url, ctx.spec, ctx.strict);
+    emit(ctx, &report)
+}
+
+/// The probe's report: the chain, the request shapes and PRM attempts as tables, the JSON members.
+pub fn report(outcome: ProbeOutcome, url: &Url, spec: SpecRevision, strict: bool) -> Report {
+    let mut report = Report::new("probe", url.as_str(), spec, strict);
     let mut shapes = Section::new("Request shapes (newest first)", &["revision", "method", "status"]);
     for a in &outcome.request_shapes {
         let status = match (a.status, a.jsonrpc_error) {
@@ -82,5 +89,5 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<u8> {
     report.set("authorization_servers", &outcome.authorization_servers);
     report.chain = Some(outcome.chain);
     report.error = outcome.error;
-    emit(ctx, &report)
+    report
 }

@@ -30,6 +30,55 @@ struct Verifier {
 }
 
 pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Result<u8> {
+    // clap cannot tell a TOKEN argument from one filled in by MCP_AUTH_TOKEN, and an exported variable
+    // must not make --batch unusable: only an explicit argument conflicts.
+    let from_env = std::env::var(crate::cli::context::env::TOKEN).ok() == args.token;
+    if args.batch && args.token.is_some() && !from_env {
+        return Err(
+            Error::Usage("--batch reads one token per line from stdin; do not pass TOKEN as well".into()).into(),
+        );
+    }
+    let token = if args.batch {
+        None
+    } else {
+        Some(read_token(args.token.as_deref(), "verify-token")?)
+    };
+    let verifier = match prepare(&args, ctx).await? {
+        Ok(v) => v,
+        Err(info) => {
+            let mut report = Report::new("verify-token", &args.resource, ctx.spec, ctx.strict);
+            report.error = Some(info);
+            if args.batch {
+                println!("{}", crate::render::json(&report));
+                return Ok(report.exit_code());
+            }
+            return emit(ctx, &report);
+        }
+    };
+    match token {
+        Some(token) => {
+            let report = verify_one(&verifier, &token, &args.resource, (ctx.spec, ctx.strict), true);
+            emit(ctx, &report)
+        }
+        None => batch(&verifier, &args.resource, ctx),
+    }
+}
+
+/// Verifies one token with `args` into a report (used by `demo`); an unreachable issuer is the report's error.
+pub async fn report(args: &VerifyTokenArgs, token: &SecretToken, ctx: &Context) -> Result<Report, Error> {
+    Ok(match prepare(args, ctx).await? {
+        Ok(v) => verify_one(&v, token, &args.resource, (ctx.spec, ctx.strict), true),
+        Err(info) => {
+            let mut report = Report::new("verify-token", &args.resource, ctx.spec, ctx.strict);
+            report.error = Some(info);
+            report
+        }
+    })
+}
+
+/// Validates the arguments and loads the key set once. `Ok(Err(info))`: the issuer or key set could not be
+/// fetched (exit 3).
+async fn prepare(args: &VerifyTokenArgs, ctx: &Context) -> Result<Result<Verifier, ErrorInfo>, Error> {
     if args.issuer.is_none() && args.jwks.is_none() {
         return Err(Error::Usage(
             "verify-token needs --issuer ISSUER (its metadata gives the key set) or --jwks URL|FILE; the token's own iss is never trusted on its own".into(),
@@ -47,19 +96,6 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
             .map_err(|e| Error::Usage(format!("--issuer \"{}\" is not a URL ({e})", sanitize::line(issuer))))?;
     }
     let algorithms = algorithms(&args.algorithms)?;
-    // clap cannot tell a TOKEN argument from one filled in by MCP_AUTH_TOKEN, and an exported variable
-    // must not make --batch unusable: only an explicit argument conflicts.
-    let from_env = std::env::var(crate::cli::context::env::TOKEN).ok() == args.token;
-    if args.batch && args.token.is_some() && !from_env {
-        return Err(
-            Error::Usage("--batch reads one token per line from stdin; do not pass TOKEN as well".into()).into(),
-        );
-    }
-    let token = if args.batch {
-        None
-    } else {
-        Some(read_token(args.token.as_deref(), "verify-token")?)
-    };
     let expectations = Expectations {
         issuer: args.issuer.clone(),
         audience: args.audience.clone().unwrap_or_else(|| args.resource.clone()),
@@ -76,33 +112,17 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
         rfc9068: args.profile == Some(TokenProfile::Rfc9068),
     };
     let spinner = ctx.spinner("fetching the issuer's keys");
-    let loaded = load_keys(&args, ctx).await;
+    let loaded = load_keys(args, ctx).await;
     spinner.finish_and_clear();
-    let (keys, jwks_uri) = match loaded {
-        Ok(k) => k,
-        Err(KeysError::Usage(e)) => return Err(e.into()),
-        Err(KeysError::Unreachable(info)) => {
-            let mut report = Report::new("verify-token", &args.resource, ctx.spec, ctx.strict);
-            report.error = Some(info);
-            if args.batch {
-                println!("{}", crate::render::json(&report));
-                return Ok(report.exit_code());
-            }
-            return emit(ctx, &report);
-        }
-    };
-    let verifier = Verifier {
-        keys,
-        algorithms,
-        expectations,
-        jwks_uri,
-    };
-    match token {
-        Some(token) => {
-            let report = verify_one(&verifier, &token, &args.resource, (ctx.spec, ctx.strict), true);
-            emit(ctx, &report)
-        }
-        None => batch(&verifier, &args.resource, ctx),
+    match loaded {
+        Ok((keys, jwks_uri)) => Ok(Ok(Verifier {
+            keys,
+            algorithms,
+            expectations,
+            jwks_uri,
+        })),
+        Err(KeysError::Usage(e)) => Err(e),
+        Err(KeysError::Unreachable(info)) => Ok(Err(info)),
     }
 }
 
