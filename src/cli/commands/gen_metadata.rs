@@ -167,22 +167,6 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn atomic_write_replaces_and_leaves_no_temp_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("prm.json");
-        std::fs::write(&p, "old").unwrap();
-        write_atomic(&p, b"new").unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        assert!(write_atomic(&dir.path().join("missing/x.json"), b"x").is_err());
-    }
-}
-
 /// The report of a generated document: where to serve it, the 401 header, the PRM checks, JSON members.
 pub fn report(generated: &Generated, out: Option<&Path>, spec: SpecRevision, strict: bool) -> Report {
     let mut report = Report::new("gen-metadata", &generated.resource, spec, strict);
@@ -211,4 +195,20 @@ pub fn report(generated: &Generated, out: Option<&Path>, spec: SpecRevision, str
     report.set("www_authenticate", &generated.www_authenticate);
 
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("prm.json");
+        std::fs::write(&p, "old").unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert!(write_atomic(&dir.path().join("missing/x.json"), b"x").is_err());
+    }
 }

@@ -82,8 +82,7 @@ async fn prepare(args: &VerifyTokenArgs, ctx: &Context) -> Result<Result<Verifie
     if args.issuer.is_none() && args.jwks.is_none() {
         return Err(Error::Usage(
             "verify-token needs --issuer ISSUER (its metadata gives the key set) or --jwks URL|FILE; the token's own iss is never trusted on its own".into(),
-        )
-        .into());
+        ));
     }
     Url::parse(&args.resource).map_err(|e| {
         Error::Usage(format!(
