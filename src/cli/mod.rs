@@ -54,8 +54,23 @@ fn fail(e: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(e) {
         return ExitCode::SUCCESS;
     }
-    eprintln!("mcp-auth: error: {}", crate::sanitize::line(&format!("{e:#}")));
+    eprintln!("mcp-auth: error: {}", crate::sanitize::line(&message(e)));
     ExitCode::from(exit_code_for(e))
+}
+
+/// The error and its causes on one line, each cause only once (typed errors often quote their source).
+fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
 }
 
 /// 2 for usage errors (bad argument, unreadable file), 3 for anything that stopped the run.
@@ -76,6 +91,17 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 mod tests {
     use super::*;
     use crate::error::{Error, FetchError};
+
+    #[test]
+    fn error_messages_name_each_cause_once() {
+        let io: anyhow::Error = Error::Io {
+            path: "/x".into(),
+            source: std::io::Error::other("gone"),
+        }
+        .into();
+        assert_eq!(message(&io), "/x: gone");
+        assert_eq!(message(&io.context("reading the token")), "reading the token: /x: gone");
+    }
 
     #[test]
     fn exit_codes_follow_the_contract() {
