@@ -240,9 +240,23 @@ pub async fn check(client: &HttpClient, issuer: &str, source: &Source, spec: Spe
             );
             outcome.checks = checks.into_results();
         } else {
+            let answers: Vec<String> = outcome
+                .attempts
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{} answered {}",
+                        a.url,
+                        a.status.map_or_else(|| "nothing".to_owned(), |s| s.to_string())
+                    )
+                })
+                .collect();
             outcome.error = first_error.or(Some(ErrorInfo {
                 kind: "no-metadata",
-                message: format!("{issuer}: no metadata document could be fetched"),
+                message: format!(
+                    "{issuer}: no metadata document could be fetched ({})",
+                    answers.join("; ")
+                ),
                 url: None,
             }));
             outcome.checks = checks.into_results();

@@ -115,7 +115,7 @@ fn numbers_out_of_range_are_refused() {
 fn no_content_is_reported_not_crashed() {
     let s = serving(Reply::new(204));
     let text = run_human(check(&s.base_url()), 3);
-    assert!(text.contains("204") || text.contains("no metadata"), "{text}");
+    assert!(text.contains("no metadata") && text.contains("answered 204"), "{text}");
 }
 
 #[test]
