@@ -27,7 +27,7 @@ use url::Url;
 #[derive(Clone, Default)]
 pub struct ProbeOptions {
     /// A valid access token (`--token`); never printed.
-    pub token: Option<String>,
+    pub token: Option<crate::jwt::SecretToken>,
     /// Scopes the token should carry (`--scope`).
     pub scopes: Vec<String>,
     /// Fetch URLs that resolve to private addresses even when the MCP server is public.
@@ -883,13 +883,14 @@ async fn token_tests(
     let mut checks = Checks::new(spec, Some(subject.to_owned()));
     let mut variants: Vec<(&'static str, String)> = vec![("a garbage token", "mcp-auth-probe-not-a-token".to_owned())];
     let mut forge_note = None;
-    if let Some(t) = &opts.token {
+    let token = opts.token.as_ref().map(crate::jwt::SecretToken::expose);
+    if let Some(t) = token {
         match forge(t) {
             Ok(f) => variants.extend(f.into_iter().map(|f| (f.name, f.token))),
             Err(why) => forge_note = Some(why),
         }
     }
-    let query_url = opts.token.as_ref().map(|t| {
+    let query_url = token.map(|t| {
         let mut u = url.clone();
         u.query_pairs_mut().append_pair("access_token", t);
         u
@@ -900,7 +901,7 @@ async fn token_tests(
             .map(|(_, tok)| client.send(shape.request(url, Some(tok)))),
     );
     let valid = async {
-        match &opts.token {
+        match token {
             Some(t) => Some(client.send(shape.request(url, Some(t))).await),
             None => None,
         }
@@ -991,7 +992,7 @@ async fn token_tests(
     // token verifier is merged. This is the single call site; `opts.scopes` is for it.
     let mut results = checks.into_results();
     // Error texts can quote the ?access_token= URL: never let the token reach the output.
-    if let Some(t) = opts.token.as_deref().filter(|t| !t.is_empty()) {
+    if let Some(t) = token.filter(|t| !t.is_empty()) {
         for r in &mut results {
             if r.message.contains(t) {
                 r.message = r.message.replace(t, "REDACTED");
@@ -1178,7 +1179,7 @@ mod tests {
     #[test]
     fn options_never_show_the_token() {
         let o = ProbeOptions {
-            token: Some("secret-token".into()),
+            token: Some(crate::jwt::SecretToken::new("secret-token")),
             ..Default::default()
         };
         assert!(!format!("{o:?}").contains("secret-token"));

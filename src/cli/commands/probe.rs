@@ -19,8 +19,8 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<u8> {
         return Err(Error::Usage(format!("MCP_SERVER_URL must be http or https, not {}", url.scheme())).into());
     }
     let token = match args.token {
-        Some(t) if t.trim().is_empty() => return Err(Error::Usage("--token is empty".into()).into()),
-        other => other.map(|t| t.trim().to_owned()),
+        Some(t) if t.expose().is_empty() => return Err(Error::Usage("--token is empty".into()).into()),
+        other => other,
     };
     let opts = ProbeOptions {
         token,
