@@ -1157,6 +1157,45 @@ mod tests {
         assert!(rt.block_on(public.refuse(&public_target)).is_none());
     }
 
+    /// A public MCP server whose challenge names the metadata service (or any private address): the
+    /// URL is reported and never fetched. The loopback mock proves no request was made.
+    #[test]
+    fn a_private_resource_metadata_url_from_a_public_server_is_reported_not_fetched() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let trap = crate::server::MockServer::start().unwrap();
+        trap.fixed("/prm", crate::server::Reply::json(&json!({"resource": "x"})));
+        let client = HttpClient::new(crate::http::HttpConfig::default()).unwrap();
+        let mcp = Url::parse("https://93.184.216.34/mcp").unwrap();
+        for target in ["http://169.254.169.254/latest/meta-data/", &trap.url("/prm")] {
+            let target = Url::parse(target).unwrap();
+            let guard = Guard {
+                mcp_url: mcp.clone(),
+                allow: false,
+                mcp_private: tokio::sync::OnceCell::new(),
+            };
+            let mut rs = Checks::new(SpecRevision::LATEST, None);
+            let located = rt.block_on(locate_prm(&client, &mcp, &[], &[], Some(&target), &guard, &mut rs));
+            assert!(located.served.is_none() && located.header_failed);
+            assert_eq!(located.attempts.len(), 1);
+            assert_eq!(located.attempts[0].status, None);
+            let results = rs.into_results();
+            let failed: Vec<&CheckResult> = results
+                .iter()
+                .filter(|r| r.id == RS_RESOURCE_METADATA_URL_VALID.id && r.status == crate::report::Status::Fail)
+                .collect();
+            assert_eq!(failed.len(), 1, "{results:?}");
+            let msg = &failed[0].message;
+            assert!(
+                msg.contains("private address") && msg.contains("not fetched") && !msg.contains('\n'),
+                "{msg}"
+            );
+        }
+        assert_eq!(trap.hits_on("/prm"), 0);
+    }
+
     #[test]
     fn forgeries_are_derived_from_the_token() {
         let key = crate::server::auth::SigningKey::generate("k1");
