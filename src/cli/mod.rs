@@ -53,9 +53,10 @@ async fn run(command: Command, ctx: Context) -> anyhow::Result<u8> {
 /// would be echoed whole. Any quoted value that looks like a token is replaced by its length.
 fn redact_usage_error(mut e: clap::Error) -> clap::Error {
     use clap::error::{ContextKind, ContextValue};
+    use input::looks_like_token;
     let hide = |s: &str| {
         if looks_like_token(s) {
-            format!("<a {}-character argument that looks like a token; not shown>", s.len())
+            input::shown(s)
         } else {
             s.to_owned()
         }
@@ -74,12 +75,6 @@ fn redact_usage_error(mut e: clap::Error) -> clap::Error {
         e.insert(kind, value);
     }
     e
-}
-
-/// Long, and only base64url/base64/JWS characters (a URL has `:`, a sentence has spaces).
-fn looks_like_token(s: &str) -> bool {
-    let s = s.trim_start_matches('-');
-    s.len() >= 24 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~+/=".contains(&b))
 }
 
 /// Prints an error the way the contract says and returns its exit code.
@@ -126,7 +121,7 @@ mod tests {
         // Ordinary mistakes are still quoted.
         let e = Cli::try_parse_from(["mcp-auth", "decode-token", "a", "b"]).unwrap_err();
         assert!(redact_usage_error(e).to_string().contains("'b'"));
-        assert!(!looks_like_token("https://mcp.example.com/a-long-path/mcp"));
+        assert!(!input::looks_like_token("https://mcp.example.com/a-long-path/mcp"));
     }
 
     #[test]

@@ -201,17 +201,22 @@ fn probe_never_prints_the_token() {
     }
 }
 
-/// A token pasted with its `Bearer ` prefix lands in an unexpected position: the usage error must not
-/// echo it (clap quotes unexpected arguments).
+/// A token pasted with its `Bearer ` prefix lands in an unexpected position, or where a URL belongs: the
+/// usage error must not echo it (clap quotes unexpected arguments; URL errors quote the argument).
 #[test]
 fn usage_errors_do_not_echo_a_pasted_token() {
     let a = AuthServer::builder().start().unwrap();
     let jwt = a.mint(RESOURCE, "mcp:read", 300);
-    let lines: [&[&str]; 4] = [
+    let opaque = opaque_token();
+    let lines: [&[&str]; 8] = [
         &["verify-token", "Bearer", &jwt, "--resource", RESOURCE],
         &["decode-token", "Bearer", &jwt],
         &["probe", "https://mcp.example.com/mcp", "--token", "Bearer", &jwt],
-        &["decode-token", &jwt, &opaque_token()],
+        &["decode-token", &jwt, &opaque],
+        &["probe", &jwt],
+        &["check-provider", &opaque],
+        &["verify-token", "x", "--resource", &jwt, "--issuer", UNREACHABLE],
+        &["verify-token", "x", "--resource", RESOURCE, "--issuer", &opaque],
     ];
     for args in lines {
         for mode in MODES {
@@ -225,7 +230,10 @@ fn usage_errors_do_not_echo_a_pasted_token() {
             for s in secrets(&jwt).into_iter().chain(secrets(&opaque_token())) {
                 assert!(!text.contains(&s), "{mode:?} {:?} echoed a token:\n{text}", args[0]);
             }
-            assert!(text.contains("unexpected argument"), "{text}");
+            assert!(
+                text.contains("unexpected argument") || text.contains("is not a URL"),
+                "{text}"
+            );
         }
     }
 }

@@ -12,7 +12,7 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<u8> {
     let url = Url::parse(&args.url).map_err(|e| {
         Error::Usage(format!(
             "MCP_SERVER_URL \"{}\" is not a URL ({e}); pass the MCP endpoint, e.g. https://mcp.example.com/mcp",
-            crate::sanitize::line(&args.url)
+            crate::cli::input::shown(&args.url)
         ))
     })?;
     if !matches!(url.scheme(), "http" | "https") {

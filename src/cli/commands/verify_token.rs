@@ -39,12 +39,16 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
     Url::parse(&args.resource).map_err(|e| {
         Error::Usage(format!(
             "--resource \"{}\" is not a URL ({e})",
-            sanitize::line(&args.resource)
+            crate::cli::input::shown(&args.resource)
         ))
     })?;
     if let Some(issuer) = &args.issuer {
-        Url::parse(issuer)
-            .map_err(|e| Error::Usage(format!("--issuer \"{}\" is not a URL ({e})", sanitize::line(issuer))))?;
+        Url::parse(issuer).map_err(|e| {
+            Error::Usage(format!(
+                "--issuer \"{}\" is not a URL ({e})",
+                crate::cli::input::shown(issuer)
+            ))
+        })?;
     }
     let algorithms = algorithms(&args.algorithms)?;
     // clap cannot tell a TOKEN argument from one filled in by MCP_AUTH_TOKEN, and an exported variable
