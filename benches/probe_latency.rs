@@ -75,7 +75,9 @@ fn main() {
         let client = HttpClient::new(HttpConfig::default()).expect("client");
         let url = url::Url::parse(mcp.url()).expect("url");
         let opts = ProbeOptions {
-            token: s.with_token.then(|| auth.mint(mcp.url(), "mcp:read mcp:write", 300)),
+            token: s
+                .with_token
+                .then(|| mcp_auth::jwt::SecretToken::new(auth.mint(mcp.url(), "mcp:read mcp:write", 300))),
             ..Default::default()
         };
         // Warm-up (connection setup, lazy statics), not measured.

@@ -27,7 +27,7 @@ use url::Url;
 #[derive(Clone, Default)]
 pub struct ProbeOptions {
     /// A valid access token (`--token`); never printed.
-    pub token: Option<String>,
+    pub token: Option<crate::jwt::SecretToken>,
     /// Scopes the token should carry (`--scope`).
     pub scopes: Vec<String>,
     /// Fetch URLs that resolve to private addresses even when the MCP server is public.
@@ -571,9 +571,8 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         opts.strict,
     ));
     out.chain.extend(as_links);
-    if let Some(token) = opts.token.as_deref() {
-        let token = crate::jwt::SecretToken::new(token);
-        let checks = verify_against_chain(&token, &issuers, &key_sets, url, &opts.scopes, spec);
+    if let Some(token) = &opts.token {
+        let checks = verify_against_chain(token, &issuers, &key_sets, url, &opts.scopes, spec);
         out.chain
             .push(link("access-token", &token.label(), checks, opts.strict));
     }
@@ -967,13 +966,14 @@ async fn token_tests(
     let mut checks = Checks::new(spec, Some(subject.to_owned()));
     let mut variants: Vec<(&'static str, String)> = vec![("a garbage token", "mcp-auth-probe-not-a-token".to_owned())];
     let mut forge_note = None;
-    if let Some(t) = &opts.token {
+    let token = opts.token.as_ref().map(crate::jwt::SecretToken::expose);
+    if let Some(t) = token {
         match forge(t) {
             Ok(f) => variants.extend(f.into_iter().map(|f| (f.name, f.token))),
             Err(why) => forge_note = Some(why),
         }
     }
-    let query_url = opts.token.as_ref().map(|t| {
+    let query_url = token.map(|t| {
         let mut u = url.clone();
         u.query_pairs_mut().append_pair("access_token", t);
         u
@@ -984,7 +984,7 @@ async fn token_tests(
             .map(|(_, tok)| client.send(shape.request(url, Some(tok)))),
     );
     let valid = async {
-        match &opts.token {
+        match token {
             Some(t) => Some(client.send(shape.request(url, Some(t))).await),
             None => None,
         }
@@ -1072,7 +1072,7 @@ async fn token_tests(
     }
     let mut results = checks.into_results();
     // Error texts can quote the ?access_token= URL: never let the token reach the output.
-    if let Some(t) = opts.token.as_deref().filter(|t| !t.is_empty()) {
+    if let Some(t) = token.filter(|t| !t.is_empty()) {
         for r in &mut results {
             if r.message.contains(t) {
                 r.message = r.message.replace(t, "REDACTED");
@@ -1237,6 +1237,45 @@ mod tests {
         assert!(rt.block_on(public.refuse(&public_target)).is_none());
     }
 
+    /// A public MCP server whose challenge names the metadata service (or any private address): the
+    /// URL is reported and never fetched. The loopback mock proves no request was made.
+    #[test]
+    fn a_private_resource_metadata_url_from_a_public_server_is_reported_not_fetched() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let trap = crate::server::MockServer::start().unwrap();
+        trap.fixed("/prm", crate::server::Reply::json(&json!({"resource": "x"})));
+        let client = HttpClient::new(crate::http::HttpConfig::default()).unwrap();
+        let mcp = Url::parse("https://93.184.216.34/mcp").unwrap();
+        for target in ["http://169.254.169.254/latest/meta-data/", &trap.url("/prm")] {
+            let target = Url::parse(target).unwrap();
+            let guard = Guard {
+                mcp_url: mcp.clone(),
+                allow: false,
+                mcp_private: tokio::sync::OnceCell::new(),
+            };
+            let mut rs = Checks::new(SpecRevision::LATEST, None);
+            let located = rt.block_on(locate_prm(&client, &mcp, &[], &[], Some(&target), &guard, &mut rs));
+            assert!(located.served.is_none() && located.header_failed);
+            assert_eq!(located.attempts.len(), 1);
+            assert_eq!(located.attempts[0].status, None);
+            let results = rs.into_results();
+            let failed: Vec<&CheckResult> = results
+                .iter()
+                .filter(|r| r.id == RS_RESOURCE_METADATA_URL_VALID.id && r.status == crate::report::Status::Fail)
+                .collect();
+            assert_eq!(failed.len(), 1, "{results:?}");
+            let msg = &failed[0].message;
+            assert!(
+                msg.contains("private address") && msg.contains("not fetched") && !msg.contains('\n'),
+                "{msg}"
+            );
+        }
+        assert_eq!(trap.hits_on("/prm"), 0);
+    }
+
     #[test]
     fn forgeries_are_derived_from_the_token() {
         let key = crate::server::auth::SigningKey::generate("k1");
@@ -1259,7 +1298,7 @@ mod tests {
     #[test]
     fn options_never_show_the_token() {
         let o = ProbeOptions {
-            token: Some("secret-token".into()),
+            token: Some(crate::jwt::SecretToken::new("secret-token")),
             ..Default::default()
         };
         assert!(!format!("{o:?}").contains("secret-token"));

@@ -149,3 +149,231 @@ proptest! {
         prop_assert!(!text.chars().any(|c| c != '\n' && c.is_control()));
     }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// `WWW-Authenticate` (mcp_auth::challenge)
+
+/// An auth-param value as generated: the text, and whether to send it as a quoted-string.
+#[derive(Clone, Debug)]
+struct GenParam {
+    name: String,
+    value: String,
+    quoted: bool,
+    /// Escape every character of a quoted value, not only `"` and `\` (`\a` means `a`).
+    escape_all: bool,
+}
+
+#[derive(Clone, Debug)]
+enum GenBody {
+    None,
+    Token68(String),
+    Params(Vec<GenParam>),
+}
+
+#[derive(Clone, Debug)]
+struct GenChallenge {
+    scheme: String,
+    body: GenBody,
+}
+
+const TOKEN: &str = "[A-Za-z0-9!#$%&'*+.^_`|~-]{1,10}";
+
+fn gen_param() -> impl Strategy<Value = GenParam> {
+    (
+        TOKEN,
+        // Printable ASCII (with `"` and `\`), tab and some non-ASCII text.
+        prop_oneof![Just(true), Just(false)],
+        "[\\x20-\\x7e\\té\u{1F600}]{0,24}",
+        TOKEN,
+        any::<bool>(),
+    )
+        .prop_map(|(name, quoted, text, token, escape_all)| GenParam {
+            name,
+            value: if quoted { text } else { token },
+            quoted,
+            escape_all,
+        })
+}
+
+fn gen_challenge() -> impl Strategy<Value = GenChallenge> {
+    let body = prop_oneof![
+        Just(GenBody::None),
+        "[A-Za-z0-9._~+/-]{1,20}={0,2}".prop_map(GenBody::Token68),
+        prop::collection::vec(gen_param(), 1..5).prop_map(GenBody::Params),
+    ];
+    ("[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]{0,10}", body).prop_map(|(scheme, body)| GenChallenge { scheme, body })
+}
+
+fn render_challenges(challenges: &[GenChallenge], seps: &[&str]) -> String {
+    let mut sep = seps.iter().cycle();
+    let mut out = Vec::new();
+    for c in challenges {
+        let mut s = c.scheme.clone();
+        match &c.body {
+            GenBody::None => {}
+            GenBody::Token68(t) => {
+                s.push(' ');
+                s.push_str(t);
+            }
+            GenBody::Params(params) => {
+                s.push(' ');
+                let rendered: Vec<String> = params
+                    .iter()
+                    .map(|p| {
+                        if !p.quoted {
+                            return format!("{}={}", p.name, p.value);
+                        }
+                        let mut q = String::from("\"");
+                        for ch in p.value.chars() {
+                            if ch == '"' || ch == '\\' || p.escape_all {
+                                q.push('\\');
+                            }
+                            q.push(ch);
+                        }
+                        q.push('"');
+                        format!("{}={q}", p.name)
+                    })
+                    .collect();
+                s.push_str(&rendered.join(sep.next().unwrap()));
+            }
+        }
+        out.push(s);
+    }
+    out.join(sep.next().unwrap())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Any text, ASCII-heavy or not: the parser returns, with at most one error, and never panics.
+    #[test]
+    fn challenge_parsing_never_panics(s in any::<String>(), ascii in "[ -~\\t]{0,80}") {
+        for v in [&s, &ascii] {
+            let (challenges, _) = mcp_auth::challenge::parse(v);
+            prop_assert!(challenges.iter().all(|c| !c.scheme.is_empty()));
+        }
+        let all = mcp_auth::challenge::parse_all(&[s.as_str(), ascii.as_str()]);
+        prop_assert!(all.errors.len() <= 2);
+    }
+
+    /// RFC 9110 §11.6.1: well-formed challenges (several per header, quoted-strings with escapes,
+    /// token68) parse back to exactly the generated schemes and parameter values.
+    #[test]
+    fn well_formed_challenges_round_trip(
+        challenges in prop::collection::vec(gen_challenge(), 1..5),
+        seps in prop::collection::vec(prop_oneof![Just(","), Just(", "), Just(" , "), Just(",\t, ")], 1..4),
+    ) {
+        let header = render_challenges(&challenges, &seps);
+        let (parsed, error) = mcp_auth::challenge::parse(&header);
+        prop_assert!(error.is_none(), "{header}: {error:?}");
+        prop_assert_eq!(parsed.len(), challenges.len(), "{}", header);
+        for (got, want) in parsed.iter().zip(&challenges) {
+            prop_assert_eq!(&got.scheme, &want.scheme);
+            match &want.body {
+                GenBody::None => prop_assert!(got.token68.is_none() && got.params.is_empty(), "{header}: {got:?}"),
+                GenBody::Token68(t) => {
+                    prop_assert_eq!(got.token68.as_deref(), Some(t.as_str()));
+                    prop_assert!(got.params.is_empty());
+                }
+                GenBody::Params(params) => {
+                    prop_assert!(got.token68.is_none());
+                    let got: Vec<(&str, &str, bool)> =
+                        got.params.iter().map(|p| (p.name.as_str(), p.value.as_str(), p.quoted)).collect();
+                    let want: Vec<(&str, &str, bool)> =
+                        params.iter().map(|p| (p.name.as_str(), p.value.as_str(), p.quoted)).collect();
+                    prop_assert_eq!(got, want, "{}", header);
+                }
+            }
+        }
+        // The same challenges split over two header lines read the same.
+        let half = challenges.len() / 2;
+        let two = [render_challenges(&challenges[..half], &seps), render_challenges(&challenges[half..], &seps)];
+        let all = mcp_auth::challenge::parse_all(&two);
+        prop_assert!(all.errors.is_empty(), "{:?}", all.errors);
+        prop_assert_eq!(all.challenges, parsed);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// JWT decoding (mcp_auth::jwt::decode_unverified)
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use mcp_auth::jwt::{Unverified, decode_unverified};
+
+/// JSON without floats (serde_json's default float parsing is not guaranteed to round-trip the last
+/// bit), with arbitrary member names.
+fn exact_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<u64>().prop_map(|n| json!(n)),
+        any::<String>().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(".{0,8}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn json_object() -> impl Strategy<Value = Map<String, Value>> {
+    prop::collection::btree_map(".{0,12}", exact_json(), 0..6).prop_map(|m| m.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Any bytes, any number of segments (arbitrary or base64url of arbitrary bytes): decoding returns
+    /// the kind the segment count says, and never panics.
+    #[test]
+    fn jwt_decoding_never_panics(
+        bytes in prop::collection::vec(any::<u8>(), 0..200),
+        segments in prop::collection::vec(prop_oneof![
+            ".{0,20}".prop_filter("no dot", |s: &String| !s.contains('.')),
+            prop::collection::vec(any::<u8>(), 0..40).prop_map(|b| B64.encode(b)),
+            json_object().prop_map(|o| B64.encode(Value::Object(o).to_string())),
+        ], 0..8),
+    ) {
+        let _ = decode_unverified(&String::from_utf8_lossy(&bytes));
+        let token = segments.join(".");
+        let n = token.split('.').count();
+        match decode_unverified(&token) {
+            Unverified::Jws(p) => {
+                prop_assert_eq!(n, 3);
+                prop_assert_eq!(format!("{}.{}", p.signing_input, p.signature_b64), token.clone());
+            }
+            Unverified::Jwe { .. } => prop_assert_eq!(n, 5),
+            Unverified::Opaque => prop_assert!(n == 1 && !token.is_empty()),
+            Unverified::Malformed(why) => prop_assert!(!why.is_empty() && (n != 1 || token.is_empty())),
+        }
+    }
+
+    /// A token built from any JSON header and claims objects decodes back to exactly them.
+    #[test]
+    fn jwt_header_and_claims_round_trip(
+        header in json_object(),
+        claims in json_object(),
+        signature in prop::collection::vec(any::<u8>(), 0..80),
+        padded in any::<bool>(),
+    ) {
+        let seg = |o: &Map<String, Value>| {
+            let s = B64.encode(Value::Object(o.clone()).to_string());
+            // Some producers pad; the decoder tolerates it.
+            if padded { format!("{s}{}", "=".repeat((4 - s.len() % 4) % 4)) } else { s }
+        };
+        let sig = B64.encode(&signature);
+        let token = format!("{}.{}.{sig}", seg(&header), seg(&claims));
+        match decode_unverified(&token) {
+            Unverified::Jws(p) => {
+                prop_assert_eq!(&p.header, &header);
+                prop_assert_eq!(&p.claims, &claims);
+                prop_assert_eq!(p.signature_b64, sig.as_str());
+                prop_assert_eq!(p.signing_input, &token[..token.len() - sig.len() - 1]);
+            }
+            other => prop_assert!(false, "{token}: {other:?}"),
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! subcommand. See `spec/cli-contract.md`.
 
 use crate::discovery::ProviderType;
+use crate::jwt::SecretToken;
 use crate::spec::SpecRevision;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -161,8 +162,8 @@ pub struct GenMetadataArgs {
 #[derive(Debug, Args)]
 pub struct VerifyTokenArgs {
     /// The token, or `-` to read it from stdin. Defaults to $MCP_AUTH_TOKEN.
-    #[arg(value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    #[arg(value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true, value_parser = secret)]
+    pub token: Option<SecretToken>,
     /// The resource the token must be for (its canonical URI).
     #[arg(long, value_name = "URI")]
     pub resource: String,
@@ -201,8 +202,8 @@ pub enum TokenProfile {
 #[derive(Debug, Args)]
 pub struct DecodeTokenArgs {
     /// The token, or `-` to read it from stdin. Defaults to $MCP_AUTH_TOKEN.
-    #[arg(value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    #[arg(value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true, value_parser = secret)]
+    pub token: Option<SecretToken>,
 }
 
 #[derive(Debug, Args)]
@@ -210,8 +211,8 @@ pub struct ProbeArgs {
     /// The MCP endpoint, e.g. https://mcp.example.com/mcp.
     pub url: String,
     /// A valid access token: check it is accepted, and that forged variants are rejected.
-    #[arg(long, value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    #[arg(long, value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true, value_parser = secret)]
+    pub token: Option<SecretToken>,
     /// A scope the token should carry (repeatable).
     #[arg(long = "scope", value_name = "SCOPE")]
     pub scopes: Vec<String>,
@@ -251,10 +252,37 @@ pub struct DemoArgs {
     pub broken: bool,
 }
 
+/// Tokens are wrapped as soon as clap reads them, so that `Debug` of the parsed arguments (and anything
+/// built from them) never shows one.
+fn secret(s: &str) -> Result<SecretToken, std::convert::Infallible> {
+    Ok(SecretToken::new(s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn parsed_arguments_never_show_a_token() {
+        let token = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl";
+        for args in [
+            vec!["mcp-auth", "probe", "https://mcp.example.com/mcp", "--token", token],
+            vec![
+                "mcp-auth",
+                "verify-token",
+                token,
+                "--resource",
+                "https://mcp.example.com/mcp",
+            ],
+            vec!["mcp-auth", "decode-token", token],
+        ] {
+            let cli = Cli::try_parse_from(&args).unwrap();
+            let shown = format!("{cli:?} {cli:#?}");
+            assert!(!shown.contains(token) && !shown.contains("c2lnbmF0dXJl"), "{shown}");
+            assert!(shown.contains("SecretToken(redacted)"), "{shown}");
+        }
+    }
 
     #[test]
     fn cli_debug_assert() {

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => redact_usage_error(e).exit(),
     };
     let ctx = match Context::resolve(&cli.global) {
         Ok(ctx) => ctx,
@@ -47,6 +47,34 @@ async fn run(command: Command, ctx: Context) -> anyhow::Result<u8> {
         Command::VerifyToken(a) => commands::verify_token::verify_token(a, &ctx).await,
         Command::DecodeToken(a) => commands::decode_token::decode_token(a, &ctx),
     }
+}
+
+/// clap quotes unexpected arguments and invalid values; a token pasted as `Bearer <token>`, or twice,
+/// would be echoed whole. Any quoted value that looks like a token is replaced by its length.
+fn redact_usage_error(mut e: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue};
+    use input::looks_like_token;
+    let hide = |s: &str| {
+        if looks_like_token(s) {
+            input::shown(s)
+        } else {
+            s.to_owned()
+        }
+    };
+    let redacted: Vec<(ContextKind, ContextValue)> = e
+        .context()
+        .filter_map(|(kind, value)| match value {
+            ContextValue::String(s) if looks_like_token(s) => Some((kind, ContextValue::String(hide(s)))),
+            ContextValue::Strings(v) if v.iter().any(|s| looks_like_token(s)) => {
+                Some((kind, ContextValue::Strings(v.iter().map(|s| hide(s)).collect())))
+            }
+            _ => None,
+        })
+        .collect();
+    for (kind, value) in redacted {
+        e.insert(kind, value);
+    }
+    e
 }
 
 /// Prints an error the way the contract says and returns its exit code.
@@ -101,6 +129,25 @@ mod tests {
         .into();
         assert_eq!(message(&io), "/x: gone");
         assert_eq!(message(&io.context("reading the token")), "reading the token: /x: gone");
+    }
+
+    #[test]
+    fn usage_errors_never_echo_a_token() {
+        let token = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJlLXNlZ21lbnQtMTIzNDU2Nzg5";
+        for args in [
+            vec!["mcp-auth", "decode-token", "Bearer", token],
+            vec!["mcp-auth", "verify-token", "a", token, "--resource", "r"],
+            vec!["mcp-auth", token],
+        ] {
+            let e = Cli::try_parse_from(&args).unwrap_err();
+            let shown = redact_usage_error(e).to_string();
+            assert!(!shown.contains(token) && !shown.contains("c2lnbmF0dXJl"), "{shown}");
+            assert!(shown.contains("looks like a token"), "{shown}");
+        }
+        // Ordinary mistakes are still quoted.
+        let e = Cli::try_parse_from(["mcp-auth", "decode-token", "a", "b"]).unwrap_err();
+        assert!(redact_usage_error(e).to_string().contains("'b'"));
+        assert!(!input::looks_like_token("https://mcp.example.com/a-long-path/mcp"));
     }
 
     #[test]

@@ -46,9 +46,17 @@ pub struct McpServerBuilder {
     flaws: Vec<McpFlaw>,
     scopes: Vec<String>,
     required_scope: String,
+    resource_metadata: Option<String>,
 }
 
 impl McpServerBuilder {
+    /// Names `url` in the challenge's `resource_metadata` instead of this server's own well-known URL:
+    /// metadata hosted elsewhere, or a hostile server steering clients to another origin or address.
+    pub fn resource_metadata(mut self, url: &str) -> Self {
+        self.resource_metadata = Some(url.to_owned());
+        self
+    }
+
     /// The MCP endpoint path (default `/mcp`).
     pub fn path(mut self, path: &str) -> Self {
         self.path = path.to_owned();
@@ -133,6 +141,7 @@ impl McpServer {
             flaws: Vec::new(),
             scopes: vec!["mcp:read".into(), "mcp:write".into()],
             required_scope: "mcp:read".into(),
+            resource_metadata: None,
         }
     }
 
@@ -193,7 +202,7 @@ impl McpServer {
             .collect();
         let config = Arc::new(Config {
             resource: url.clone(),
-            prm_url: server.url(prm_path),
+            prm_url: b.resource_metadata.clone().unwrap_or_else(|| server.url(prm_path)),
             flaws: b.flaws.clone(),
             keys,
             scopes: b.scopes.clone(),

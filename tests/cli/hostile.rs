@@ -173,3 +173,67 @@ fn terminal_escapes_from_a_server_are_neutralised() {
     );
     assert!(stdout.contains("\\u{1b}[2J"), "escaped form is shown: {stdout}");
 }
+
+// --- hostile MCP servers for `probe` (the private-address case runs in src/probe.rs's unit tests: here
+// the MCP server itself is on loopback, so nothing it names is refused) ---
+
+fn probe_cmd(url: &str) -> assert_cmd::Command {
+    let mut c = cmd();
+    c.args(["probe", url]);
+    c
+}
+
+/// Every result with `id`, as (status, message).
+fn results<'a>(r: &'a crate::support::Report, id: &str) -> Vec<(&'a str, &'a str)> {
+    r.checks
+        .iter()
+        .filter(|c| c.id == id)
+        .map(|c| (c.status.as_str(), c.message.as_str()))
+        .collect()
+}
+
+#[test]
+fn probe_fetches_and_reports_resource_metadata_on_another_origin() {
+    let a = mcp_auth::server::auth::AuthServer::builder().start().unwrap();
+    let elsewhere = MockServer::start().unwrap();
+    let m = mcp_auth::server::mcp::McpServer::builder()
+        .protected_by(&a)
+        .resource_metadata(&elsewhere.url("/prm"))
+        .start()
+        .unwrap();
+    elsewhere.fixed("/prm", Reply::json(m.metadata()));
+    let r = run_json(probe_cmd(m.url()), 0);
+    let rm = results(&r, "rs-resource-metadata-url-valid");
+    assert!(
+        rm.iter().any(|(s, msg)| *s == "info" && msg.contains("another origin")),
+        "{rm:?}"
+    );
+    assert!(rm.iter().all(|(s, _)| *s != "fail"), "{rm:?}");
+    assert!(elsewhere.hits_on("/prm") >= 1);
+    assert_eq!(r.resource_metadata.as_ref().unwrap()["found_via"], "header");
+    let human = run_human(probe_cmd(m.url()), 0);
+    assert!(human.contains("another origin"), "{human}");
+}
+
+#[test]
+fn probe_fails_a_resource_metadata_url_over_non_loopback_http() {
+    let a = mcp_auth::server::auth::AuthServer::builder().start().unwrap();
+    // 0.0.0.0 is not loopback to the https rule; the fetch is refused by the kernel at once.
+    let m = mcp_auth::server::mcp::McpServer::builder()
+        .protected_by(&a)
+        .resource_metadata("http://0.0.0.0:9/.well-known/oauth-protected-resource/mcp")
+        .start()
+        .unwrap();
+    let r = run_json(probe_cmd(m.url()), 1);
+    let rm = results(&r, "rs-resource-metadata-url-valid");
+    assert!(
+        rm.iter().any(|(s, msg)| *s == "fail" && msg.contains("not https")),
+        "{rm:?}"
+    );
+    let human = run_human(probe_cmd(m.url()), 1);
+    let line = human
+        .lines()
+        .find(|l| l.contains("not https"))
+        .unwrap_or_else(|| panic!("{human}"));
+    assert!(line.contains("http://0.0.0.0:9/"), "{line}");
+}

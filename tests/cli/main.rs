@@ -7,6 +7,7 @@ mod demo;
 mod explain;
 mod gen_metadata;
 mod hostile;
+mod leak;
 mod probe;
 mod providers;
 mod support;

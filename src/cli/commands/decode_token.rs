@@ -12,7 +12,7 @@ use crate::sanitize;
 use serde_json::{Map, Value};
 
 pub fn decode_token(args: DecodeTokenArgs, ctx: &Context) -> anyhow::Result<u8> {
-    let token = read_token(args.token.as_deref(), "decode-token")?;
+    let token = read_token(args.token, "decode-token")?;
     let now = i64::try_from(crate::server::auth::now()).unwrap_or(i64::MAX);
     let mut report = Report::new("decode-token", token.label(), ctx.spec, ctx.strict);
     let mut checks = Checks::new(ctx.spec, None);

@@ -188,7 +188,7 @@ async fn probe_embedded(ctx: &Context, flaws: &[McpFlaw]) -> anyhow::Result<Repo
     let token = obtain_token(ctx, &auth, mcp.url()).await?;
     let url = url::Url::parse(mcp.url())?;
     let opts = ProbeOptions {
-        token: Some(token.expose().to_owned()),
+        token: Some(token),
         scopes: Vec::new(),
         allow_private_addresses: false,
         strict: false,

@@ -13,15 +13,15 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<u8> {
     let url = Url::parse(&args.url).map_err(|e| {
         Error::Usage(format!(
             "MCP_SERVER_URL \"{}\" is not a URL ({e}); pass the MCP endpoint, e.g. https://mcp.example.com/mcp",
-            crate::sanitize::line(&args.url)
+            crate::cli::input::shown(&args.url)
         ))
     })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::Usage(format!("MCP_SERVER_URL must be http or https, not {}", url.scheme())).into());
     }
     let token = match args.token {
-        Some(t) if t.trim().is_empty() => return Err(Error::Usage("--token is empty".into()).into()),
-        other => other.map(|t| t.trim().to_owned()),
+        Some(t) if t.expose().is_empty() => return Err(Error::Usage("--token is empty".into()).into()),
+        other => other,
     };
     let opts = ProbeOptions {
         token,

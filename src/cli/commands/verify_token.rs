@@ -32,7 +32,10 @@ struct Verifier {
 pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Result<u8> {
     // clap cannot tell a TOKEN argument from one filled in by MCP_AUTH_TOKEN, and an exported variable
     // must not make --batch unusable: only an explicit argument conflicts.
-    let from_env = std::env::var(crate::cli::context::env::TOKEN).ok() == args.token;
+    let from_env = std::env::var(crate::cli::context::env::TOKEN)
+        .ok()
+        .map(SecretToken::new)
+        == args.token;
     if args.batch && args.token.is_some() && !from_env {
         return Err(
             Error::Usage("--batch reads one token per line from stdin; do not pass TOKEN as well".into()).into(),
@@ -41,7 +44,7 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
     let token = if args.batch {
         None
     } else {
-        Some(read_token(args.token.as_deref(), "verify-token")?)
+        Some(read_token(args.token.clone(), "verify-token")?)
     };
     let verifier = match prepare(&args, ctx).await? {
         Ok(v) => v,
@@ -87,12 +90,16 @@ async fn prepare(args: &VerifyTokenArgs, ctx: &Context) -> Result<Result<Verifie
     Url::parse(&args.resource).map_err(|e| {
         Error::Usage(format!(
             "--resource \"{}\" is not a URL ({e})",
-            sanitize::line(&args.resource)
+            crate::cli::input::shown(&args.resource)
         ))
     })?;
     if let Some(issuer) = &args.issuer {
-        Url::parse(issuer)
-            .map_err(|e| Error::Usage(format!("--issuer \"{}\" is not a URL ({e})", sanitize::line(issuer))))?;
+        Url::parse(issuer).map_err(|e| {
+            Error::Usage(format!(
+                "--issuer \"{}\" is not a URL ({e})",
+                crate::cli::input::shown(issuer)
+            ))
+        })?;
     }
     let algorithms = algorithms(&args.algorithms)?;
     let expectations = Expectations {
@@ -147,9 +154,9 @@ fn algorithms(names: &[String]) -> Result<Vec<Algorithm>, Error> {
 }
 
 /// The token from the argument, `-` (stdin) or `MCP_AUTH_TOKEN` (clap fills the argument from it).
-pub fn read_token(arg: Option<&str>, command: &str) -> Result<SecretToken, Error> {
+pub fn read_token(arg: Option<SecretToken>, command: &str) -> Result<SecretToken, Error> {
     let raw = match arg {
-        Some("-") => {
+        Some(t) if t.expose() == "-" => {
             let mut s = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin().lock().take(1 << 20), &mut s).map_err(|source| {
                 Error::Io {
@@ -159,14 +166,17 @@ pub fn read_token(arg: Option<&str>, command: &str) -> Result<SecretToken, Error
             })?;
             s
         }
-        Some(t) => t.to_owned(),
+        Some(t) => return non_empty(t),
         None => {
             return Err(Error::Usage(format!(
                 "no token: pass it as an argument, as - to read stdin (e.g. `pbpaste | mcp-auth {command} -`), or in MCP_AUTH_TOKEN"
             )));
         }
     };
-    let token = SecretToken::new(raw);
+    non_empty(SecretToken::new(raw))
+}
+
+fn non_empty(token: SecretToken) -> Result<SecretToken, Error> {
     if token.expose().is_empty() {
         return Err(Error::Usage("the token is empty".into()));
     }
