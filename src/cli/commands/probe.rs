@@ -34,14 +34,23 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<u8> {
     spinner.finish_and_clear();
 
     let mut report = Report::new("probe", url.as_str(), ctx.spec, ctx.strict);
-    let mut shapes = Section::new("Request shapes (newest first)", &["revision", "method", "status"]);
+    let mut shapes = Section::new(
+        "Request shapes (newest first)",
+        &["revision", "method", "token", "status"],
+    );
     for a in &outcome.request_shapes {
         let status = match (a.status, a.jsonrpc_error) {
             (Some(s), Some(code)) => format!("{s} (JSON-RPC {code})"),
             (Some(s), None) => s.to_string(),
             (None, _) => "-".into(),
         };
-        shapes.row(vec![a.shape.revision.into(), a.shape.method.into(), status]);
+        let token = if a.with_token { "--token" } else { "none" };
+        shapes.row(vec![
+            a.shape.revision.into(),
+            a.shape.method.into(),
+            token.into(),
+            status,
+        ]);
     }
     report.sections.push(shapes);
     if let Some(tried) = outcome.resource_metadata.get("tried").and_then(|t| t.as_array()) {
