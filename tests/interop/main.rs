@@ -158,8 +158,33 @@ fn probe_walks_the_sdk_server_chain_and_passes() {
     ] {
         assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
     }
-    // Deviation: the SDK sends error="invalid_token" on a request without credentials (RFC 6750 §3.1: SHOULD NOT).
+    // Deviation (README #5): the SDK sends error="invalid_token" on a request without credentials (RFC 6750 §3.1:
+    // SHOULD NOT).
     assert_eq!(r.status("rs-no-error-without-credentials"), "warn");
+    // Deviation (README #6): no scope in the challenge (requiredScopes is not set).
+    assert_eq!(r.status("rs-scope-param"), "warn");
+    // Nothing fails; every warning is one of the recorded deviations or loopback http.
+    assert!(r.failed().is_empty(), "{:?}", r.failed());
+    let expected_warnings = [
+        "rs-no-error-without-credentials",
+        "rs-scope-param",
+        "as-cimd-supported",
+        // loopback http (README #2)
+        "rs-https",
+        "rs-resource-metadata-url-valid",
+        "prm-resource-uri-valid",
+        "prm-authorization-servers-are-issuers",
+        "as-issuer-https-no-query-fragment",
+        "as-endpoints-https",
+    ];
+    for c in r.checks.iter().filter(|c| c.status == "warn") {
+        assert!(
+            expected_warnings.contains(&c.id.as_str()),
+            "unrecorded warning {}: {}",
+            c.id,
+            c.message
+        );
+    }
     let chain = r.chain.as_ref().expect("chain");
     assert!(chain.len() >= 3, "401 → PRM → AS at least: {chain:#?}");
 }
