@@ -16,10 +16,10 @@ use mcp_auth::server::auth::now;
 use peers::Peers;
 use support::{cmd, run_json};
 
-/// `Peers::start()` or return: the macro keeps every test's first line identical.
+/// The shared peers (`Peers::shared()`) or return: the macro keeps every test's first line identical.
 macro_rules! peers_or_skip {
     () => {
-        match Peers::start() {
+        match Peers::shared() {
             Some(p) => p,
             None => return,
         }
