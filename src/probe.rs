@@ -113,6 +113,8 @@ pub struct ShapeAttempt {
     /// JSON-RPC error code of a 400 answer, e.g. -32020 (header mismatch).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jsonrpc_error: Option<i64>,
+    /// Sent with `--token` (see [`negotiate_with_token`]).
+    pub with_token: bool,
 }
 
 /// One PRM URL tried.
@@ -383,6 +385,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
                     shape: SHAPES[shape],
                     status: Some(r.status),
                     jsonrpc_error: if r.status == 400 { jsonrpc_error_code(r) } else { None },
+                    with_token: false,
                 });
                 if r.status != 400 || shape + 1 == SHAPES.len() {
                     break;
@@ -392,6 +395,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         shape += 1;
         resp = client.send(SHAPES[shape].request(url, None)).await;
     }
+    let shape_at = shape;
     let shape = SHAPES[shape];
     let facts = match resp {
         Ok(resp) => {
@@ -533,10 +537,40 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             Some(Ok(provider::check(client, issuer, &source, spec).await))
         }
     }));
-    let token_checks = token_tests(client, url, shape, opts, spec, &subject);
-    let (as_results, token_results) = futures::join!(as_checks, token_checks);
+    let token_checks = async {
+        let (at, attempts) = match &opts.token {
+            Some(t) => negotiate_with_token(client, url, t.expose(), shape_at).await,
+            None => (shape_at, Vec::new()),
+        };
+        let results = token_tests(client, url, SHAPES[at], opts, spec, &subject).await;
+        (results, at, attempts)
+    };
+    let (as_results, (token_results, token_at, token_attempts)) = futures::join!(as_checks, token_checks);
     let mut rs_results = rs.into_results();
     rs_results.extend(token_results);
+    if token_at != shape_at {
+        out.protocol_revision = Some(SHAPES[token_at].revision);
+        let refused: Vec<String> = token_attempts
+            .iter()
+            .filter(|a| a.status == Some(400))
+            .map(|a| match a.jsonrpc_error {
+                Some(code) => format!("{} (400, JSON-RPC {code})", a.shape.revision),
+                None => format!("{} (400)", a.shape.revision),
+            })
+            .collect();
+        let mut note = Checks::new(spec, Some(subject.clone()));
+        note.info(
+            &RS_VALID_TOKEN_ACCEPTED,
+            format!(
+                "the server speaks MCP {}: it answers 401 to every request shape without a token, and refused the newer shape(s) {} once the token was accepted — a header/version problem, not an authorization result; the token tests use the {} shape",
+                SHAPES[token_at].revision,
+                refused.join(", "),
+                SHAPES[token_at].revision
+            ),
+        );
+        rs_results.extend(note.into_results());
+    }
+    out.request_shapes.extend(token_attempts);
     out.chain
         .push(link("resource-server", &subject, rs_results, opts.strict));
     let mut prm_link_checks = prm.into_results();
@@ -878,6 +912,32 @@ async fn locate_prm(
         wk_winner,
         client_url,
     }
+}
+
+/// Continues the request-shape fallback with the token, from the shape the unauthenticated request settled on.
+/// A 401 without a token does not prove the server accepts that shape: servers that authorize before they
+/// read the MCP headers (the TypeScript SDK's `requireBearerAuth` in front of its transport) answer 401 to
+/// every shape, and 400 only once the token is accepted. Returns the index into [`SHAPES`] the token tests
+/// use, and the attempts made (none when there is no older shape to fall back to).
+async fn negotiate_with_token(client: &HttpClient, url: &Url, token: &str, from: usize) -> (usize, Vec<ShapeAttempt>) {
+    let mut attempts = Vec::new();
+    let mut at = from;
+    while at + 1 < SHAPES.len() {
+        let Ok(r) = client.send(SHAPES[at].request(url, Some(token))).await else {
+            break; // the token tests report the failure
+        };
+        attempts.push(ShapeAttempt {
+            shape: SHAPES[at],
+            status: Some(r.status),
+            jsonrpc_error: if r.status == 400 { jsonrpc_error_code(&r) } else { None },
+            with_token: true,
+        });
+        if r.status != 400 {
+            break;
+        }
+        at += 1;
+    }
+    (at, attempts)
 }
 
 /// `rs-unauthenticated-401` on the answer to the last request shape tried.

@@ -35,6 +35,10 @@ pub enum McpFlaw {
     AcceptsQueryToken,
     /// Requests of the newest shape (MCP 2026-07-28) get 400 with JSON-RPC -32020.
     RejectsNewestRequestShape,
+    /// Like [`McpFlaw::RejectsNewestRequestShape`], but only once a valid token was accepted: authorization
+    /// runs first, so every shape gets 401 without a token (the TypeScript SDK's `requireBearerAuth` in front
+    /// of its transport, which answers 400 JSON-RPC -32000 "Unsupported protocol version").
+    RejectsNewestRequestShapeAfterAuth,
 }
 
 /// Builder for [`McpServer`].
@@ -258,6 +262,12 @@ fn endpoint(req: &Recorded, c: &Config) -> Reply {
                 );
             }
             r
+        }
+        Verdict::Valid { .. }
+            if c.has(McpFlaw::RejectsNewestRequestShapeAfterAuth)
+                && req.header("mcp-protocol-version") == Some("2026-07-28") =>
+        {
+            Reply::json(&json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32000, "message": "Bad Request: Unsupported protocol version: 2026-07-28"}})).status(400)
         }
         Verdict::Valid { .. } => {
             let id = serde_json::from_slice::<Value>(&req.body)

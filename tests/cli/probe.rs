@@ -258,6 +258,47 @@ fn probe_falls_back_to_an_older_request_shape_on_400() {
     );
 }
 
+/// Found by the interop suite (MCP TypeScript SDK): authorization runs before the MCP headers are read, so
+/// the newest shape gets 401 without a token and 400 with a valid one. That 400 is no authorization verdict.
+#[test]
+fn probe_falls_back_with_the_token_when_the_server_authorizes_before_reading_the_shape() {
+    let (a, m) = setup(&[McpFlaw::RejectsNewestRequestShapeAfterAuth]);
+    let mut c = probe(m.url());
+    c.args(["--token", &a.mint(m.url(), "mcp:read", 300)]);
+    let r = run_json(c, 0);
+    assert_eq!(
+        r.status("rs-valid-token-accepted"),
+        "pass",
+        "{}",
+        r.message("rs-valid-token-accepted")
+    );
+    assert_eq!(r.protocol_revision.as_deref(), Some("2025-11-25"));
+    let shapes = r.request_shapes.as_ref().unwrap().as_array().unwrap().clone();
+    assert_eq!(shapes.len(), 3, "{shapes:?}");
+    assert_eq!(
+        (&shapes[0]["status"], &shapes[0]["with_token"]),
+        (&401.into(), &false.into())
+    );
+    assert_eq!(shapes[1]["revision"], "2026-07-28");
+    assert_eq!(
+        (&shapes[1]["status"], &shapes[1]["with_token"]),
+        (&400.into(), &true.into())
+    );
+    assert_eq!(shapes[1]["jsonrpc_error"], -32000);
+    assert_eq!(
+        (&shapes[2]["revision"], &shapes[2]["status"]),
+        (&"2025-11-25".into(), &200.into())
+    );
+    assert!(
+        r.all("rs-valid-token-accepted")
+            .iter()
+            .any(|c| c.status == "info" && c.message.contains("speaks MCP 2025-11-25")),
+        "the fallback is reported"
+    );
+    // The forged copies went out in the accepted shape too: 401, not the shape's 400.
+    assert!(r.all("rs-invalid-token-401").iter().all(|c| c.status == "pass"));
+}
+
 #[test]
 fn probe_exits_3_when_unreachable_and_2_on_a_bad_url() {
     let r = run_json(probe("http://127.0.0.1:9/mcp"), 3);

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 BIN=${1:-../../target/debug/mcp-auth}
-exec 3< <(sleep 120)                       # the peers exit when this stdin closes
+exec 3< <(sleep 180)                       # the peers exit when this stdin closes
 coproc PEERS { node start.mjs <&3 2>/dev/null; }
 read -r READY <&"${PEERS[0]}"
 I=$(jq -r .issuer <<<"$READY"); M=$(jq -r .mcp <<<"$READY"); B=${M%/mcp}
@@ -46,3 +46,19 @@ echo "\$ mcp-auth check-provider $I --json | jq '[.checks[] | select(.status != 
 echo
 echo "\$ mcp-auth check-provider $B --json   # the MCP server's origin"
 "$BIN" check-provider "$B" --json | jq -c '.checks[] | select(.status == "fail") | {id, status, message}' || true
+echo
+echo "\$ mcp-auth verify-token <token> --resource $M --issuer $I --json   # non-pass checks"
+"$BIN" verify-token "$AT" --resource "$M" --issuer "$I" --json | jq -c '.summary, (.checks[] | select(.status != "pass") | {id, status, message})' || true
+echo
+echo "\$ mcp-auth probe $M --json   # non-pass checks"
+"$BIN" probe "$M" --json | jq -c '.summary, {protocol_revision}, (.checks[] | select(.status != "pass") | {id, status, message})' || true
+echo
+echo "\$ mcp-auth probe $M --token <token> --json   # request shapes, rs-* checks that are not pass"
+"$BIN" probe "$M" --token "$AT" --json \
+  | jq -c '.summary, {protocol_revision}, .request_shapes[], (.checks[] | select((.id | startswith("rs-")) and .status != "pass") | {id, status, message})' || true
+echo
+echo "\$ mcp-auth gen-metadata --resource $M --authorization-server $I --scope mcp:read --scope mcp:write --resource-name ..."
+"$BIN" gen-metadata --resource "$M" --authorization-server "$I" --scope mcp:read --scope mcp:write \
+  --resource-name 'mcp-auth interop MCP server' 2>/dev/null | jq -cS . || true
+echo "served by the SDK:"
+curl -s "$B/.well-known/oauth-protected-resource/mcp" | jq -cS .

@@ -54,6 +54,14 @@ pub struct Peers {
 }
 
 impl Peers {
+    /// The peers every test of this binary shares, started on first use (a start costs about a second of
+    /// Node start-up; once per test was most of the suite's time on a 2-core box). The tests only read from
+    /// them and mint tokens, so sharing is safe. Never dropped: they exit when this process (their stdin) ends.
+    pub fn shared() -> Option<&'static Peers> {
+        static SHARED: std::sync::OnceLock<Option<Peers>> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Peers::start).as_ref()
+    }
+
     /// Starts the peers, or returns `None` when the suite is skipped (never under `CI=true`).
     pub fn start() -> Option<Peers> {
         let ci = in_ci();

@@ -41,14 +41,23 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<u8> {
 /// The probe's report: the chain, the request shapes and PRM attempts as tables, the JSON members.
 pub fn report(outcome: ProbeOutcome, url: &Url, spec: SpecRevision, strict: bool) -> Report {
     let mut report = Report::new("probe", url.as_str(), spec, strict);
-    let mut shapes = Section::new("Request shapes (newest first)", &["revision", "method", "status"]);
+    let mut shapes = Section::new(
+        "Request shapes (newest first)",
+        &["revision", "method", "token", "status"],
+    );
     for a in &outcome.request_shapes {
         let status = match (a.status, a.jsonrpc_error) {
             (Some(s), Some(code)) => format!("{s} (JSON-RPC {code})"),
             (Some(s), None) => s.to_string(),
             (None, _) => "-".into(),
         };
-        shapes.row(vec![a.shape.revision.into(), a.shape.method.into(), status]);
+        let token = if a.with_token { "--token" } else { "none" };
+        shapes.row(vec![
+            a.shape.revision.into(),
+            a.shape.method.into(),
+            token.into(),
+            status,
+        ]);
     }
     report.sections.push(shapes);
     if let Some(tried) = outcome.resource_metadata.get("tried").and_then(|t| t.as_array()) {
