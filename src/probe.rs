@@ -28,6 +28,8 @@ use url::Url;
 pub struct ProbeOptions {
     /// A valid access token (`--token`); never printed.
     pub token: Option<crate::jwt::SecretToken>,
+    /// A valid token issued for another resource (`--foreign-token`); never printed.
+    pub foreign_token: Option<crate::jwt::SecretToken>,
     /// Scopes the token should carry (`--scope`).
     pub scopes: Vec<String>,
     /// Fetch URLs that resolve to private addresses even when the MCP server is public.
@@ -39,6 +41,7 @@ impl std::fmt::Debug for ProbeOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProbeOptions")
             .field("token", &self.token.as_ref().map(|_| "(redacted)"))
+            .field("foreign_token", &self.foreign_token.as_ref().map(|_| "(redacted)"))
             .field("scopes", &self.scopes)
             .field("allow_private_addresses", &self.allow_private_addresses)
             .finish()
@@ -1055,7 +1058,14 @@ async fn token_tests(
             None => None,
         }
     };
-    let (forged, valid, query) = futures::join!(sends, valid, query);
+    let foreign = opts.foreign_token.as_ref().map(crate::jwt::SecretToken::expose);
+    let foreign_send = async {
+        match foreign {
+            Some(t) => Some(client.send(shape.request(url, Some(t))).await),
+            None => None,
+        }
+    };
+    let (forged, valid, query, foreign_resp) = futures::join!(sends, valid, query, foreign_send);
 
     for ((name, _), r) in variants.iter().zip(forged) {
         match r {
@@ -1119,10 +1129,33 @@ async fn token_tests(
             ),
         },
     }
-    checks.skip(
-        &RS_WRONG_AUDIENCE_REJECTED,
-        "needs a valid token issued for another resource, which cannot be forged without the AS key",
-    );
+    match foreign_resp {
+        None => checks.skip(
+            &RS_WRONG_AUDIENCE_REJECTED,
+            "needs a valid token issued for another resource (--foreign-token), which cannot be forged without the AS key",
+        ),
+        Some(Err(e)) => checks.violated(
+            &RS_WRONG_AUDIENCE_REJECTED,
+            format!(
+                "the request with --foreign-token failed ({}); the server must answer 401.",
+                sanitize::line(&e.to_string())
+            ),
+        ),
+        Some(Ok(resp)) => match resp.status {
+            401 => checks.pass(&RS_WRONG_AUDIENCE_REJECTED, "401 for the token issued for another resource"),
+            200..=299 => checks.violated(
+                &RS_WRONG_AUDIENCE_REJECTED,
+                format!(
+                    "HTTP {}: the server accepted a token issued for another resource: it does not check aud. Require aud to contain the server's canonical URI.",
+                    resp.status
+                ),
+            ),
+            s => checks.warn(
+                &RS_WRONG_AUDIENCE_REJECTED,
+                format!("HTTP {s} for the token issued for another resource: not accepted, but a token for the wrong audience needs 401 invalid_token."),
+            ),
+        },
+    }
     match forbidden {
         Some(resp) => rules::evaluate_forbidden(
             &mut checks,
@@ -1131,8 +1164,8 @@ async fn token_tests(
         None => checks.skip(&RS_INSUFFICIENT_SCOPE_403, "no 403 was seen"),
     }
     let mut results = checks.into_results();
-    // Error texts can quote the ?access_token= URL: never let the token reach the output.
-    if let Some(t) = token.filter(|t| !t.is_empty()) {
+    // Error texts can quote the ?access_token= URL: never let a token reach the output.
+    for t in [token, foreign].into_iter().flatten().filter(|t| !t.is_empty()) {
         for r in &mut results {
             if r.message.contains(t) {
                 r.message = r.message.replace(t, "REDACTED");
@@ -1359,9 +1392,14 @@ mod tests {
     fn options_never_show_the_token() {
         let o = ProbeOptions {
             token: Some(crate::jwt::SecretToken::new("secret-token")),
+            foreign_token: Some(crate::jwt::SecretToken::new("foreign-secret")),
             ..Default::default()
         };
-        assert!(!format!("{o:?}").contains("secret-token"));
+        let shown = format!("{o:?}");
+        assert!(
+            !shown.contains("secret-token") && !shown.contains("foreign-secret"),
+            "{shown}"
+        );
     }
 
     #[test]
