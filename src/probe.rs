@@ -335,6 +335,64 @@ fn prm_document(resp: &Response) -> Result<Map<String, Value>, String> {
     }
 }
 
+/// The resource's protected resource metadata, found the way [`probe`] finds it (the challenge's
+/// `resource_metadata` URL, else the well-known URLs), for callers that need only the document
+/// (`verify-token` without `--issuer`). Costs one round trip. Returns the URL that served it and the
+/// document, or why none was found (the URLs tried and their answers).
+pub async fn fetch_prm(
+    client: &HttpClient,
+    url: &Url,
+    spec: SpecRevision,
+) -> Result<(String, Map<String, Value>), String> {
+    let candidates = discovery::prm_candidates(url);
+    let (first, speculative) = futures::join!(
+        client.send(SHAPES[0].request(url, None)),
+        futures::future::join_all(candidates.iter().map(|u| client.get(u)))
+    );
+    let header_url = first.ok().and_then(|r| {
+        challenge::parse_all(&r.header_values("www-authenticate"))
+            .find("Bearer")
+            .and_then(|c| c.param("resource_metadata"))
+            .and_then(|u| Url::parse(u).ok())
+    });
+    let guard = Guard {
+        mcp_url: url.clone(),
+        allow: false,
+        mcp_private: tokio::sync::OnceCell::new(),
+    };
+    // The resource-server checks locate_prm records are probe's business: discarded here.
+    let mut scratch = Checks::new(spec, None);
+    let located = locate_prm(
+        client,
+        url,
+        &candidates,
+        &speculative,
+        header_url.as_ref(),
+        &guard,
+        &mut scratch,
+    )
+    .await;
+    match located.served {
+        Some((served_by, _, _, doc)) => Ok((served_by, doc)),
+        None => {
+            let tried: Vec<String> = located
+                .attempts
+                .iter()
+                .map(|a| {
+                    let result = a
+                        .status
+                        .map_or_else(|| a.error.clone().unwrap_or_default(), |s| format!("HTTP {s}"));
+                    format!("{} ({result})", a.url)
+                })
+                .collect();
+            Err(sanitize::line(&format!(
+                "no protected resource metadata for {url}; tried {}",
+                tried.join(", ")
+            )))
+        }
+    }
+}
+
 /// Walks the chain of the MCP server at `url`.
 pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: SpecRevision) -> ProbeOutcome {
     let mut out = ProbeOutcome {
@@ -643,20 +701,10 @@ fn verify_against_chain(
     };
     let iss = claims.get("iss").and_then(Value::as_str).unwrap_or_default();
     if !issuers.iter().any(|i| i == iss) {
-        checks.violated(
-            &JWT_ISS_IS_RESOURCE_AS,
-            format!(
-                "the token's iss \"{}\" is not one of the resource's authorization_servers ({}): the MCP server must not accept it. Use a token from one of those servers, or list its issuer in the metadata.",
-                sanitize::line(iss),
-                sanitize::line(&issuers.join(", "))
-            ),
-        );
+        // No key set is trusted for an unlisted issuer: the verdict stops here.
+        crate::rules::token::iss_is_resource_as(&mut checks, &claims, Some(issuers));
         return checks.into_results();
     }
-    checks.pass(
-        &JWT_ISS_IS_RESOURCE_AS,
-        format!("iss is the authorization server {}", sanitize::line(iss)),
-    );
     let keys = key_sets
         .iter()
         .find(|(i, _)| i == iss)
@@ -670,6 +718,7 @@ fn verify_against_chain(
     };
     let expectations = crate::rules::token::Expectations {
         issuer: Some(iss.to_owned()),
+        authorization_servers: Some(issuers.to_vec()),
         audience: url.to_string(),
         audience_overridden: false,
         scopes: scopes.to_vec(),
@@ -679,17 +728,10 @@ fn verify_against_chain(
     };
     let verification = jwt::verify(token, &keys, &jwt::DEFAULT_ALGORITHMS, &expectations, spec);
     let mut results = checks.into_results();
-    // The verifier skips the PRM cross-check it cannot make; it was made above.
-    results.extend(
-        verification
-            .checks
-            .into_iter()
-            .filter(|c| c.id != JWT_ISS_IS_RESOURCE_AS.id)
-            .map(|c| CheckResult {
-                subject: Some(subject.clone()),
-                ..c
-            }),
-    );
+    results.extend(verification.checks.into_iter().map(|c| CheckResult {
+        subject: Some(subject.clone()),
+        ..c
+    }));
     results
 }
 
