@@ -7,7 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use jsonwebtoken::{Algorithm, EncodingKey};
 use mcp_auth::server::auth::{AuthServer, Flaw, SigningKey, now};
-use mcp_auth::server::mcp::McpServer;
+use mcp_auth::server::mcp::{McpFlaw, McpServer};
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -521,6 +521,52 @@ fn verify_token_without_issuer_exits_3_when_the_resource_metadata_cannot_be_fetc
         );
         assert!(!err.message.contains(&token));
     }
+    // Metadata that lists no authorization server gives no issuer either.
+    let m = McpServer::builder()
+        .protected_by(&a)
+        .flaw(McpFlaw::NoAuthorizationServers)
+        .start()
+        .unwrap();
+    let r = run_json(verify_by_resource(&token, m.url()), 3);
+    let err = r.error.unwrap();
+    assert_eq!(err.kind, "no-authorization-servers");
+    assert!(err.message.contains("--issuer"), "{}", err.message);
+}
+
+#[test]
+fn verify_token_batch_without_issuer_uses_the_first_listed_authorization_server() {
+    let a = issuer();
+    let m = McpServer::builder().protected_by(&a).start().unwrap();
+    let other = issuer();
+    let lines = format!(
+        "{}\n{}\n",
+        a.mint(m.url(), "mcp:read", 300),
+        other.mint(m.url(), "mcp:read", 300)
+    );
+    let mut c = cmd();
+    c.args(["verify-token", "--batch", "--resource", m.url()])
+        .write_stdin(lines);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let results: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let status = |r: &Value, id: &str| {
+        r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["status"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0]["ok"], true, "{:#}", results[0]);
+    assert_eq!(status(&results[0], "jwt-iss-is-resource-as"), "pass");
+    assert_eq!(results[1]["ok"], false);
+    assert_eq!(status(&results[1], "jwt-iss-is-resource-as"), "fail");
 }
 
 #[test]
