@@ -378,16 +378,16 @@ pub async fn fetch_prm(
             let tried: Vec<String> = located
                 .attempts
                 .iter()
-                .map(|a| {
-                    let result = a
-                        .status
-                        .map_or_else(|| a.error.clone().unwrap_or_default(), |s| format!("HTTP {s}"));
-                    format!("{} ({result})", a.url)
+                .map(|a| match (a.status, &a.error) {
+                    (Some(s), Some(why)) => format!("{} (HTTP {s}: {why})", a.url),
+                    (Some(s), None) => format!("{} (HTTP {s})", a.url),
+                    // Fetch errors already name the URL.
+                    (None, why) => why.clone().unwrap_or_else(|| a.url.clone()),
                 })
                 .collect();
             Err(sanitize::line(&format!(
-                "no protected resource metadata for {url}; tried {}",
-                tried.join(", ")
+                "no protected resource metadata for {url}: {}",
+                tried.join("; ")
             )))
         }
     }

@@ -157,14 +157,14 @@ async fn issuer_from_prm(
     ctx: &Context,
     token: Option<&SecretToken>,
 ) -> Result<Result<(String, Vec<String>, String), ErrorInfo>, Error> {
-    const HOW: &str = "the token's iss is trusted only when the resource's protected resource metadata lists it: pass --issuer ISSUER or --jwks URL|FILE";
+    const HOW: &str = "The token's iss is trusted only when the resource's protected resource metadata lists it: pass --issuer ISSUER or --jwks URL|FILE";
     let client = ctx.client()?;
     let (prm_url, doc) = match crate::probe::fetch_prm(&client, resource, ctx.spec).await {
         Ok(found) => found,
         Err(why) => {
             return Ok(Err(ErrorInfo {
                 kind: "no-resource-metadata",
-                message: sanitize::line(&format!("{why}. Without it {HOW}")),
+                message: sanitize::line(&format!("{why}. {HOW}")),
                 url: None,
             }));
         }
@@ -178,7 +178,7 @@ async fn issuer_from_prm(
         return Ok(Err(ErrorInfo {
             kind: "no-authorization-servers",
             message: sanitize::line(&format!(
-                "{prm_url} lists no authorization_servers (run `mcp-auth probe {resource}`); {HOW}"
+                "{prm_url} lists no authorization_servers (run `mcp-auth probe {resource}`). {HOW}"
             )),
             url: Some(prm_url),
         }));
