@@ -98,7 +98,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
         }
         'mcp-auth;verify-token' {
             [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'The resource the token must be for (its canonical URI)')
-            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'The expected issuer (its metadata gives the JWKS)')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'The expected issuer (its metadata gives the JWKS). Default: the token''s iss, only if the resource''s protected resource metadata lists it in authorization_servers')
             [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'Key set to verify with: a URL or a file (offline)')
             [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'Expected audience, if it differs from --resource')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'A scope the token must carry (repeatable)')
@@ -144,6 +144,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
         'mcp-auth;probe' {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'A valid access token: check it is accepted, and that forged variants are rejected')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'A scope the token should carry (repeatable)')
+            [CompletionResult]::new('--foreign-token', '--foreign-token', [CompletionResultType]::ParameterName, 'A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'MCP authorization revision whose levels apply')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds each HTTP request may take, connect to last byte')

@@ -92,7 +92,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
         }
         &'mcp-auth;verify-token'= {
             cand --resource 'The resource the token must be for (its canonical URI)'
-            cand --issuer 'The expected issuer (its metadata gives the JWKS)'
+            cand --issuer 'The expected issuer (its metadata gives the JWKS). Default: the token''s iss, only if the resource''s protected resource metadata lists it in authorization_servers'
             cand --jwks 'Key set to verify with: a URL or a file (offline)'
             cand --audience 'Expected audience, if it differs from --resource'
             cand --scope 'A scope the token must carry (repeatable)'
@@ -136,6 +136,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
         &'mcp-auth;probe'= {
             cand --token 'A valid access token: check it is accepted, and that forged variants are rejected'
             cand --scope 'A scope the token should carry (repeatable)'
+            cand --foreign-token 'A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check)'
             cand --output 'Output format'
             cand --spec 'MCP authorization revision whose levels apply'
             cand --timeout 'Seconds each HTTP request may take, connect to last byte'

@@ -103,7 +103,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s v -l 
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l resource -d 'The resource the token must be for (its canonical URI)' -r
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l issuer -d 'The expected issuer (its metadata gives the JWKS)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l issuer -d 'The expected issuer (its metadata gives the JWKS). Default: the token\'s iss, only if the resource\'s protected resource metadata lists it in authorization_servers' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l jwks -d 'Key set to verify with: a URL or a file (offline)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l audience -d 'Expected audience, if it differs from --resource' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l scope -d 'A scope the token must carry (repeatable)' -r
@@ -149,6 +149,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s h -l 
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l token -d 'A valid access token: check it is accepted, and that forged variants are rejected' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l scope -d 'A scope the token should carry (repeatable)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l foreign-token -d 'A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
 json\t'One JSON document on stdout (--batch: one per line)'
 junit\t'JUnit XML, one testcase per check, for CI test reporters'"

@@ -28,6 +28,8 @@ use url::Url;
 pub struct ProbeOptions {
     /// A valid access token (`--token`); never printed.
     pub token: Option<crate::jwt::SecretToken>,
+    /// A valid token issued for another resource (`--foreign-token`); never printed.
+    pub foreign_token: Option<crate::jwt::SecretToken>,
     /// Scopes the token should carry (`--scope`).
     pub scopes: Vec<String>,
     /// Fetch URLs that resolve to private addresses even when the MCP server is public.
@@ -39,6 +41,7 @@ impl std::fmt::Debug for ProbeOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProbeOptions")
             .field("token", &self.token.as_ref().map(|_| "(redacted)"))
+            .field("foreign_token", &self.foreign_token.as_ref().map(|_| "(redacted)"))
             .field("scopes", &self.scopes)
             .field("allow_private_addresses", &self.allow_private_addresses)
             .finish()
@@ -329,6 +332,64 @@ fn prm_document(resp: &Response) -> Result<Map<String, Value>, String> {
             crate::metadata::type_name(&other)
         )),
         Err(why) => Err(why),
+    }
+}
+
+/// The resource's protected resource metadata, found the way [`probe`] finds it (the challenge's
+/// `resource_metadata` URL, else the well-known URLs), for callers that need only the document
+/// (`verify-token` without `--issuer`). Costs one round trip. Returns the URL that served it and the
+/// document, or why none was found (the URLs tried and their answers).
+pub async fn fetch_prm(
+    client: &HttpClient,
+    url: &Url,
+    spec: SpecRevision,
+) -> Result<(String, Map<String, Value>), String> {
+    let candidates = discovery::prm_candidates(url);
+    let (first, speculative) = futures::join!(
+        client.send(SHAPES[0].request(url, None)),
+        futures::future::join_all(candidates.iter().map(|u| client.get(u)))
+    );
+    let header_url = first.ok().and_then(|r| {
+        challenge::parse_all(&r.header_values("www-authenticate"))
+            .find("Bearer")
+            .and_then(|c| c.param("resource_metadata"))
+            .and_then(|u| Url::parse(u).ok())
+    });
+    let guard = Guard {
+        mcp_url: url.clone(),
+        allow: false,
+        mcp_private: tokio::sync::OnceCell::new(),
+    };
+    // The resource-server checks locate_prm records are probe's business: discarded here.
+    let mut scratch = Checks::new(spec, None);
+    let located = locate_prm(
+        client,
+        url,
+        &candidates,
+        &speculative,
+        header_url.as_ref(),
+        &guard,
+        &mut scratch,
+    )
+    .await;
+    match located.served {
+        Some((served_by, _, _, doc)) => Ok((served_by, doc)),
+        None => {
+            let tried: Vec<String> = located
+                .attempts
+                .iter()
+                .map(|a| match (a.status, &a.error) {
+                    (Some(s), Some(why)) => format!("{} (HTTP {s}: {why})", a.url),
+                    (Some(s), None) => format!("{} (HTTP {s})", a.url),
+                    // Fetch errors already name the URL.
+                    (None, why) => why.clone().unwrap_or_else(|| a.url.clone()),
+                })
+                .collect();
+            Err(sanitize::line(&format!(
+                "no protected resource metadata for {url}: {}",
+                tried.join("; ")
+            )))
+        }
     }
 }
 
@@ -640,20 +701,10 @@ fn verify_against_chain(
     };
     let iss = claims.get("iss").and_then(Value::as_str).unwrap_or_default();
     if !issuers.iter().any(|i| i == iss) {
-        checks.violated(
-            &JWT_ISS_IS_RESOURCE_AS,
-            format!(
-                "the token's iss \"{}\" is not one of the resource's authorization_servers ({}): the MCP server must not accept it. Use a token from one of those servers, or list its issuer in the metadata.",
-                sanitize::line(iss),
-                sanitize::line(&issuers.join(", "))
-            ),
-        );
+        // No key set is trusted for an unlisted issuer: the verdict stops here.
+        crate::rules::token::iss_is_resource_as(&mut checks, &claims, Some(issuers));
         return checks.into_results();
     }
-    checks.pass(
-        &JWT_ISS_IS_RESOURCE_AS,
-        format!("iss is the authorization server {}", sanitize::line(iss)),
-    );
     let keys = key_sets
         .iter()
         .find(|(i, _)| i == iss)
@@ -667,6 +718,7 @@ fn verify_against_chain(
     };
     let expectations = crate::rules::token::Expectations {
         issuer: Some(iss.to_owned()),
+        authorization_servers: Some(issuers.to_vec()),
         audience: url.to_string(),
         audience_overridden: false,
         scopes: scopes.to_vec(),
@@ -676,17 +728,10 @@ fn verify_against_chain(
     };
     let verification = jwt::verify(token, &keys, &jwt::DEFAULT_ALGORITHMS, &expectations, spec);
     let mut results = checks.into_results();
-    // The verifier skips the PRM cross-check it cannot make; it was made above.
-    results.extend(
-        verification
-            .checks
-            .into_iter()
-            .filter(|c| c.id != JWT_ISS_IS_RESOURCE_AS.id)
-            .map(|c| CheckResult {
-                subject: Some(subject.clone()),
-                ..c
-            }),
-    );
+    results.extend(verification.checks.into_iter().map(|c| CheckResult {
+        subject: Some(subject.clone()),
+        ..c
+    }));
     results
 }
 
@@ -1055,7 +1100,14 @@ async fn token_tests(
             None => None,
         }
     };
-    let (forged, valid, query) = futures::join!(sends, valid, query);
+    let foreign = opts.foreign_token.as_ref().map(crate::jwt::SecretToken::expose);
+    let foreign_send = async {
+        match foreign {
+            Some(t) => Some(client.send(shape.request(url, Some(t))).await),
+            None => None,
+        }
+    };
+    let (forged, valid, query, foreign_resp) = futures::join!(sends, valid, query, foreign_send);
 
     for ((name, _), r) in variants.iter().zip(forged) {
         match r {
@@ -1119,10 +1171,33 @@ async fn token_tests(
             ),
         },
     }
-    checks.skip(
-        &RS_WRONG_AUDIENCE_REJECTED,
-        "needs a valid token issued for another resource, which cannot be forged without the AS key",
-    );
+    match foreign_resp {
+        None => checks.skip(
+            &RS_WRONG_AUDIENCE_REJECTED,
+            "needs a valid token issued for another resource (--foreign-token), which cannot be forged without the AS key",
+        ),
+        Some(Err(e)) => checks.violated(
+            &RS_WRONG_AUDIENCE_REJECTED,
+            format!(
+                "the request with --foreign-token failed ({}); the server must answer 401.",
+                sanitize::line(&e.to_string())
+            ),
+        ),
+        Some(Ok(resp)) => match resp.status {
+            401 => checks.pass(&RS_WRONG_AUDIENCE_REJECTED, "401 for the token issued for another resource"),
+            200..=299 => checks.violated(
+                &RS_WRONG_AUDIENCE_REJECTED,
+                format!(
+                    "HTTP {}: the server accepted a token issued for another resource: it does not check aud. Require aud to contain the server's canonical URI.",
+                    resp.status
+                ),
+            ),
+            s => checks.warn(
+                &RS_WRONG_AUDIENCE_REJECTED,
+                format!("HTTP {s} for the token issued for another resource: not accepted, but a token for the wrong audience needs 401 invalid_token."),
+            ),
+        },
+    }
     match forbidden {
         Some(resp) => rules::evaluate_forbidden(
             &mut checks,
@@ -1131,8 +1206,8 @@ async fn token_tests(
         None => checks.skip(&RS_INSUFFICIENT_SCOPE_403, "no 403 was seen"),
     }
     let mut results = checks.into_results();
-    // Error texts can quote the ?access_token= URL: never let the token reach the output.
-    if let Some(t) = token.filter(|t| !t.is_empty()) {
+    // Error texts can quote the ?access_token= URL: never let a token reach the output.
+    for t in [token, foreign].into_iter().flatten().filter(|t| !t.is_empty()) {
         for r in &mut results {
             if r.message.contains(t) {
                 r.message = r.message.replace(t, "REDACTED");
@@ -1359,9 +1434,14 @@ mod tests {
     fn options_never_show_the_token() {
         let o = ProbeOptions {
             token: Some(crate::jwt::SecretToken::new("secret-token")),
+            foreign_token: Some(crate::jwt::SecretToken::new("foreign-secret")),
             ..Default::default()
         };
-        assert!(!format!("{o:?}").contains("secret-token"));
+        let shown = format!("{o:?}");
+        assert!(
+            !shown.contains("secret-token") && !shown.contains("foreign-secret"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -167,7 +167,8 @@ pub struct VerifyTokenArgs {
     /// The resource the token must be for (its canonical URI).
     #[arg(long, value_name = "URI")]
     pub resource: String,
-    /// The expected issuer (its metadata gives the JWKS).
+    /// The expected issuer (its metadata gives the JWKS). Default: the token's iss, only if the resource's
+    /// protected resource metadata lists it in authorization_servers.
     #[arg(long, value_name = "ISSUER")]
     pub issuer: Option<String>,
     /// Key set to verify with: a URL or a file (offline).
@@ -216,6 +217,9 @@ pub struct ProbeArgs {
     /// A scope the token should carry (repeatable).
     #[arg(long = "scope", value_name = "SCOPE")]
     pub scopes: Vec<String>,
+    /// A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check).
+    #[arg(long, value_name = "TOKEN", value_parser = secret)]
+    pub foreign_token: Option<SecretToken>,
     /// Fetch metadata URLs that resolve to private, link-local or loopback addresses from a public server.
     #[arg(long)]
     pub allow_private_addresses: bool,

@@ -16,6 +16,9 @@ pub const MAX_LIFETIME_SECS: i64 = 3600;
 pub struct Expectations {
     /// The expected issuer, exactly; `None` when only `--jwks` was given (then `iss` is not compared).
     pub issuer: Option<String>,
+    /// The `authorization_servers` of the resource's protected resource metadata, when it was consulted:
+    /// `iss` must be one of them (`jwt-iss-is-resource-as`). `None`: that check is skipped.
+    pub authorization_servers: Option<Vec<String>>,
     /// The value `aud` must contain (`--audience`, else `--resource`).
     pub audience: String,
     /// Whether `audience` came from `--audience` (changes the wording only).
@@ -77,10 +80,7 @@ pub fn header(checks: &mut Checks, header: &Map<String, Value>) {
 /// Every claim rule, in catalogue order.
 pub fn claims(checks: &mut Checks, header: &Map<String, Value>, claims: &Map<String, Value>, exp: &Expectations) {
     issuer(checks, claims, exp);
-    checks.skip(
-        &JWT_ISS_IS_RESOURCE_AS,
-        "the resource's protected resource metadata was not consulted; `mcp-auth probe` checks the issuer against authorization_servers",
-    );
+    iss_is_resource_as(checks, claims, exp.authorization_servers.as_deref());
     audience(checks, claims, exp);
     times(checks, claims, exp);
     profile_claims(checks, claims);
@@ -118,6 +118,56 @@ fn issuer(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) 
             format!("the token has no iss claim; expected \"{}\".", sanitize::line(expected)),
         ),
     }
+}
+
+/// `jwt-iss-is-resource-as`: `iss` is one of the resource's `authorization_servers` (`None`: the metadata
+/// was not consulted, skipped). Returns whether it passed.
+pub fn iss_is_resource_as(checks: &mut Checks, claims: &Map<String, Value>, servers: Option<&[String]>) -> bool {
+    let Some(servers) = servers else {
+        checks.skip(
+            &JWT_ISS_IS_RESOURCE_AS,
+            "the resource's protected resource metadata was not consulted (--issuer or --jwks given); `mcp-auth probe` checks the issuer against authorization_servers",
+        );
+        return false;
+    };
+    let listed = if servers.is_empty() {
+        "none are listed".to_owned()
+    } else {
+        servers
+            .iter()
+            .map(|s| format!("\"{}\"", sanitize::line(s)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let got = match claims.get("iss") {
+        Some(Value::String(iss)) if servers.iter().any(|s| s == iss) => {
+            checks.pass(
+                &JWT_ISS_IS_RESOURCE_AS,
+                format!(
+                    "iss \"{}\" is one of the resource's authorization_servers",
+                    sanitize::line(iss)
+                ),
+            );
+            return true;
+        }
+        Some(Value::String(iss)) => {
+            let hint = servers
+                .iter()
+                .find_map(|s| near_miss(iss, s))
+                .map(|h| format!("; near miss: {h}"))
+                .unwrap_or_default();
+            format!("\"{}\"{hint}", sanitize::line(iss))
+        }
+        Some(other) => format!("a {}", type_name(other)),
+        None => "absent".to_owned(),
+    };
+    checks.violated(
+        &JWT_ISS_IS_RESOURCE_AS,
+        format!(
+            "the token's iss ({got}) is not one of the resource's authorization_servers ({listed}): the MCP server must not accept it. Use a token from one of those servers, or list its issuer in the protected resource metadata."
+        ),
+    );
+    false
 }
 
 /// Why two identifiers that differ look alike, in words.
@@ -482,6 +532,7 @@ mod tests {
     fn exp() -> Expectations {
         Expectations {
             issuer: Some("https://auth.example.com".into()),
+            authorization_servers: None,
             audience: "https://mcp.example.com/mcp".into(),
             audience_overridden: false,
             scopes: vec!["mcp:read".into()],
@@ -542,6 +593,25 @@ mod tests {
         let mut c = good();
         c.insert("aud".into(), json!(["x", "https://mcp.example.com/mcp"]));
         assert_eq!(status(&run(&c, &exp()), "jwt-aud-contains-resource").0, Status::Pass);
+    }
+
+    #[test]
+    fn iss_is_checked_against_the_listed_authorization_servers() {
+        assert_eq!(status(&run(&good(), &exp()), "jwt-iss-is-resource-as").0, Status::Skip);
+        let mut e = exp();
+        e.authorization_servers = Some(vec!["https://other.example".into(), "https://auth.example.com".into()]);
+        assert_eq!(status(&run(&good(), &e), "jwt-iss-is-resource-as").0, Status::Pass);
+        e.authorization_servers = Some(vec!["https://auth.example.com/".into()]);
+        let (s, m) = status(&run(&good(), &e), "jwt-iss-is-resource-as");
+        assert_eq!(s, Status::Fail);
+        assert!(
+            m.contains("\"https://auth.example.com/\"") && m.contains("trailing slash"),
+            "{m}"
+        );
+        e.authorization_servers = Some(Vec::new());
+        let (s, m) = status(&run(&good(), &e), "jwt-iss-is-resource-as");
+        assert_eq!(s, Status::Fail);
+        assert!(m.contains("none are listed"), "{m}");
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub enum McpFlaw {
     /// runs first, so every shape gets 401 without a token (the TypeScript SDK's `requireBearerAuth` in front
     /// of its transport, which answers 400 JSON-RPC -32000 "Unsupported protocol version").
     RejectsNewestRequestShapeAfterAuth,
+    /// Validly signed tokens are accepted whatever their `aud`: a token for another resource opens this one.
+    IgnoresAudience,
 }
 
 /// Builder for [`McpServer`].
@@ -327,8 +329,13 @@ fn verify(token: &str, c: &Config) -> Verdict {
     for (issuer, key) in &c.keys {
         let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::ES256);
         v.set_issuer(&[issuer]);
-        v.set_audience(&[&c.resource]);
-        v.set_required_spec_claims(&["exp", "iss", "aud"]);
+        if c.has(McpFlaw::IgnoresAudience) {
+            v.validate_aud = false;
+            v.set_required_spec_claims(&["exp", "iss"]);
+        } else {
+            v.set_audience(&[&c.resource]);
+            v.set_required_spec_claims(&["exp", "iss", "aud"]);
+        }
         match jsonwebtoken::decode::<Value>(token, key, &v) {
             Ok(data) => {
                 return Verdict::Valid {

@@ -4,7 +4,7 @@
 
 use crate::support::cmd;
 use mcp_auth::server::auth::AuthServer;
-use mcp_auth::server::mcp::McpServer;
+use mcp_auth::server::mcp::{McpFlaw, McpServer};
 
 const RESOURCE: &str = "https://mcp.example.com/mcp";
 const UNREACHABLE: &str = "http://127.0.0.1:9";
@@ -197,6 +197,22 @@ fn probe_never_prints_the_token() {
                 args.pop();
                 assert_no_leak(&what, &args, mode, token, Via::Env, None);
             }
+        }
+    }
+    // --foreign-token: a valid token for another resource, accepted or not, never reaches the output.
+    let valid = a.mint(m.url(), "mcp:read", 300);
+    let foreign = a.mint("https://elsewhere.example/mcp", "mcp:read", 300);
+    for m in [
+        &m,
+        &McpServer::builder()
+            .protected_by(&a)
+            .flaw(McpFlaw::IgnoresAudience)
+            .start()
+            .unwrap(),
+    ] {
+        for mode in MODES {
+            let args = ["probe", m.url(), "--token", &valid, "--foreign-token"];
+            assert_no_leak("probe --foreign-token", &args, mode, &foreign, Via::Arg, None);
         }
     }
 }

@@ -237,6 +237,42 @@ fn probe_fails_a_server_that_accepts_query_tokens() {
 }
 
 #[test]
+fn probe_checks_a_foreign_token_is_rejected_only_when_given() {
+    let (a, m) = setup(&[]);
+    let foreign = a.mint("https://other.example/mcp", "mcp:read", 300);
+    let mut c = probe(m.url());
+    c.args([
+        "--token",
+        &a.mint(m.url(), "mcp:read", 300),
+        "--foreign-token",
+        &foreign,
+    ]);
+    let r = run_json(c, 0);
+    assert_eq!(
+        r.status("rs-wrong-audience-rejected"),
+        "pass",
+        "{}",
+        r.message("rs-wrong-audience-rejected")
+    );
+    let r = run_json(probe(m.url()), 0);
+    assert_eq!(r.status("rs-wrong-audience-rejected"), "skip");
+    assert!(r.message("rs-wrong-audience-rejected").contains("--foreign-token"));
+}
+
+#[test]
+fn probe_fails_a_server_that_ignores_the_audience() {
+    let (a, m) = setup(&[McpFlaw::IgnoresAudience]);
+    let foreign = a.mint("https://other.example/mcp", "mcp:read", 300);
+    let mut c = probe(m.url());
+    c.args(["--foreign-token", &foreign]);
+    let r = run_json(c, 1);
+    assert_eq!(r.failed(), ["rs-wrong-audience-rejected"]);
+    assert!(r.message("rs-wrong-audience-rejected").contains("does not check aud"));
+    let text = format!("{:?}", r.checks);
+    assert!(!text.contains(foreign.rsplit('.').next().unwrap()));
+}
+
+#[test]
 fn probe_falls_back_to_an_older_request_shape_on_400() {
     let (a, m) = setup(&[McpFlaw::RejectsNewestRequestShape]);
     let mut c = probe(m.url());

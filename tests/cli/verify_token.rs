@@ -7,6 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use jsonwebtoken::{Algorithm, EncodingKey};
 use mcp_auth::server::auth::{AuthServer, Flaw, SigningKey, now};
+use mcp_auth::server::mcp::{McpFlaw, McpServer};
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -458,12 +459,122 @@ fn verify_token_reads_stdin_and_the_environment() {
     run_json(c, 0);
 }
 
-#[test]
-fn verify_token_without_issuer_or_jwks_is_a_usage_error() {
+/// `verify-token TOKEN --resource URL`, no `--issuer`/`--jwks`: the issuer comes from the resource's metadata.
+fn verify_by_resource(token: &str, resource: &str) -> assert_cmd::Command {
     let mut c = cmd();
-    c.args(["verify-token", "e30.e30.e30", "--resource", RESOURCE]);
+    c.args(["verify-token", token, "--resource", resource]);
+    c
+}
+
+#[test]
+fn verify_token_without_issuer_trusts_iss_only_when_the_resource_metadata_lists_it() {
+    let a = issuer();
+    let m = McpServer::builder().protected_by(&a).start().unwrap();
+    let token = a.mint(m.url(), "mcp:read", 300);
+    let r = run_json(verify_by_resource(&token, m.url()), 0);
+    assert!(r.ok, "{:#?}", r.checks);
+    for id in ["jwt-iss-is-resource-as", "jwt-iss-matches", "jwt-signature-valid"] {
+        assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
+    }
+    assert!(
+        r.checks
+            .iter()
+            .any(|c| c.id == "jwt-iss-matches" && c.status == "info" && c.message.contains("listed")),
+        "{:#?}",
+        r.checks
+    );
+    // A token from an authorization server the resource does not list: rejected, naming the listed ones.
+    let other = issuer();
+    let foreign = other.mint(m.url(), "mcp:read", 300);
+    let r = run_json(verify_by_resource(&foreign, m.url()), 1);
+    assert_eq!(r.status("jwt-iss-is-resource-as"), "fail");
+    assert!(
+        r.message("jwt-iss-is-resource-as")
+            .contains("not one of the resource's authorization_servers")
+    );
+    let human = run_human(verify_by_resource(&foreign, m.url()), 1);
+    assert!(
+        human.contains("jwt-iss-is-resource-as") && human.contains("FAIL"),
+        "{human}"
+    );
+    assert!(r.message("jwt-iss-is-resource-as").contains(a.issuer()));
+    // Its keys are never fetched: the unverified iss chose nothing.
+    assert!(
+        !other.server.hits().iter().any(|h| h.path.contains("jwks")),
+        "the unlisted issuer was asked"
+    );
+}
+
+#[test]
+fn verify_token_without_issuer_exits_3_when_the_resource_metadata_cannot_be_fetched() {
+    let a = issuer();
+    let token = a.mint(RESOURCE, "mcp:read", 300);
+    // Unreachable, and reachable without metadata (the authorization server serves none).
+    for resource in ["http://127.0.0.1:9/mcp".to_owned(), format!("{}/mcp", a.issuer())] {
+        let r = run_json(verify_by_resource(&token, &resource), 3);
+        let err = r.error.unwrap();
+        assert_eq!(err.kind, "no-resource-metadata");
+        assert!(
+            err.message.contains("--issuer") && err.message.contains("--jwks"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains(&token));
+    }
+    // Metadata that lists no authorization server gives no issuer either.
+    let m = McpServer::builder()
+        .protected_by(&a)
+        .flaw(McpFlaw::NoAuthorizationServers)
+        .start()
+        .unwrap();
+    let r = run_json(verify_by_resource(&token, m.url()), 3);
+    let err = r.error.unwrap();
+    assert_eq!(err.kind, "no-authorization-servers");
+    assert!(err.message.contains("--issuer"), "{}", err.message);
+}
+
+#[test]
+fn verify_token_batch_without_issuer_uses_the_first_listed_authorization_server() {
+    let a = issuer();
+    let m = McpServer::builder().protected_by(&a).start().unwrap();
+    let other = issuer();
+    let lines = format!(
+        "{}\n{}\n",
+        a.mint(m.url(), "mcp:read", 300),
+        other.mint(m.url(), "mcp:read", 300)
+    );
+    let mut c = cmd();
+    c.args(["verify-token", "--batch", "--resource", m.url()])
+        .write_stdin(lines);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let results: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let status = |r: &Value, id: &str| {
+        r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["status"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0]["ok"], true, "{:#}", results[0]);
+    assert_eq!(status(&results[0], "jwt-iss-is-resource-as"), "pass");
+    assert_eq!(results[1]["ok"], false);
+    assert_eq!(status(&results[1], "jwt-iss-is-resource-as"), "fail");
+}
+
+#[test]
+fn verify_token_usage_errors() {
+    let mut c = cmd();
+    c.args(["verify-token", "e30.e30.e30", "--resource", "not a url"]);
     let text = run_human(c, 2);
-    assert!(text.contains("--issuer") && text.contains("--jwks"), "{text}");
+    assert!(text.contains("--resource") && text.contains("is not a URL"), "{text}");
     assert!(!text.contains("e30.e30.e30"), "the token was echoed: {text}");
     let mut c = cmd();
     c.args([

@@ -20,6 +20,8 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 show -X POST "$M" -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' -d "$INIT"
 AT=$(curl -s "$I/token" -d grant_type=client_credentials -d client_id=interop-client \
   -d client_secret=interop-secret-0123456789abcdef -d "resource=$M" -d scope=mcp:read | jq -r .access_token)
+FT=$(curl -s "$I/token" -d grant_type=client_credentials -d client_id=interop-client \
+  -d client_secret=interop-secret-0123456789abcdef -d "resource=$B/other" -d scope=mcp:read | jq -r .access_token)
 echo "token header: $(cut -d. -f1 <<<"$AT" | tr '_-' '/+' | base64 -d 2>/dev/null || true)"
 echo "token claims: $(cut -d. -f2 <<<"$AT" | tr '_-' '/+' | base64 -d 2>/dev/null || true)"
 echo
@@ -50,11 +52,14 @@ echo
 echo "\$ mcp-auth verify-token <token> --resource $M --issuer $I --json   # non-pass checks"
 "$BIN" verify-token "$AT" --resource "$M" --issuer "$I" --json | jq -c '.summary, (.checks[] | select(.status != "pass") | {id, status, message})' || true
 echo
+echo "\$ mcp-auth verify-token <token> --resource $M --json   # no --issuer: the issuer comes from the PRM"
+"$BIN" verify-token "$AT" --resource "$M" --json | jq -c '.summary, (.checks[] | select(.status != "pass") | {id, status, message})' || true
+echo
 echo "\$ mcp-auth probe $M --json   # non-pass checks"
 "$BIN" probe "$M" --json | jq -c '.summary, {protocol_revision}, (.checks[] | select(.status != "pass") | {id, status, message})' || true
 echo
-echo "\$ mcp-auth probe $M --token <token> --json   # request shapes, rs-* checks that are not pass"
-"$BIN" probe "$M" --token "$AT" --json \
+echo "\$ mcp-auth probe $M --token <token> --foreign-token <token for $B/other> --json   # request shapes, rs-* checks that are not pass"
+"$BIN" probe "$M" --token "$AT" --foreign-token "$FT" --json \
   | jq -c '.summary, {protocol_revision}, .request_shapes[], (.checks[] | select((.id | startswith("rs-")) and .status != "pass") | {id, status, message})' || true
 echo
 echo "\$ mcp-auth gen-metadata --resource $M --authorization-server $I --scope mcp:read --scope mcp:write --resource-name ..."

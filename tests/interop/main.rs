@@ -112,6 +112,25 @@ fn verify_token_accepts_a_token_minted_by_the_real_as() {
 }
 
 #[test]
+fn verify_token_takes_the_issuer_from_the_sdk_servers_protected_resource_metadata() {
+    let p = peers_or_skip!();
+    let token = p.mint(peers::Client::Good, &p.mcp, "mcp:read");
+    // Only --resource: the SDK router's PRM lists oidc-provider, the token's iss, so it is trusted.
+    let mut c = cmd();
+    c.args(["verify-token", &token, "--resource", &p.mcp]);
+    let r = run_json(c, 0);
+    assert!(r.ok, "{:#?}", r.checks);
+    for id in [
+        "jwt-iss-is-resource-as",
+        "jwt-iss-matches",
+        "jwt-signature-valid",
+        "jwt-aud-contains-resource",
+    ] {
+        assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
+    }
+}
+
+#[test]
 fn verify_token_rejects_a_flipped_byte_with_jwt_signature_valid() {
     let p = peers_or_skip!();
     let token = p.mint(peers::Client::Good, &p.mcp, "mcp:read");
@@ -193,8 +212,10 @@ fn probe_walks_the_sdk_server_chain_and_passes() {
 fn probe_with_a_real_token_is_accepted_and_forgeries_are_rejected() {
     let p = peers_or_skip!();
     let token = p.mint(peers::Client::Good, &p.mcp, "mcp:read");
+    // A valid token the real AS issued for another resource of the same origin.
+    let foreign = p.mint(peers::Client::Good, &format!("{}/other", p.mcp_origin()), "mcp:read");
     let mut c = cmd();
-    c.args(["probe", &p.mcp, "--token", &token]);
+    c.args(["probe", &p.mcp, "--token", &token, "--foreign-token", &foreign]);
     let r = run_json(c, 0);
     assert!(r.failed().is_empty(), "{:?}", r.failed());
     assert_eq!(
@@ -208,8 +229,13 @@ fn probe_with_a_real_token_is_accepted_and_forgeries_are_rejected() {
     assert!(forged.len() >= 5, "{forged:#?}");
     assert!(forged.iter().all(|c| c.status == "pass"), "{forged:#?}");
     assert_eq!(r.status("rs-query-token-ignored"), "pass");
-    // A wrong-audience token cannot be forged without the AS key; the probe says so instead of guessing.
-    assert_eq!(r.status("rs-wrong-audience-rejected"), "skip");
+    // The SDK's verifier checks aud: the token for another resource gets 401.
+    assert_eq!(
+        r.status("rs-wrong-audience-rejected"),
+        "pass",
+        "{}",
+        r.message("rs-wrong-audience-rejected")
+    );
     // Deviation (README #11): the SDK authorizes before it reads the MCP headers, so every shape gets 401
     // without a token, and the 2026-07-28 shape gets 400 (JSON-RPC -32000, unsupported protocol version) only
     // with the token. The probe falls back with the token and reports the revision the server speaks.
@@ -236,6 +262,7 @@ fn probe_with_a_real_token_is_accepted_and_forgeries_are_rejected() {
     assert_eq!((last.link.as_str(), last.ok), ("access-token", true));
     let rendered = format!("{:?}", r.checks);
     assert!(!rendered.contains(&token), "the full token must never be printed");
+    assert!(!rendered.contains(&foreign), "the foreign token must never be printed");
 }
 
 #[test]

@@ -189,6 +189,7 @@ async fn probe_embedded(ctx: &Context, flaws: &[McpFlaw]) -> anyhow::Result<Repo
     let url = url::Url::parse(mcp.url())?;
     let opts = ProbeOptions {
         token: Some(token),
+        foreign_token: None,
         scopes: Vec::new(),
         allow_private_addresses: false,
         strict: false,

@@ -23,8 +23,13 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<u8> {
         Some(t) if t.expose().is_empty() => return Err(Error::Usage("--token is empty".into()).into()),
         other => other,
     };
+    let foreign_token = match args.foreign_token {
+        Some(t) if t.expose().is_empty() => return Err(Error::Usage("--foreign-token is empty".into()).into()),
+        other => other,
+    };
     let opts = ProbeOptions {
         token,
+        foreign_token,
         scopes: args.scopes,
         allow_private_addresses: args.allow_private_addresses,
         strict: ctx.strict,

@@ -1,6 +1,7 @@
-//! `mcp-auth verify-token [TOKEN|-] --resource URI (--issuer ISSUER | --jwks URL|FILE) [--batch]`.
+//! `mcp-auth verify-token [TOKEN|-] --resource URI [--issuer ISSUER | --jwks URL|FILE] [--batch]`.
 //!
-//! The issuer's key set is loaded once (discovery through `mcp_auth::provider`, or `--jwks`), then each
+//! The issuer's key set is loaded once (discovery through `mcp_auth::provider`, or `--jwks`; without either,
+//! the issuer comes from the resource's protected resource metadata, see [`issuer_from_prm`]), then each
 //! token is verified by [`crate::jwt::verify`]. `--batch` spreads the tokens over every core with scoped
 //! std threads (no extra dependency: the work is uniform CPU-bound chunks, which plain threads do well).
 
@@ -27,6 +28,8 @@ struct Verifier {
     algorithms: Vec<Algorithm>,
     expectations: Expectations,
     jwks_uri: Option<String>,
+    /// Where the issuer came from when no `--issuer`/`--jwks` was given (an info row on `jwt-iss-matches`).
+    issuer_note: Option<String>,
 }
 
 pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Result<u8> {
@@ -46,7 +49,7 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
     } else {
         Some(read_token(args.token.clone(), "verify-token")?)
     };
-    let verifier = match prepare(&args, ctx).await? {
+    let verifier = match prepare(&args, ctx, token.as_ref()).await? {
         Ok(v) => v,
         Err(info) => {
             let mut report = Report::new("verify-token", &args.resource, ctx.spec, ctx.strict);
@@ -69,7 +72,7 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
 
 /// Verifies one token with `args` into a report (used by `demo`); an unreachable issuer is the report's error.
 pub async fn report(args: &VerifyTokenArgs, token: &SecretToken, ctx: &Context) -> Result<Report, Error> {
-    Ok(match prepare(args, ctx).await? {
+    Ok(match prepare(args, ctx, Some(token)).await? {
         Ok(v) => verify_one(&v, token, &args.resource, (ctx.spec, ctx.strict), true),
         Err(info) => {
             let mut report = Report::new("verify-token", &args.resource, ctx.spec, ctx.strict);
@@ -79,15 +82,16 @@ pub async fn report(args: &VerifyTokenArgs, token: &SecretToken, ctx: &Context) 
     })
 }
 
-/// Validates the arguments and loads the key set once. `Ok(Err(info))`: the issuer or key set could not be
-/// fetched (exit 3).
-async fn prepare(args: &VerifyTokenArgs, ctx: &Context) -> Result<Result<Verifier, ErrorInfo>, Error> {
-    if args.issuer.is_none() && args.jwks.is_none() {
-        return Err(Error::Usage(
-            "verify-token needs --issuer ISSUER (its metadata gives the key set) or --jwks URL|FILE; the token's own iss is never trusted on its own".into(),
-        ));
-    }
-    Url::parse(&args.resource).map_err(|e| {
+/// Validates the arguments and loads the key set once. `Ok(Err(info))`: the resource's metadata, the issuer
+/// or the key set could not be fetched (exit 3). Without `--issuer` and `--jwks` the issuer comes from the
+/// resource's protected resource metadata: the token's `iss` when it is listed in `authorization_servers`,
+/// else the first listed server (then `jwt-iss-is-resource-as` fails); `--batch` uses the first listed one.
+async fn prepare(
+    args: &VerifyTokenArgs,
+    ctx: &Context,
+    token: Option<&SecretToken>,
+) -> Result<Result<Verifier, ErrorInfo>, Error> {
+    let resource = Url::parse(&args.resource).map_err(|e| {
         Error::Usage(format!(
             "--resource \"{}\" is not a URL ({e})",
             crate::cli::input::shown(&args.resource)
@@ -102,8 +106,20 @@ async fn prepare(args: &VerifyTokenArgs, ctx: &Context) -> Result<Result<Verifie
         })?;
     }
     let algorithms = algorithms(&args.algorithms)?;
+    let (issuer, authorization_servers, issuer_note) = if args.issuer.is_none() && args.jwks.is_none() {
+        let spinner = ctx.spinner("fetching the resource's protected resource metadata");
+        let found = issuer_from_prm(&resource, ctx, token).await;
+        spinner.finish_and_clear();
+        match found? {
+            Ok((issuer, servers, note)) => (Some(issuer), Some(servers), Some(note)),
+            Err(info) => return Ok(Err(info)),
+        }
+    } else {
+        (args.issuer.clone(), None, None)
+    };
     let expectations = Expectations {
-        issuer: args.issuer.clone(),
+        issuer: issuer.clone(),
+        authorization_servers,
         audience: args.audience.clone().unwrap_or_else(|| args.resource.clone()),
         audience_overridden: args.audience.is_some(),
         scopes: args
@@ -118,7 +134,7 @@ async fn prepare(args: &VerifyTokenArgs, ctx: &Context) -> Result<Result<Verifie
         rfc9068: args.profile == Some(TokenProfile::Rfc9068),
     };
     let spinner = ctx.spinner("fetching the issuer's keys");
-    let loaded = load_keys(args, ctx).await;
+    let loaded = load_keys(args, issuer.as_deref(), ctx).await;
     spinner.finish_and_clear();
     match loaded {
         Ok((keys, jwks_uri)) => Ok(Ok(Verifier {
@@ -126,10 +142,69 @@ async fn prepare(args: &VerifyTokenArgs, ctx: &Context) -> Result<Result<Verifie
             algorithms,
             expectations,
             jwks_uri,
+            issuer_note,
         })),
         Err(KeysError::Usage(e)) => Err(e),
         Err(KeysError::Unreachable(info)) => Ok(Err(info)),
     }
+}
+
+/// The issuer to verify against, from the resource's protected resource metadata (fetched as `probe` does):
+/// the token's unverified `iss` only if `authorization_servers` lists it, else the first listed server.
+/// Returns the issuer, the listed servers and a note saying where the issuer came from.
+async fn issuer_from_prm(
+    resource: &Url,
+    ctx: &Context,
+    token: Option<&SecretToken>,
+) -> Result<Result<(String, Vec<String>, String), ErrorInfo>, Error> {
+    const HOW: &str = "The token's iss is trusted only when the resource's protected resource metadata lists it: pass --issuer ISSUER or --jwks URL|FILE";
+    let client = ctx.client()?;
+    let (prm_url, doc) = match crate::probe::fetch_prm(&client, resource, ctx.spec).await {
+        Ok(found) => found,
+        Err(why) => {
+            return Ok(Err(ErrorInfo {
+                kind: "no-resource-metadata",
+                message: sanitize::line(&format!("{why}. {HOW}")),
+                url: None,
+            }));
+        }
+    };
+    let servers: Vec<String> = doc
+        .get("authorization_servers")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default();
+    let Some(first) = servers.first().cloned() else {
+        return Ok(Err(ErrorInfo {
+            kind: "no-authorization-servers",
+            message: sanitize::line(&format!(
+                "{prm_url} lists no authorization_servers (run `mcp-auth probe {resource}`). {HOW}"
+            )),
+            url: Some(prm_url),
+        }));
+    };
+    let iss = token.and_then(|t| match jwt::decode_unverified(t.expose()) {
+        jwt::Unverified::Jws(p) => p.claims.get("iss").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    });
+    let (issuer, note) = match iss {
+        Some(iss) if servers.contains(&iss) => (
+            iss,
+            format!("the issuer is the token's iss, listed in authorization_servers of {prm_url}"),
+        ),
+        _ => (
+            first,
+            format!(
+                "the issuer is the first of authorization_servers of {prm_url} (the token's iss is not listed there)"
+            ),
+        ),
+    };
+    let note = if token.is_none() {
+        format!("--batch: every token is verified against the first of authorization_servers of {prm_url}")
+    } else {
+        note
+    };
+    Ok(Ok((issuer, servers, sanitize::line(&note))))
 }
 
 /// The allow-list: `--algorithm` values (exact JWA names), or the default asymmetric set.
@@ -192,8 +267,12 @@ enum KeysError {
     Unreachable(ErrorInfo),
 }
 
-/// Loads the key set once: `--jwks` (URL or file) wins; otherwise discovery from `--issuer`.
-async fn load_keys(args: &VerifyTokenArgs, ctx: &Context) -> Result<(KeySet, Option<String>), KeysError> {
+/// Loads the key set once: `--jwks` (URL or file) wins; otherwise discovery from `issuer`.
+async fn load_keys(
+    args: &VerifyTokenArgs,
+    issuer: Option<&str>,
+    ctx: &Context,
+) -> Result<(KeySet, Option<String>), KeysError> {
     let unreachable = |kind: &'static str, message: String, url: Option<String>| {
         KeysError::Unreachable(ErrorInfo {
             kind,
@@ -227,7 +306,7 @@ async fn load_keys(args: &VerifyTokenArgs, ctx: &Context) -> Result<(KeySet, Opt
             KeySet::from_json(&value).map_err(|why| KeysError::Usage(Error::Usage(format!("--jwks {jwks}: {why}"))))?;
         return Ok((set, None));
     }
-    let issuer = args.issuer.as_deref().unwrap_or_default();
+    let issuer = issuer.unwrap_or_default();
     let client = ctx.client().map_err(KeysError::Usage)?;
     let outcome = provider::check(&client, issuer, &Source::Discover(ProviderType::Auto), ctx.spec).await;
     if let Some(err) = outcome.error {
@@ -299,6 +378,11 @@ fn verify_one(v: &Verifier, token: &SecretToken, resource: &str, run: (SpecRevis
     let Verification { checks, header, claims } = jwt::verify(token, &v.keys, &v.algorithms, &v.expectations, spec);
     let mut report = Report::new("verify-token", resource, spec, strict);
     report.checks = checks;
+    if let Some(note) = &v.issuer_note {
+        let mut c = crate::report::Checks::new(spec, None);
+        c.info(&crate::catalogue::JWT_ISS_MATCHES, note.clone());
+        report.checks.extend(c.into_results());
+    }
     report.extra.insert("token".into(), token.describe());
     if let Some(u) = &v.jwks_uri {
         report.extra.insert("jwks_uri".into(), Value::String(u.clone()));
