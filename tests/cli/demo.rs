@@ -66,7 +66,15 @@ fn demo_broken_shows_the_expected_failures_and_exits_0() {
     let mut probe_failed = d.steps[6].failed();
     probe_failed.sort_unstable();
     probe_failed.dedup();
-    assert_eq!(probe_failed, ["prm-resource-matches", "rs-invalid-token-401"]);
+    assert_eq!(
+        probe_failed,
+        [
+            "prm-resource-matches",
+            "rs-invalid-token-401",
+            "rs-wrong-audience-rejected"
+        ]
+    );
+    assert_eq!(d.steps[3].status("rs-wrong-audience-rejected"), "pass");
     let broken = &d.steps[4];
     assert!(!broken.ok);
     let mut failed = broken.failed();

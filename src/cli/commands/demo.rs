@@ -60,7 +60,7 @@ pub fn steps() -> Vec<Step> {
             run: verify_good,
         },
         Step {
-            title: "probe --token: walk the MCP server's chain as a client would, and try the token and forged copies",
+            title: "probe --token: walk the MCP server's chain as a client would, and try the token, forged copies and a token for another resource",
             broken: false,
             expect_fail: &[],
             run: probe_good,
@@ -78,7 +78,7 @@ pub fn steps() -> Vec<Step> {
             run: verify_broken,
         },
         Step {
-            title: "probe --token against a misconfigured MCP server (metadata names another resource, forged tokens accepted)",
+            title: "probe --token against a misconfigured MCP server (metadata names another resource, forged and foreign tokens accepted)",
             broken: true,
             expect_fail: BROKEN_MCP_FAILS,
             run: probe_broken,
@@ -88,7 +88,11 @@ pub fn steps() -> Vec<Step> {
 
 /// The flaws of the broken MCP server step, and what the probe must find.
 pub const BROKEN_MCP: [McpFlaw; 2] = [McpFlaw::ResourceMismatch, McpFlaw::AcceptsForgedTokens];
-const BROKEN_MCP_FAILS: &[&str] = &["prm-resource-matches", "rs-invalid-token-401"];
+const BROKEN_MCP_FAILS: &[&str] = &[
+    "prm-resource-matches",
+    "rs-invalid-token-401",
+    "rs-wrong-audience-rejected",
+];
 
 /// A compliant authorization server and an MCP server it protects.
 fn start_chain(mcp_flaws: &[McpFlaw]) -> anyhow::Result<(AuthServer, McpServer)> {
@@ -186,10 +190,12 @@ fn probe_broken(ctx: &Context) -> StepFuture<'_> {
 async fn probe_embedded(ctx: &Context, flaws: &[McpFlaw]) -> anyhow::Result<Report> {
     let (auth, mcp) = start_chain(flaws)?;
     let token = obtain_token(ctx, &auth, mcp.url()).await?;
+    // A valid token for another resource: the MCP server must refuse it (audience binding).
+    let foreign = obtain_token(ctx, &auth, "https://other-resource.example/mcp").await?;
     let url = url::Url::parse(mcp.url())?;
     let opts = ProbeOptions {
         token: Some(token),
-        foreign_token: None,
+        foreign_token: Some(foreign),
         scopes: Vec::new(),
         allow_private_addresses: false,
         strict: false,
@@ -354,7 +360,7 @@ fn same_as(report: &Report) -> String {
             format!("mcp-auth verify-token \"$TOKEN\" --resource {target} --issuer {iss}")
         }
         "gen-metadata" => format!("mcp-auth gen-metadata --resource {target} --authorization-server ISSUER"),
-        "probe" => format!("mcp-auth probe {target} --token \"$TOKEN\""),
+        "probe" => format!("mcp-auth probe {target} --token \"$TOKEN\" --foreign-token \"$OTHER_TOKEN\""),
         command => format!("mcp-auth {command} {target}"),
     }
 }
