@@ -996,13 +996,7 @@ fn first_response(rs: &mut Checks, resp: &Response, shape: RequestShape, attempt
             ),
         ),
         400 => {
-            let tried: Vec<String> = attempts
-                .iter()
-                .map(|a| match a.jsonrpc_error {
-                    Some(code) => format!("{} → 400 (JSON-RPC {code})", a.shape.revision),
-                    None => format!("{} → 400", a.shape.revision),
-                })
-                .collect();
+            let tried: Vec<String> = attempts.iter().map(refusal).collect();
             rs.violated(
                 &RS_UNAUTHENTICATED_401,
                 format!(
@@ -1025,14 +1019,7 @@ fn first_response(rs: &mut Checks, resp: &Response, shape: RequestShape, attempt
         }
     }
     if resp.status != 400 && attempts.len() > 1 {
-        let refused: Vec<String> = attempts[..attempts.len() - 1]
-            .iter()
-            .map(|a| match a.jsonrpc_error {
-                Some(-32020) => format!("{} (400, JSON-RPC -32020 header mismatch)", a.shape.revision),
-                Some(code) => format!("{} (400, JSON-RPC {code})", a.shape.revision),
-                None => format!("{} (400)", a.shape.revision),
-            })
-            .collect();
+        let refused: Vec<String> = attempts[..attempts.len() - 1].iter().map(refusal).collect();
         rs.info(
             &RS_UNAUTHENTICATED_401,
             format!(
@@ -1317,6 +1304,14 @@ pub fn headline(chain: &[ChainLink], error: Option<&ErrorInfo>) -> String {
     }
 }
 
+/// One refused request shape, for messages: `2026-07-28 (400, JSON-RPC -32020 header mismatch)`.
+fn refusal(a: &ShapeAttempt) -> String {
+    match a.jsonrpc_error {
+        Some(-32020) => format!("{} (400, JSON-RPC -32020 header mismatch)", a.shape.revision),
+        Some(code) => format!("{} (400, JSON-RPC {code})", a.shape.revision),
+        None => format!("{} (400)", a.shape.revision),
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
