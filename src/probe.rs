@@ -1,6 +1,7 @@
 //! `probe` as a library operation: walk a live MCP server's discovery chain as a client would (resource
 //! server → protected resource metadata → every authorization server → each JWKS), check every link,
-//! and name the first broken one.
+//! and name the first broken one. Under `--spec 2025-03-26` (no PRM) the authorization server is also
+//! discovered from the MCP server's origin, the authorization base URL, as clients of that revision do.
 //!
 //! Round trips: the unauthenticated POST and the speculative well-known PRM fetches go out together;
 //! every authorization server is then checked concurrently (its candidates at once, then its JWKS), and
@@ -598,6 +599,15 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             Some(Ok(provider::check(client, issuer, &source, spec).await))
         }
     }));
+    // 2025-03-26 has no PRM: clients discard the MCP URL's path and discover the authorization server
+    // from the origin (RFC 8414 only), falling back to default endpoints there.
+    let base = (spec == SpecRevision::V2025_03_26).then(|| url.origin().ascii_serialization());
+    let origin_check = async {
+        match &base {
+            Some(b) => Some(provider::check(client, b, &Source::Discover(discovery::ProviderType::Oauth), spec).await),
+            None => None,
+        }
+    };
     let token_checks = async {
         let (at, attempts) = match &opts.token {
             Some(t) => negotiate_with_token(client, url, t.expose(), shape_at).await,
@@ -606,7 +616,8 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         let results = token_tests(client, url, SHAPES[at], opts, spec, &subject).await;
         (results, at, attempts)
     };
-    let (as_results, (token_results, token_at, token_attempts)) = futures::join!(as_checks, token_checks);
+    let (as_results, origin_outcome, (token_results, token_at, token_attempts)) =
+        futures::join!(as_checks, origin_check, token_checks);
     let mut rs_results = rs.into_results();
     rs_results.extend(token_results);
     if token_at != shape_at {
@@ -637,8 +648,24 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     let mut prm_link_checks = prm.into_results();
     let mut as_links = Vec::new();
     let mut key_sets: Vec<(String, Option<Value>)> = Vec::new();
+    // Rule: under 2025-03-26 missing origin metadata is never a failure (clients then use the default
+    // endpoints, reported as information and not exercised), and PRM with its authorization servers is
+    // still checked as in later revisions, so a normal 2025-06-18+ server passes.
+    let mut trusted = issuers.clone();
+    let origin_links = match (&base, origin_outcome) {
+        (Some(b), Some(outcome)) => {
+            let links = origin_links(b, outcome, &doc, &mut out, &mut key_sets, spec, opts.strict);
+            if !trusted.contains(b) && key_sets.iter().any(|(i, _)| i == b) {
+                trusted.push(b.clone());
+            }
+            links
+        }
+        _ => Vec::new(),
+    };
     for (issuer, result) in issuers.iter().zip(as_results) {
         match result {
+            // Already checked at the origin (2025-03-26: the MCP server is its own authorization server).
+            _ if base.as_ref() == Some(issuer) => {}
             None => {} // not a URL: prm-authorization-servers-are-issuers already failed
             Some(Err(why)) => {
                 let mut c = Checks::new(spec, Some(prm_url.clone()));
@@ -659,6 +686,8 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             }
         }
     }
+    // 2025-03-26 clients go from the MCP server to its origin's metadata; PRM follows for newer clients.
+    out.chain.extend(origin_links);
     out.chain.push(link(
         "protected-resource-metadata",
         &prm_url,
@@ -667,12 +696,91 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     ));
     out.chain.extend(as_links);
     if let Some(token) = &opts.token {
-        let checks = verify_against_chain(token, &issuers, &key_sets, url, &opts.scopes, spec);
+        let checks = verify_against_chain(token, &trusted, &key_sets, url, &opts.scopes, spec);
         out.chain
             .push(link("access-token", &token.label(), checks, opts.strict));
     }
     finish_headline(&mut out);
     out
+}
+
+/// The 2025-03-26 links of the authorization base URL `base` (the MCP server's origin): its metadata and
+/// key set when served, else one `as-default-endpoints-fallback` fact when every candidate answered 4xx.
+/// A 5xx, a network error or a broken document stays a failure: clients stop there.
+fn origin_links(
+    base: &str,
+    outcome: ProviderOutcome,
+    prm: &Map<String, Value>,
+    out: &mut ProbeOutcome,
+    key_sets: &mut Vec<(String, Option<Value>)>,
+    spec: SpecRevision,
+    strict: bool,
+) -> Vec<ChainLink> {
+    let well_known = format!("{base}/.well-known/oauth-authorization-server");
+    let absent = outcome.metadata.is_none()
+        && !outcome.attempts.is_empty()
+        && outcome
+            .attempts
+            .iter()
+            .all(|a| a.error.is_none() && a.status.is_some_and(|s| (400..500).contains(&s)));
+    let mut fallback = Checks::new(spec, Some(well_known.clone()));
+    if absent {
+        let statuses: Vec<String> = outcome
+            .attempts
+            .iter()
+            .filter_map(|a| a.status.map(|s| s.to_string()))
+            .collect();
+        let newer = if crate::metadata::Document(prm)
+            .str_array("authorization_servers")
+            .present()
+            .is_some_and(|v| !v.is_empty())
+        {
+            "2025-06-18+ clients use the authorization server(s) named in the protected resource metadata instead"
+        } else {
+            "2025-06-18+ clients do not use them and find no authorization server without protected resource metadata"
+        };
+        fallback.info(
+            &AS_DEFAULT_ENDPOINTS_FALLBACK,
+            format!(
+                "no RFC 8414 metadata at {well_known} (HTTP {}): 2025-03-26 clients fall back to the default endpoints {base}/authorize, {base}/token and {base}/register, which the server must then support (not exercised by the probe); {newer}",
+                statuses.join(", ")
+            ),
+        );
+        out.authorization_servers.push(json!({
+            "issuer": base,
+            "metadata_url": null,
+            "discovery": outcome.discovery_json(),
+            "default_endpoints": {
+                "authorization_endpoint": format!("{base}/authorize"),
+                "token_endpoint": format!("{base}/token"),
+                "registration_endpoint": format!("{base}/register"),
+            },
+        }));
+        return vec![link("authorization-server", base, fallback.into_results(), strict)];
+    }
+    if outcome.metadata.is_some() {
+        fallback.pass(
+            &AS_DEFAULT_ENDPOINTS_FALLBACK,
+            "RFC 8414 metadata is served at the authorization base URL (the MCP server's origin): 2025-03-26 clients use it, not the default endpoints",
+        );
+    }
+    out.authorization_servers.push(json!({
+        "issuer": base,
+        "metadata_url": outcome.metadata_url,
+        "discovery": outcome.discovery_json(),
+    }));
+    if out.error.is_none() {
+        out.error = outcome.error.clone();
+    }
+    if outcome.metadata.is_some() {
+        key_sets.push((base.to_owned(), outcome.jwks.clone()));
+    }
+    let mut links = provider_links(&outcome, strict);
+    let mut checks = fallback.into_results();
+    checks.append(&mut links[0].checks);
+    links[0].checks = checks;
+    links[0].ok = links[0].ok && verdict(&links[0].checks, strict);
+    links
 }
 
 /// Verifies `--token` the way this MCP server must (as `verify-token` does), with what the chain found:
@@ -1294,7 +1402,10 @@ pub fn headline(chain: &[ChainLink], error: Option<&ErrorInfo>) -> String {
             let n_jwks = chain.iter().filter(|l| l.link == "jwks").count();
             format!(
                 "Every link works: {}{n_as} authorization server(s) → {n_jwks} key set(s)",
-                if chain.iter().any(|l| l.link == "resource-server") {
+                if chain.get(1).is_some_and(|l| l.link == "authorization-server") {
+                    // 2025-03-26: the authorization server is found from the MCP server's origin.
+                    "MCP server → its origin's "
+                } else if chain.iter().any(|l| l.link == "resource-server") {
                     "MCP server → protected resource metadata → "
                 } else {
                     "protected resource metadata → "

@@ -12,6 +12,14 @@ AS_DISCOVERY_URL_ORDER = {
     why: "Clients build the candidate URLs from the issuer (RFC 8414 path insertion, then OpenID Connect insertion and appending) and stop at the first answer; an SDK client gives up at a 5xx.",
     fix: "Serve the metadata at https://HOST/.well-known/oauth-authorization-server/PATH (or the OIDC equivalents). Earlier candidates must answer 404, not 5xx. Keycloak: /realms/NAME; Entra ID: /TENANT/v2.0; Auth0/Okta: the issuer's own path.",
 }
+AS_DEFAULT_ENDPOINTS_FALLBACK = {
+    id: "as-default-endpoints-fallback",
+    levels: [Must, Info, Info, Info],
+    spec: "MCP 2025-03-26 §Authorization Server Discovery / §Fallbacks for Servers without Metadata Discovery",
+    summary: "Under 2025-03-26, RFC 8414 metadata is served at the MCP server's origin (the authorization base URL), or clients fall back to the default endpoints /authorize, /token and /register there.",
+    why: "2025-03-26 clients discard the MCP URL's path, try {origin}/.well-known/oauth-authorization-server first and, on 404, use the default endpoints at the origin. 2025-06-18 removed both: newer clients find the authorization server only through protected resource metadata.",
+    fix: "Serve RFC 8414 metadata at https://HOST/.well-known/oauth-authorization-server (its issuer the origin), or support /authorize, /token and /register at the origin; for 2025-06-18+ clients also serve protected resource metadata naming the authorization server.",
+}
 AS_METADATA_STATUS_200 = {
     id: "as-metadata-status-200",
     levels: always(Must),

@@ -53,9 +53,19 @@ pub struct McpServerBuilder {
     scopes: Vec<String>,
     required_scope: String,
     resource_metadata: Option<String>,
+    origin_as: Option<(Value, Value)>,
 }
 
 impl McpServerBuilder {
+    /// Acts as the MCP 2025-03-26 authorization base URL for `auth`: serves a copy of its metadata at this
+    /// server's `/.well-known/oauth-authorization-server` with `issuer` set to this server's origin (the
+    /// endpoints and `jwks_uri` stay `auth`'s), and accepts tokens signed by `auth`'s key whose `iss` is
+    /// that origin. It does not list `auth` in the protected resource metadata (use [`Self::protected_by`]).
+    pub fn serve_as_metadata_at_origin(mut self, auth: &AuthServer) -> Self {
+        self.origin_as = Some((auth.metadata().clone(), auth.key.public_jwk.clone()));
+        self
+    }
+
     /// Names `url` in the challenge's `resource_metadata` instead of this server's own well-known URL:
     /// metadata hosted elsewhere, or a hostile server steering clients to another origin or address.
     pub fn resource_metadata(mut self, url: &str) -> Self {
@@ -148,6 +158,7 @@ impl McpServer {
             scopes: vec!["mcp:read".into(), "mcp:write".into()],
             required_scope: "mcp:read".into(),
             resource_metadata: None,
+            origin_as: None,
         }
     }
 
@@ -173,6 +184,11 @@ impl McpServer {
             None
         };
         let url = server.url(&b.path);
+        if let Some((mut doc, jwk)) = b.origin_as.take() {
+            doc["issuer"] = json!(server.base_url());
+            server.fixed("/.well-known/oauth-authorization-server", Reply::json(&doc));
+            b.keys.push((server.base_url(), jwk));
+        }
         let root_prm = "/.well-known/oauth-protected-resource".to_owned();
         let path_prm = format!("{root_prm}{}", b.path.trim_end_matches('/'));
         let prm_path = if has(McpFlaw::PrmOnlyAtRoot) {

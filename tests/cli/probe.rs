@@ -403,3 +403,122 @@ fn probe_fails_metadata_served_as_text() {
     let r = run_json(probe(m.url()), 1);
     assert_eq!(r.failed(), ["prm-status-200-json"]);
 }
+
+fn probe_2025_03_26(url: &str) -> assert_cmd::Command {
+    let mut c = probe(url);
+    c.args(["--spec", "2025-03-26"]);
+    c
+}
+
+/// MCP 2025-03-26: no PRM; the authorization server is discovered from RFC 8414 metadata at the MCP
+/// server's origin (the authorization base URL), and a token whose issuer is that origin verifies.
+#[test]
+fn probe_2025_03_26_discovers_the_authorization_server_at_the_origin() {
+    let a = AuthServer::builder().start().unwrap();
+    let m = McpServer::builder().serve_as_metadata_at_origin(&a).start().unwrap();
+    let base = m.server.base_url();
+    let mut claims = a.claims(m.url(), "mcp:read mcp:write", 300);
+    claims["iss"] = serde_json::json!(base);
+    let token = a.key.sign(&claims);
+    let mut c = probe_2025_03_26(m.url());
+    c.args(["--token", &token]);
+    let r = run_json(c, 0);
+    assert!(r.failed().is_empty(), "{:?}", r.failed());
+    assert_eq!(r.spec, "2025-03-26");
+    assert_eq!(r.status("rs-unauthenticated-401"), "pass");
+    assert_eq!(r.status("as-default-endpoints-fallback"), "pass");
+    assert_eq!(r.level("as-default-endpoints-fallback"), "must");
+    for id in ["as-discovery-url-order", "as-issuer-matches", "as-jwks-valid"] {
+        assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
+    }
+    // PRM is looked for, as information only: this one lists no authorization server.
+    assert_eq!(r.status("prm-authorization-servers-nonempty"), "info");
+    assert_eq!(
+        links(&r),
+        [
+            ("resource-server".into(), true),
+            ("authorization-server".into(), true),
+            ("jwks".into(), true),
+            ("protected-resource-metadata".into(), true),
+            ("access-token".into(), true),
+        ]
+    );
+    let chain = r.chain.as_ref().unwrap();
+    assert_eq!(chain[1].subject, base);
+    let servers = r.authorization_servers.as_ref().unwrap();
+    assert_eq!(servers[0]["issuer"], base.as_str());
+    assert_eq!(
+        servers[0]["metadata_url"],
+        format!("{base}/.well-known/oauth-authorization-server").as_str()
+    );
+    // The token is verified against the origin's metadata and key set.
+    for id in [
+        "rs-valid-token-accepted",
+        "jwt-iss-is-resource-as",
+        "jwt-signature-valid",
+    ] {
+        assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
+    }
+    // Later revisions do not look at the origin: without PRM naming a server, there is none.
+    let r = run_json(probe(m.url()), 1);
+    assert!(r.all("as-default-endpoints-fallback").is_empty());
+    assert_eq!(r.status("prm-authorization-servers-nonempty"), "fail");
+}
+
+/// The same server without origin metadata: 2025-03-26 clients fall back to the default endpoints,
+/// reported as information (never a failure), with what newer clients need.
+#[test]
+fn probe_2025_03_26_reports_the_default_endpoints_fallback_without_origin_metadata() {
+    let a = AuthServer::builder().start().unwrap();
+    let m = McpServer::builder()
+        .trust_key(a.issuer(), &a.key.public_jwk)
+        .start()
+        .unwrap();
+    let base = m.server.base_url();
+    let r = run_json(probe_2025_03_26(m.url()), 0);
+    assert!(r.failed().is_empty(), "{:?}", r.failed());
+    assert_eq!(r.status("as-default-endpoints-fallback"), "info");
+    let msg = r.message("as-default-endpoints-fallback");
+    for part in [
+        format!("{base}/.well-known/oauth-authorization-server (HTTP 404)"),
+        format!("{base}/authorize, {base}/token and {base}/register"),
+        "2025-06-18+ clients do not use them".to_owned(),
+        "protected resource metadata".to_owned(),
+    ] {
+        assert!(msg.contains(&part), "{part} not in {msg}");
+    }
+    assert!(r.all("as-issuer-matches").is_empty(), "no metadata, no metadata checks");
+    let servers = r.authorization_servers.as_ref().unwrap();
+    assert_eq!(
+        servers[0]["default_endpoints"]["token_endpoint"],
+        format!("{base}/token").as_str()
+    );
+    assert_eq!(links(&r)[1], ("authorization-server".to_owned(), true));
+    let human = run_human(probe_2025_03_26(m.url()), 0);
+    assert!(human.contains("as-default-endpoints-fallback"), "{human}");
+    assert!(human.contains("Every link works: MCP server → its origin's"), "{human}");
+}
+
+/// A normal 2025-06-18+ server (PRM naming a separate AS, nothing at the origin) is not failed under
+/// 2025-03-26: the fallback is information and names the PRM route, the PRM-listed AS is still checked,
+/// and a token from that AS still verifies.
+#[test]
+fn probe_2025_03_26_does_not_fail_a_prm_server_without_origin_metadata() {
+    let (a, m) = setup(&[]);
+    let mut c = probe_2025_03_26(m.url());
+    c.args(["--token", &a.mint(m.url(), "mcp:read", 300)]);
+    let r = run_json(c, 0);
+    assert!(r.failed().is_empty(), "{:?}", r.failed());
+    assert_eq!(r.status("as-default-endpoints-fallback"), "info");
+    assert!(
+        r.message("as-default-endpoints-fallback")
+            .contains("named in the protected resource metadata")
+    );
+    assert_eq!(r.status("prm-discovery-order"), "pass");
+    assert_eq!(r.level("prm-discovery-order"), "info");
+    assert_eq!(r.status("as-pkce-s256"), "pass");
+    assert_eq!(r.status("jwt-iss-is-resource-as"), "pass");
+    let servers = r.authorization_servers.as_ref().unwrap();
+    assert_eq!(servers.as_array().unwrap().len(), 2);
+    assert_eq!(servers[1]["issuer"], a.issuer());
+}

@@ -208,6 +208,26 @@ fn probe_walks_the_sdk_server_chain_and_passes() {
     assert!(chain.len() >= 3, "401 → PRM → AS at least: {chain:#?}");
 }
 
+/// Under 2025-03-26 the probe discovers the AS from the MCP server's origin, where the SDK's
+/// `mcpAuthMetadataRouter` serves its mirror of the AS metadata (issuer: the real AS). As with
+/// `check-provider` on that origin, the mirror fails `as-issuer-matches` (RFC 8414 §3.3); the PRM route
+/// that 2025-06-18+ clients use still passes.
+#[test]
+fn probe_2025_03_26_rejects_the_sdk_mirror_at_the_origin() {
+    let p = peers_or_skip!();
+    let mut c = cmd();
+    c.args(["probe", &p.mcp, "--spec", "2025-03-26"]);
+    let r = run_json(c, 1);
+    assert_eq!(r.failed(), ["as-issuer-matches"], "{:#?}", r.checks);
+    assert!(r.message("as-issuer-matches").contains(&p.issuer));
+    assert_eq!(r.status("as-default-endpoints-fallback"), "pass");
+    let chain = r.chain.as_ref().expect("chain");
+    assert_eq!(chain[1].link, "authorization-server");
+    assert_eq!(chain[1].subject, p.mcp_origin());
+    assert!(!chain[1].ok);
+    assert!(chain.iter().skip(2).all(|l| l.ok), "{chain:#?}");
+}
+
 #[test]
 fn probe_with_a_real_token_is_accepted_and_forgeries_are_rejected() {
     let p = peers_or_skip!();
