@@ -673,16 +673,8 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
                 prm_link_checks.extend(c.into_results());
             }
             Some(Ok(outcome)) => {
-                out.authorization_servers.push(json!({
-                    "issuer": issuer,
-                    "metadata_url": outcome.metadata_url,
-                    "discovery": outcome.discovery_json(),
-                }));
-                if out.error.is_none() {
-                    out.error = outcome.error.clone();
-                }
+                record_server(&mut out, &mut key_sets, issuer, &outcome, true);
                 as_links.extend(provider_links(&outcome, opts.strict));
-                key_sets.push((issuer.clone(), outcome.jwks.clone()));
             }
         }
     }
@@ -706,6 +698,28 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
 
 /// The 2025-03-26 links of the authorization base URL `base` (the MCP server's origin): its metadata and
 /// key set when served, else one `as-default-endpoints-fallback` fact when every candidate answered 4xx.
+/// Records a checked authorization server: its discovery in `authorization_servers`, the first error, and
+/// (when `trust_keys`) its key set for verifying `--token`.
+fn record_server(
+    out: &mut ProbeOutcome,
+    key_sets: &mut Vec<(String, Option<Value>)>,
+    issuer: &str,
+    outcome: &ProviderOutcome,
+    trust_keys: bool,
+) {
+    out.authorization_servers.push(json!({
+        "issuer": issuer,
+        "metadata_url": outcome.metadata_url,
+        "discovery": outcome.discovery_json(),
+    }));
+    if out.error.is_none() {
+        out.error = outcome.error.clone();
+    }
+    if trust_keys {
+        key_sets.push((issuer.to_owned(), outcome.jwks.clone()));
+    }
+}
+
 /// A 5xx, a network error or a broken document stays a failure: clients stop there.
 fn origin_links(
     base: &str,
@@ -764,17 +778,8 @@ fn origin_links(
             "RFC 8414 metadata is served at the authorization base URL (the MCP server's origin): 2025-03-26 clients use it, not the default endpoints",
         );
     }
-    out.authorization_servers.push(json!({
-        "issuer": base,
-        "metadata_url": outcome.metadata_url,
-        "discovery": outcome.discovery_json(),
-    }));
-    if out.error.is_none() {
-        out.error = outcome.error.clone();
-    }
-    if outcome.metadata.is_some() {
-        key_sets.push((base.to_owned(), outcome.jwks.clone()));
-    }
+    // The origin is a trusted issuer only when it serves metadata.
+    record_server(out, key_sets, base, &outcome, outcome.metadata.is_some());
     let mut links = provider_links(&outcome, strict);
     let mut checks = fallback.into_results();
     checks.append(&mut links[0].checks);
