@@ -3,7 +3,7 @@
 //! Run: `cargo bench --bench verify` (release build; about 3 minutes on 2 cores). Prints, for RS256 and
 //! ES256 with N tokens each (default 10,000; `MCP_AUTH_BENCH_TOKENS` changes it):
 //! - raw: single-core aws-lc-rs verify of pre-split tokens with a pre-parsed key (no JSON, no output),
-//! - batch, 1 core: the built `mcp-auth verify-token --batch --jwks FILE` pinned to CPU 0 (taskset),
+//! - batch, 1 core: the built `mcp-auth verify-token --batch --jobs 1 --jwks FILE` pinned to CPU 0 (taskset),
 //! - batch, all cores: the same, unpinned,
 //!
 //! and the median wall time of `mcp-auth decode-token` for one token (start-up cost).
@@ -28,6 +28,9 @@ fn main() {
         .unwrap_or(10_000);
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let dir = tempfile::tempdir().expect("temp dir");
+    // MCP_AUTH_BENCH_KEEP=DIR keeps the key set and token files there (for profiling the batch run).
+    let keep = std::env::var_os("MCP_AUTH_BENCH_KEEP").map(std::path::PathBuf::from);
+    let dir_path = keep.clone().unwrap_or_else(|| dir.path().to_owned());
     println!("verify-token --batch benchmark: {n} tokens per algorithm, {cores} core(s)");
 
     let rsa = EncodingKey::from_rsa_pem(RSA_PEM).expect("TEST-ONLY RSA key");
@@ -37,7 +40,7 @@ fn main() {
     rsa_jwk["use"] = json!("sig");
     let ec = SigningKey::generate("ec-1");
     let jwks = json!({"keys": [rsa_jwk, ec.public_jwk]});
-    let jwks_path = dir.path().join("jwks.json");
+    let jwks_path = dir_path.join("jwks.json");
     std::fs::write(&jwks_path, jwks.to_string()).unwrap();
 
     let cases: [(&str, Algorithm, &EncodingKey, &str); 2] = [
@@ -49,7 +52,7 @@ fn main() {
         let tokens = mint(n, alg, key, kid, cores);
         eprintln!("  minted {n} {name} tokens in {:.1} s", t.elapsed().as_secs_f64());
         let raw = raw_rate(&tokens, &jwks, kid, alg);
-        let file = dir.path().join(format!("{name}.txt"));
+        let file = dir_path.join(format!("{name}.txt"));
         std::fs::write(&file, tokens.join("\n") + "\n").unwrap();
         let one = batch_rate(&file, &jwks_path, n, true);
         let all = batch_rate(&file, &jwks_path, n, false);
@@ -148,24 +151,18 @@ fn raw_rate(tokens: &[String], jwks: &Value, kid: &str, alg: Algorithm) -> f64 {
 fn batch_rate(tokens: &std::path::Path, jwks: &std::path::Path, n: usize, one_core: bool) -> f64 {
     let mut cmd = if one_core {
         let mut c = Command::new("taskset");
-        c.args(["-c", "0", BIN]);
+        c.args(["-c", "0", BIN, "verify-token", "--jobs", "1"]);
         c
     } else {
-        Command::new(BIN)
+        let mut c = Command::new(BIN);
+        c.arg("verify-token");
+        c
     };
-    cmd.args([
-        "verify-token",
-        "--batch",
-        "--resource",
-        RESOURCE,
-        "--issuer",
-        ISSUER,
-        "--jwks",
-    ])
-    .arg(jwks)
-    .stdin(std::fs::File::open(tokens).unwrap())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::inherit());
+    cmd.args(["--batch", "--resource", RESOURCE, "--issuer", ISSUER, "--jwks"])
+        .arg(jwks)
+        .stdin(std::fs::File::open(tokens).unwrap())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
     let t = Instant::now();
     let out = cmd
         .output()

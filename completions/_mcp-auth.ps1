@@ -105,6 +105,8 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew allowed for exp/nbf/iat, in seconds')
             [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Token profile: rfc9068 makes typ=at+jwt and its required claims MUST')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --batch: verify on this many threads (default: one per available core)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --batch: verify on this many threads (default: one per available core)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'MCP authorization revision whose levels apply')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds each HTTP request may take, connect to last byte')

@@ -545,7 +545,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__verify__subcmd__token)
-            opts="-q -v -h -V --resource --issuer --jwks --audience --scope --leeway --algorithm --profile --batch --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-j -q -v -h -V --resource --issuer --jwks --audience --scope --leeway --algorithm --profile --batch --jobs --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,6 +581,14 @@ _mcp__auth() {
                     ;;
                 --profile)
                     COMPREPLY=($(compgen -W "rfc9068" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -99,6 +99,8 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand --leeway 'Clock skew allowed for exp/nbf/iat, in seconds'
             cand --algorithm 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA'
             cand --profile 'Token profile: rfc9068 makes typ=at+jwt and its required claims MUST'
+            cand -j 'With --batch: verify on this many threads (default: one per available core)'
+            cand --jobs 'With --batch: verify on this many threads (default: one per available core)'
             cand --output 'Output format'
             cand --spec 'MCP authorization revision whose levels apply'
             cand --timeout 'Seconds each HTTP request may take, connect to last byte'

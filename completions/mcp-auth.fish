@@ -110,6 +110,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l scope
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l leeway -d 'Clock skew allowed for exp/nbf/iat, in seconds' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l algorithm -d 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l profile -d 'Token profile: rfc9068 makes typ=at+jwt and its required claims MUST' -r -f -a "rfc9068\t'JWT access tokens per RFC 9068'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s j -l jobs -d 'With --batch: verify on this many threads (default: one per available core)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
 json\t'One JSON document on stdout (--batch: one per line)'
 junit\t'JUnit XML, one testcase per check, for CI test reporters'"

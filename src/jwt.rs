@@ -4,18 +4,22 @@
 //! its own check id and message: `none` is refused in any letter case, the algorithm must be in the
 //! caller's allow-list (never taken from the token alone), the key comes only from the issuer's JWKS and
 //! must fit the algorithm (`kty`, `crv`, `alg`, `use`), a key set with private material is refused, and
-//! ECDSA signatures with a zero half are refused (CVE-2022-21449). `jsonwebtoken`'s low-level
-//! [`jsonwebtoken::crypto::verify`] only does the arithmetic.
+//! ECDSA signatures with a zero half are refused (CVE-2022-21449). A [`PreparedVerifier`] (jsonwebtoken's
+//! `JwtVerifier` on aws-lc-rs, key parsed once) only does the arithmetic.
 
 use crate::catalogue::*;
 use crate::report::{CheckResult, Checks};
 use crate::rules::token::{self as rules, Expectations};
 use crate::sanitize;
 use crate::spec::SpecRevision;
+use aws_lc_rs::signature::ParsedPublicKey;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use jsonwebtoken::{Algorithm, DecodingKey};
+use jsonwebtoken::Algorithm;
+use jsonwebtoken::crypto::JwtVerifier;
+use jsonwebtoken::signature::Verifier as _;
 use serde_json::{Map, Value, json};
+use std::sync::OnceLock;
 
 /// A bearer token. `Debug` and `Display` never show it; use [`SecretToken::expose`] where the raw value
 /// is needed (verification) and [`SecretToken::describe`] for anything shown to people or logs.
@@ -246,7 +250,73 @@ pub struct Key {
     pub alg: Option<String>,
     pub use_: Option<String>,
     pub key_ops: Option<Vec<String>>,
-    decoding: Result<DecodingKey, String>,
+    material: Result<Material, String>,
+    /// One verifier per algorithm, parsed the first time a token needs it and shared by every thread.
+    verifiers: [OnceLock<Result<PreparedVerifier, String>>; DEFAULT_ALGORITHMS.len()],
+}
+
+/// A JWK's public key bytes, base64url-decoded once.
+enum Material {
+    Rsa {
+        n: Vec<u8>,
+        e: Vec<u8>,
+    },
+    /// An EC point (`04 || x || y`) or an Ed25519 public key (`x`).
+    Point(Vec<u8>),
+}
+
+/// A `jsonwebtoken` verifier on aws-lc-rs whose key is parsed once per run. The crate's own verifiers
+/// rebuild the key on every call (about 10 µs per RSA token, a third of the verification); this one does
+/// the same arithmetic with the same backend on a key parsed in advance.
+pub struct PreparedVerifier {
+    alg: Algorithm,
+    key: ParsedPublicKey,
+}
+
+impl jsonwebtoken::signature::Verifier<Vec<u8>> for PreparedVerifier {
+    fn verify(&self, msg: &[u8], signature: &Vec<u8>) -> Result<(), jsonwebtoken::signature::Error> {
+        self.key
+            .verify_sig(msg, signature)
+            .map_err(jsonwebtoken::signature::Error::from_source)
+    }
+}
+
+impl JwtVerifier for PreparedVerifier {
+    fn algorithm(&self) -> Algorithm {
+        self.alg
+    }
+}
+
+impl PreparedVerifier {
+    /// The aws-lc-rs parameters `jsonwebtoken`'s aws-lc backend uses for each algorithm.
+    fn new(alg: Algorithm, material: &Material) -> Result<Self, String> {
+        use aws_lc_rs::signature as s;
+        let rsa: Option<&'static s::RsaParameters> = match alg {
+            Algorithm::RS256 => Some(&s::RSA_PKCS1_2048_8192_SHA256),
+            Algorithm::RS384 => Some(&s::RSA_PKCS1_2048_8192_SHA384),
+            Algorithm::RS512 => Some(&s::RSA_PKCS1_2048_8192_SHA512),
+            Algorithm::PS256 => Some(&s::RSA_PSS_2048_8192_SHA256),
+            Algorithm::PS384 => Some(&s::RSA_PSS_2048_8192_SHA384),
+            Algorithm::PS512 => Some(&s::RSA_PSS_2048_8192_SHA512),
+            _ => None,
+        };
+        let parsed = match (material, rsa) {
+            (Material::Rsa { n, e }, Some(params)) => s::RsaPublicKeyComponents { n, e }.to_parsed_public_key(params),
+            (Material::Point(bytes), None) => {
+                let params: &'static dyn s::VerificationAlgorithm = match alg {
+                    Algorithm::ES256 => &s::ECDSA_P256_SHA256_FIXED,
+                    Algorithm::ES384 => &s::ECDSA_P384_SHA384_FIXED,
+                    Algorithm::EdDSA => &s::ED25519,
+                    _ => return Err(format!("{} is not a public-key algorithm", alg_name(alg))),
+                };
+                ParsedPublicKey::new(params, bytes)
+            }
+            _ => return Err(format!("the key does not fit {}", alg_name(alg))),
+        };
+        parsed
+            .map(|key| Self { alg, key })
+            .map_err(|e| format!("the key is not a valid {} key ({e})", alg_name(alg)))
+    }
 }
 
 impl std::fmt::Debug for Key {
@@ -352,7 +422,8 @@ impl KeySet {
                     .get("key_ops")
                     .and_then(Value::as_array)
                     .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()),
-                decoding: decoding_key(k),
+                material: material(k),
+                verifiers: Default::default(),
             };
             if crate::rules::jwks::has_private_parts(k) {
                 set.private.push(key.describe());
@@ -363,25 +434,48 @@ impl KeySet {
     }
 }
 
-fn decoding_key(k: &Map<String, Value>) -> Result<DecodingKey, String> {
-    let s = |name: &str| {
-        k.get(name)
+fn material(k: &Map<String, Value>) -> Result<Material, String> {
+    let field = |name: &str| {
+        let text = k
+            .get(name)
             .and_then(Value::as_str)
-            .ok_or_else(|| format!("the key has no \"{name}\""))
+            .ok_or_else(|| format!("the key has no \"{name}\""))?;
+        B64.decode(text.trim_end_matches('='))
+            .map_err(|e| format!("the key's \"{name}\" does not decode ({e})"))
     };
-    let r = match k.get("kty").and_then(Value::as_str) {
-        Some("RSA") => DecodingKey::from_rsa_components(s("n")?, s("e")?),
-        Some("EC") => DecodingKey::from_ec_components(s("x")?, s("y")?),
-        Some("OKP") => DecodingKey::from_ed_components(s("x")?),
-        Some(other) => {
-            return Err(format!(
-                "kty \"{}\" is not a public signature key type",
-                sanitize::line(other)
-            ));
+    match k.get("kty").and_then(Value::as_str) {
+        Some("RSA") => Ok(Material::Rsa {
+            n: field("n")?,
+            e: field("e")?,
+        }),
+        Some("EC") => {
+            let mut point = vec![4u8];
+            point.extend(field("x")?);
+            point.extend(field("y")?);
+            Ok(Material::Point(point))
         }
-        None => return Err("the key has no kty".into()),
-    };
-    r.map_err(|e| format!("the key's parameters do not decode ({e})"))
+        Some("OKP") => Ok(Material::Point(field("x")?)),
+        Some(other) => Err(format!(
+            "kty \"{}\" is not a public signature key type",
+            sanitize::line(other)
+        )),
+        None => Err("the key has no kty".into()),
+    }
+}
+
+impl Key {
+    /// The verifier for `alg` (which [`Key::misfit`] has accepted), parsed on first use.
+    fn verifier(&self, alg: Algorithm) -> Result<&PreparedVerifier, String> {
+        let slot = DEFAULT_ALGORITHMS
+            .iter()
+            .position(|a| *a == alg)
+            .ok_or_else(|| format!("{} is not a public-key algorithm", alg_name(alg)))?;
+        let material = self.material.as_ref().map_err(Clone::clone)?;
+        self.verifiers[slot]
+            .get_or_init(|| PreparedVerifier::new(alg, material))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
 }
 
 /// The outcome of verifying one token: the checks plus what was decoded (for display).
@@ -627,23 +721,19 @@ fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candida
     }
     let mut decode_errors = Vec::new();
     for key in candidates {
-        let decoding = match &key.decoding {
-            Ok(d) => d,
+        let verifier = match key.verifier(alg) {
+            Ok(v) => v,
             Err(e) => {
                 decode_errors.push(format!("{}: {e}", key.describe()));
                 continue;
             }
         };
-        match jsonwebtoken::crypto::verify(p.signature_b64, p.signing_input.as_bytes(), decoding, alg) {
-            Ok(true) => {
-                checks.pass(
-                    &JWT_SIGNATURE_VALID,
-                    format!("{} signature verified with {}", alg_name(alg), key.describe()),
-                );
-                return true;
-            }
-            Ok(false) => {}
-            Err(e) => decode_errors.push(format!("{}: {e}", key.describe())),
+        if verifier.verify(p.signing_input.as_bytes(), &sig).is_ok() {
+            checks.pass(
+                &JWT_SIGNATURE_VALID,
+                format!("{} signature verified with {}", alg_name(alg), key.describe()),
+            );
+            return true;
         }
     }
     let extra = if decode_errors.is_empty() {

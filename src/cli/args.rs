@@ -192,6 +192,9 @@ pub struct VerifyTokenArgs {
     /// Read one token per line from stdin and write one JSON result per line (MCP_AUTH_TOKEN is ignored).
     #[arg(long)]
     pub batch: bool,
+    /// With --batch: verify on this many threads (default: one per available core).
+    #[arg(short = 'j', long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

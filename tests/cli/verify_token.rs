@@ -569,6 +569,118 @@ fn verify_token_batch_without_issuer_uses_the_first_listed_authorization_server(
     assert_eq!(status(&results[1], "jwt-iss-is-resource-as"), "fail");
 }
 
+/// Several chunks of lines, verified on one thread and on several: the results come back in input
+/// order, with their line numbers, and the same verdicts either way.
+#[test]
+fn verify_token_batch_keeps_input_order_on_any_number_of_threads() {
+    let a = issuer();
+    let good = a.mint(RESOURCE, "mcp:read", 300);
+    let mut expired = claims(&a);
+    expired["exp"] = json!(now() - 3600);
+    let expired = a.key.sign(&expired);
+    // 300 tokens (several 64-line chunks): every 7th is expired, every 11th is garbage.
+    let input: String = (1..=300)
+        .map(|i| match (i % 7, i % 11) {
+            (_, 0) => "garbage\n".to_owned(),
+            (0, _) => format!("{expired}\n"),
+            _ => format!("{good}\n"),
+        })
+        .collect();
+    for jobs in ["1", "3"] {
+        let mut c = cmd();
+        c.args([
+            "verify-token",
+            "--batch",
+            "--jobs",
+            jobs,
+            "--resource",
+            RESOURCE,
+            "--issuer",
+            a.issuer(),
+        ])
+        .write_stdin(input.clone());
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "--jobs {jobs}");
+        let lines: Vec<Report> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one contract document per line"))
+            .collect();
+        assert_eq!(lines.len(), 300, "--jobs {jobs}");
+        for (i, r) in (1..=300).zip(&lines) {
+            assert_eq!(r.line, Some(i), "--jobs {jobs}: out of order");
+            assert_eq!(r.ok, i % 7 != 0 && i % 11 != 0, "--jobs {jobs}, line {i}");
+        }
+    }
+    let mut c = cmd();
+    c.args(["verify-token", "--jobs", "2", "x", "--resource", RESOURCE]);
+    assert!(
+        run_human(c, 2).contains("--batch"),
+        "--jobs without --batch is a usage error"
+    );
+}
+
+/// A consumer that stops reading (`| head -1`) ends the run instead of leaving it blocked on a full
+/// queue: the process exits by itself while most of its input is still unread, quietly (exit 0, as
+/// Unix tools do on a closed pipe) and without a panic.
+#[test]
+fn verify_token_batch_stops_when_stdout_is_closed() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    let a = issuer();
+    let good = a.mint(RESOURCE, "mcp:read", 300);
+    for jobs in ["1", "2"] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("mcp-auth"))
+            .args([
+                "verify-token",
+                "--batch",
+                "--jobs",
+                jobs,
+                "--resource",
+                RESOURCE,
+                "--issuer",
+                a.issuer(),
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let good = good.clone();
+        let feeder = std::thread::spawn(move || {
+            // Far more than the pipes and the queue hold; stops when the process is gone.
+            for _ in 0..200_000 {
+                if writeln!(stdin, "{good}").is_err() {
+                    return;
+                }
+            }
+        });
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(first.contains("\"ok\":true"), "{first}");
+        // The read end is dropped here; the process must notice and exit.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("--jobs {jobs}: still running a minute after stdout closed");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert_eq!(status.code(), Some(0), "--jobs {jobs}: {stderr}");
+        assert!(!stderr.contains("panicked"), "--jobs {jobs}: {stderr}");
+        feeder.join().unwrap();
+    }
+}
+
 #[test]
 fn verify_token_usage_errors() {
     let mut c = cmd();

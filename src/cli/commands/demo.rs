@@ -159,6 +159,7 @@ fn verify_args(resource: &str, issuer: &str) -> VerifyTokenArgs {
         algorithms: Vec::new(),
         profile: None,
         batch: false,
+        jobs: None,
     }
 }
 

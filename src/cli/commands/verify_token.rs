@@ -66,7 +66,7 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
             let report = verify_one(&verifier, &token, &args.resource, (ctx.spec, ctx.strict), true);
             emit(ctx, &report)
         }
-        None => batch(&verifier, &args.resource, ctx),
+        None => batch(&verifier, &args.resource, args.jobs, ctx),
     }
 }
 
@@ -447,64 +447,113 @@ fn show(v: &Value) -> String {
 
 /// `--batch`: one token per line on stdin, one JSON result per line on stdout, in input order. Bad
 /// lines become failed results and the run goes on; exit 1 if any token was invalid.
-fn batch(v: &Verifier, resource: &str, ctx: &Context) -> anyhow::Result<u8> {
-    const CHUNK: usize = 4096;
+///
+/// One core verifies inline. With more, the main thread reads chunks of lines into a bounded queue,
+/// one worker per core verifies a chunk into one buffer, and a writer thread puts the buffers back in
+/// input order: threads and buffers live for the whole run, so memory stays flat however long stdin is.
+fn batch(v: &Verifier, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyhow::Result<u8> {
+    const CHUNK: usize = 64;
     let run = (ctx.spec, ctx.strict);
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let stdin = std::io::stdin();
-    let mut input = stdin.lock();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut any_invalid = false;
+    let threads = jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        usize::from,
+    );
+    let mut input = std::io::stdin().lock();
+    let stdout = || std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    // Appends the line's result to `buf`; false when the token is invalid.
+    let one = |n: usize, raw: &str, buf: &mut Vec<u8>| {
+        let token = SecretToken::new(raw);
+        let mut report = verify_one(v, &token, resource, run, false);
+        report.extra.insert("line".into(), Value::from(n));
+        crate::render::json_line_into(&report, buf);
+        buf.push(b'\n');
+        report.ok()
+    };
     let mut line_no = 0usize;
-    let mut buf = Vec::new();
-    loop {
-        // Read a chunk of lines, then verify it in parallel and write it in order.
-        let mut lines: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
-        let mut eof = false;
-        while lines.len() < CHUNK {
-            buf.clear();
-            if input.read_until(b'\n', &mut buf)? == 0 {
-                eof = true;
-                break;
+    let mut raw = Vec::new();
+    // The next non-blank line, lossily decoded, with its 1-based number.
+    let mut next_line = move || -> std::io::Result<Option<(usize, String)>> {
+        loop {
+            raw.clear();
+            if input.read_until(b'\n', &mut raw)? == 0 {
+                return Ok(None);
             }
             line_no += 1;
-            let text = String::from_utf8_lossy(&buf);
+            let text = String::from_utf8_lossy(&raw);
             if !text.trim().is_empty() {
-                lines.push((line_no, text.into_owned()));
+                return Ok(Some((line_no, text.into_owned())));
             }
         }
-        let per = lines.len().div_ceil(threads).max(1);
-        let results: Vec<(String, bool)> = std::thread::scope(|s| {
-            let handles: Vec<_> = lines
-                .chunks(per)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|(n, raw)| {
-                                let token = SecretToken::new(raw.as_str());
-                                let mut report = verify_one(v, &token, resource, run, false);
-                                report.set("line", n);
-                                (crate::render::json_line(&report), report.ok())
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("verification thread panicked"))
-                .collect()
-        });
-        for (json, ok) in results {
-            any_invalid |= !ok;
-            out.write_all(json.as_bytes())?;
-            out.write_all(b"\n")?;
+    };
+    if threads == 1 {
+        let (mut any_invalid, mut buf, mut out) = (false, Vec::new(), stdout());
+        while let Some((n, text)) = next_line()? {
+            buf.clear();
+            any_invalid |= !one(n, &text, &mut buf);
+            out.write_all(&buf)?;
         }
-        if eof {
-            break;
-        }
+        out.flush()?;
+        return Ok(u8::from(any_invalid));
     }
-    out.flush()?;
-    Ok(u8::from(any_invalid))
+    type Chunk = (usize, Vec<(usize, String)>);
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Chunk>(threads * 2);
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>, bool)>(threads * 2);
+    // Each worker owns a handle on the queue, so that when all have stopped the reader's send fails.
+    let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
+    let one = &one;
+    std::thread::scope(|s| -> anyhow::Result<u8> {
+        for _ in 0..threads {
+            let (work_rx, done_tx) = (std::sync::Arc::clone(&work_rx), done_tx.clone());
+            s.spawn(move || {
+                loop {
+                    let job = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
+                    let Ok((seq, lines)) = job else { return };
+                    let mut buf = Vec::with_capacity(lines.len() * 5000);
+                    let mut ok = true;
+                    for (n, text) in &lines {
+                        ok &= one(*n, text, &mut buf);
+                    }
+                    if done_tx.send((seq, buf, ok)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop((done_tx, work_rx));
+        let writer = s.spawn(move || -> std::io::Result<bool> {
+            let (mut any_invalid, mut next, mut out) = (false, 0usize, stdout());
+            let mut pending = std::collections::BTreeMap::new();
+            for (seq, buf, ok) in done_rx {
+                pending.insert(seq, (buf, ok));
+                while let Some((buf, ok)) = pending.remove(&next) {
+                    any_invalid |= !ok;
+                    out.write_all(&buf)?;
+                    next += 1;
+                }
+            }
+            out.flush()?;
+            Ok(any_invalid)
+        });
+        let read = (|| -> std::io::Result<()> {
+            for seq in 0.. {
+                let mut lines = Vec::with_capacity(CHUNK);
+                while lines.len() < CHUNK {
+                    match next_line()? {
+                        Some(l) => lines.push(l),
+                        None => break,
+                    }
+                }
+                let eof = lines.len() < CHUNK;
+                // A send fails only when every worker has stopped (stdout closed): stop reading too.
+                if !lines.is_empty() && work_tx.send((seq, lines)).is_err() || eof {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        drop(work_tx);
+        let any_invalid = writer.join().expect("batch writer thread panicked")?;
+        read?;
+        Ok(u8::from(any_invalid))
+    })
 }
