@@ -144,7 +144,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand --timeout 'Seconds each HTTP request may take, connect to last byte'
             cand --cacert 'Extra PEM trust root(s). TLS verification is never switched off'
             cand --color 'When to use colour (NO_COLOR is honoured)'
-            cand --allow-private-addresses 'Fetch metadata URLs that resolve to private, link-local or loopback addresses from a public server'
+            cand --allow-private-addresses 'Connect to private, link-local or loopback addresses when the MCP server is public (metadata, JWKS, redirects)'
             cand --json 'Shorthand for --output json'
             cand --strict 'SHOULD-level findings (warn) also make the exit code 1'
             cand -q 'Print only the verdict'

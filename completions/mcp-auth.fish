@@ -163,7 +163,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l cacert -d 'E
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l allow-private-addresses -d 'Fetch metadata URLs that resolve to private, link-local or loopback addresses from a public server'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses when the MCP server is public (metadata, JWKS, redirects)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s q -l quiet -d 'Print only the verdict'

@@ -25,7 +25,15 @@ pub enum FetchError {
     BadRedirect { url: String },
     #[error("{url}: only http and https URLs can be fetched")]
     UnsupportedScheme { url: String },
+    /// Refused before connecting by a client built with [`crate::http::HttpConfig::refuse_private`].
+    #[error(
+        "{url}: not fetched: {reason}; a public server must not send clients to internal addresses (SSRF, e.g. the 169.254.169.254 metadata service). Pass --allow-private-addresses to fetch it anyway"
+    )]
+    PrivateAddress { url: String, reason: String },
 }
+
+/// The `error.kind` of [`FetchError::PrivateAddress`].
+pub const PRIVATE_ADDRESS: &str = "private-address";
 
 impl FetchError {
     /// Stable kind for the JSON `error` object.
@@ -41,6 +49,7 @@ impl FetchError {
             FetchError::CrossOriginRedirect { .. } => "cross-origin-redirect",
             FetchError::BadRedirect { .. } => "bad-redirect",
             FetchError::UnsupportedScheme { .. } => "unsupported-scheme",
+            FetchError::PrivateAddress { .. } => PRIVATE_ADDRESS,
         }
     }
 
@@ -55,7 +64,8 @@ impl FetchError {
             | FetchError::RedirectLoop { url, .. }
             | FetchError::CrossOriginRedirect { url, .. }
             | FetchError::BadRedirect { url }
-            | FetchError::UnsupportedScheme { url } => url,
+            | FetchError::UnsupportedScheme { url }
+            | FetchError::PrivateAddress { url, .. } => url,
         }
     }
 

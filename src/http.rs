@@ -1,8 +1,10 @@
 //! The one HTTP client: whole-request timeout, extra trust roots, capped bodies, manual same-origin
-//! redirects (at most 3, each reported), a User-Agent naming the tool.
+//! redirects (at most 3, each reported), a User-Agent naming the tool, and on request no connection to a
+//! private address.
 
 use crate::error::FetchError;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use url::Url;
@@ -34,6 +36,11 @@ pub struct HttpConfig {
     pub extra_roots_pem: Option<Vec<u8>>,
     pub max_body: usize,
     pub log: Option<LogHook>,
+    /// Never connect to a private address (see [`is_private_ip`]): names resolve through a resolver that
+    /// drops them, and private IP literals are refused before sending. Since the connection goes only to
+    /// addresses this resolver returned, a name cannot answer public to a check and private to the fetch
+    /// (DNS rebinding), and redirects are covered as they go through the same client.
+    pub refuse_private: bool,
 }
 
 impl Default for HttpConfig {
@@ -43,6 +50,7 @@ impl Default for HttpConfig {
             extra_roots_pem: None,
             max_body: DEFAULT_MAX_BODY,
             log: None,
+            refuse_private: false,
         }
     }
 }
@@ -167,12 +175,26 @@ impl HttpClient {
         })
     }
 
+    /// The same client, except that it refuses private addresses ([`HttpConfig::refuse_private`]).
+    pub fn refusing_private(&self) -> Result<Self, crate::error::Error> {
+        Self::new(HttpConfig {
+            refuse_private: true,
+            ..self.config.clone()
+        })
+    }
+
     fn builder(config: &HttpConfig) -> reqwest::ClientBuilder {
-        reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(USER_AGENT)
             .connect_timeout(config.timeout)
-            .timeout(config.timeout)
+            .timeout(config.timeout);
+        if config.refuse_private {
+            let proxies = proxy_hosts(PROXY_VARS.iter().filter_map(|k| std::env::var(k).ok()));
+            builder.dns_resolver(PublicOnly { proxies })
+        } else {
+            builder
+        }
     }
 
     /// The client for `url`: https gets the platform trust store plus `--cacert`.
@@ -274,6 +296,14 @@ impl HttpClient {
 
     async fn exchange(&self, req: &Request) -> Result<Response, FetchError> {
         let url_s = req.url.to_string();
+        if self.config.refuse_private
+            && let Some(refused) = private_literal(&req.url)
+        {
+            return Err(FetchError::PrivateAddress {
+                url: url_s,
+                reason: refused.to_string(),
+            });
+        }
         let mut builder = self.client_for(&req.url)?.request(req.method.clone(), req.url.clone());
         for (k, v) in &req.headers {
             builder = builder.header(k, v);
@@ -327,6 +357,16 @@ fn redirect_target(resp: &Response) -> Option<Option<Url>> {
 
 fn classify(url: &str, e: &reqwest::Error, timeout: Duration) -> FetchError {
     let url = url.to_owned();
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(refused) = c.downcast_ref::<PrivateOnly>() {
+            return FetchError::PrivateAddress {
+                url,
+                reason: refused.to_string(),
+            };
+        }
+        cause = c.source();
+    }
     if e.is_timeout() {
         return FetchError::Timeout {
             url,
@@ -372,6 +412,116 @@ pub fn redact_url(url: &Url) -> String {
         .collect();
     u.query_pairs_mut().clear().extend_pairs(pairs);
     u.to_string()
+}
+
+/// Private, loopback, link-local, unique-local, CGNAT, "this network" or broadcast: not for a public
+/// server to send clients to (the 169.254.169.254 metadata-service SSRF).
+pub fn is_private_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || o[0] == 0
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_private_ip(IpAddr::V4(v4));
+            }
+            let s = v6.segments();
+            v6.is_loopback() || v6.is_unspecified() || (s[0] & 0xfe00) == 0xfc00 || (s[0] & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+/// Why a host was refused: it is, or resolves only to, private addresses.
+#[derive(Debug)]
+struct PrivateOnly {
+    host: String,
+    addrs: Vec<IpAddr>,
+}
+
+impl std::fmt::Display for PrivateOnly {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let addrs: Vec<String> = self.addrs.iter().map(IpAddr::to_string).collect();
+        match addrs.as_slice() {
+            [one] if *one == self.host.trim_matches(['[', ']']) => write!(f, "{one} is a private address"),
+            _ => write!(
+                f,
+                "{} resolves only to private addresses ({})",
+                crate::sanitize::line(&self.host),
+                addrs.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PrivateOnly {}
+
+/// The public addresses among `addrs`; an error naming the private ones when they were all private.
+fn public_only(host: &str, addrs: Vec<SocketAddr>) -> Result<Vec<SocketAddr>, PrivateOnly> {
+    let (public, private): (Vec<SocketAddr>, Vec<SocketAddr>) = addrs.into_iter().partition(|a| !is_private_ip(a.ip()));
+    if public.is_empty() && !private.is_empty() {
+        return Err(PrivateOnly {
+            host: host.to_owned(),
+            addrs: private.iter().map(SocketAddr::ip).collect(),
+        });
+    }
+    Ok(public)
+}
+
+/// The refusal for a URL whose host is a private IP literal (a resolver never sees those).
+fn private_literal(url: &Url) -> Option<PrivateOnly> {
+    let ip = match url.host()? {
+        url::Host::Ipv4(ip) => IpAddr::V4(ip),
+        url::Host::Ipv6(ip) => IpAddr::V6(ip),
+        url::Host::Domain(_) => return None,
+    };
+    is_private_ip(ip).then(|| PrivateOnly {
+        host: ip.to_string(),
+        addrs: vec![ip],
+    })
+}
+
+/// The proxy variables reqwest reads.
+const PROXY_VARS: [&str; 6] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+/// The host names of proxy settings (`http://proxy.corp:3128`, or without a scheme).
+fn proxy_hosts(values: impl Iterator<Item = String>) -> Vec<String> {
+    values
+        .filter_map(|v| Url::parse(&v).ok().or_else(|| Url::parse(&format!("http://{v}")).ok()))
+        .filter_map(|u| u.host_str().map(str::to_ascii_lowercase))
+        .collect()
+}
+
+/// The system resolver minus private addresses ([`HttpConfig::refuse_private`]). Through a proxy, the
+/// resolver sees only the proxy's name, which is exempt (the user chose it, and it is usually internal);
+/// the proxy then resolves the target, so only IP literals are refused there.
+struct PublicOnly {
+    proxies: Vec<String>,
+}
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        let exempt = self.proxies.iter().any(|p| p.eq_ignore_ascii_case(&host));
+        Box::pin(async move {
+            // Port 0: reqwest puts the URL's port in.
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public = if exempt { addrs } else { public_only(&host, addrs)? };
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
 }
 
 /// `localhost`, 127.0.0.0/8 or `[::1]`: http is allowed there with a warning.
@@ -447,6 +597,147 @@ mod tests {
             ),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn private_addresses_include_the_metadata_service() {
+        for ip in [
+            "169.254.169.254",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.0.1",
+            "127.0.0.1",
+            "100.64.0.1",
+            "0.0.0.0",
+            "0.1.2.3",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:10.0.0.1",
+            "::ffff:169.254.169.254",
+        ] {
+            assert!(is_private_ip(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in [
+            "93.184.216.34",
+            "2606:4700::1111",
+            "8.8.8.8",
+            "100.128.0.1",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(!is_private_ip(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn the_resolver_keeps_public_addresses_and_drops_private_ones() {
+        let addrs = |v: &[&str]| -> Vec<SocketAddr> { v.iter().map(|a| a.parse().unwrap()).collect() };
+        // Mixed answers: only the public address is ever connected to.
+        let kept = public_only("mixed.example", addrs(&["10.0.0.7:0", "93.184.216.34:0", "[::1]:0"])).unwrap();
+        assert_eq!(kept, addrs(&["93.184.216.34:0"]));
+        let public = addrs(&["93.184.216.34:0", "[2606:4700::1111]:0"]);
+        assert_eq!(public_only("public.example", public.clone()).unwrap(), public);
+        // Nothing at all is the resolver's own failure, not a refusal.
+        assert!(public_only("empty.example", Vec::new()).unwrap().is_empty());
+        let err = public_only("rebind.example", addrs(&["169.254.169.254:0", "[fd00::1]:0"])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "rebind.example resolves only to private addresses (169.254.169.254, fd00::1)"
+        );
+    }
+
+    #[test]
+    fn proxy_hosts_are_read_with_or_without_a_scheme() {
+        let values = [
+            "http://Proxy.Corp:3128",
+            "10.0.0.1:8080",
+            "socks5://user:pw@sock.corp:1080",
+            "",
+        ];
+        assert_eq!(
+            proxy_hosts(values.iter().map(|v| v.to_string())),
+            ["proxy.corp", "10.0.0.1", "sock.corp"]
+        );
+    }
+
+    #[test]
+    fn private_ip_literals_are_refused_and_names_left_to_the_resolver() {
+        for u in [
+            "http://169.254.169.254/latest/meta-data/",
+            "https://10.0.0.1/",
+            "http://127.0.0.1:8080/",
+            "http://[::1]/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://0.0.0.0/",
+        ] {
+            let refused = private_literal(&Url::parse(u).unwrap());
+            assert!(
+                refused.is_some_and(|r| r.to_string().ends_with("is a private address")),
+                "{u}"
+            );
+        }
+        for u in [
+            "https://93.184.216.34/",
+            "https://[2606:4700::1111]/",
+            "http://localhost/",
+            "https://a.example/",
+        ] {
+            assert!(private_literal(&Url::parse(u).unwrap()).is_none(), "{u}");
+        }
+    }
+
+    /// A listener on loopback that would answer: with `refuse_private` no connection reaches it, by IP
+    /// literal or by name (`localhost` resolves to loopback), and the error is typed and names the
+    /// override. Without the option the same URL connects, so the listener would have seen one.
+    #[test]
+    fn a_refusing_client_never_connects_to_a_private_address() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let refusing = HttpClient::new(HttpConfig {
+                refuse_private: true,
+                ..HttpConfig::default()
+            })
+            .unwrap();
+            let by_literal = Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
+            for (url, reason) in [
+                (by_literal.clone(), "127.0.0.1 is a private address".to_owned()),
+                (
+                    Url::parse(&format!("http://[::ffff:127.0.0.1]:{port}/")).unwrap(),
+                    "::ffff:127.0.0.1 is a private address".to_owned(),
+                ),
+                (
+                    Url::parse(&format!("http://localhost:{port}/.well-known/jwks.json")).unwrap(),
+                    "localhost resolves only to private addresses".to_owned(),
+                ),
+            ] {
+                let err = refusing.get(&url).await.unwrap_err();
+                assert!(matches!(err, FetchError::PrivateAddress { .. }), "{url}: {err:?}");
+                assert_eq!(err.kind(), crate::error::PRIVATE_ADDRESS);
+                assert_eq!(err.url(), url.as_str());
+                let msg = err.to_string();
+                assert!(
+                    msg.contains(&reason) && msg.contains("not fetched") && msg.contains("--allow-private-addresses"),
+                    "{msg}"
+                );
+            }
+            let nothing = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
+            assert!(nothing.is_err(), "a refusing client connected: {nothing:?}");
+
+            let plain = HttpClient::new(HttpConfig {
+                timeout: Duration::from_millis(500),
+                ..HttpConfig::default()
+            })
+            .unwrap();
+            let (_, accepted) = tokio::join!(plain.get(&by_literal), listener.accept());
+            assert!(accepted.is_ok(), "the control request did not connect");
+        });
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::catalogue::*;
 use crate::challenge::{self, Parsed};
 use crate::discovery;
 use crate::error::FetchError;
-use crate::http::{HttpClient, Request, Response, Transport, transport};
+use crate::http::{HttpClient, Request, Response, Transport, is_private_ip, transport};
 use crate::provider::{self, ProviderOutcome, Source};
 use crate::report::{ChainLink, CheckResult, Checks, ErrorInfo, verdict};
 use crate::rules::resource::{self as rules, FoundVia, PrmContext};
@@ -181,73 +181,34 @@ pub fn provider_links(outcome: &ProviderOutcome, strict: bool) -> Vec<ChainLink>
     out
 }
 
-/// Private, loopback, link-local, unique-local, CGNAT or unspecified: not for a public server to send
-/// clients to (the 169.254.169.254 metadata-service SSRF).
-pub fn is_private_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || (o[0] == 100 && (64..128).contains(&o[1]))
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_private_ip(IpAddr::V4(v4));
-            }
-            let s = v6.segments();
-            v6.is_loopback() || v6.is_unspecified() || (s[0] & 0xfe00) == 0xfc00 || (s[0] & 0xffc0) == 0xfe80
-        }
-    }
-}
-
-/// The first private address `url`'s host resolves to, if any (DNS only for names).
-async fn private_address(url: &Url) -> Option<IpAddr> {
-    let host = url.host()?;
-    match host {
-        url::Host::Ipv4(ip) => is_private_ip(IpAddr::V4(ip)).then_some(IpAddr::V4(ip)),
-        url::Host::Ipv6(ip) => is_private_ip(IpAddr::V6(ip)).then_some(IpAddr::V6(ip)),
-        url::Host::Domain(d) => {
+/// Whether `url`'s host is, or resolves to, a private address (DNS only for names): then the MCP server
+/// is private and may send clients to private addresses.
+async fn is_private_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => is_private_ip(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => is_private_ip(IpAddr::V6(ip)),
+        Some(url::Host::Domain(d)) => {
             if crate::http::is_loopback(url) {
-                return Some(IpAddr::from([127, 0, 0, 1]));
+                return true;
             }
             let port = url.port_or_known_default().unwrap_or(443);
-            let addrs = tokio::net::lookup_host((d, port)).await.ok()?;
-            addrs.map(|a| a.ip()).find(|ip| is_private_ip(*ip))
+            match tokio::net::lookup_host((d, port)).await {
+                Ok(mut addrs) => addrs.any(|a| is_private_ip(a.ip())),
+                Err(_) => false,
+            }
         }
+        None => false,
     }
 }
 
-/// Decides whether `target` may be fetched: refused when the MCP server is public and `target`
-/// resolves to a private address, unless the user allowed it. Returns the reason when refused.
-struct Guard {
-    mcp_url: Url,
-    allow: bool,
-    mcp_private: tokio::sync::OnceCell<bool>,
-}
-
-impl Guard {
-    async fn refuse(&self, target: &Url) -> Option<String> {
-        if self.allow || target.host() == self.mcp_url.host() {
-            return None;
-        }
-        let mcp_private = *self
-            .mcp_private
-            .get_or_init(|| async { private_address(&self.mcp_url).await.is_some() })
-            .await;
-        if mcp_private {
-            return None;
-        }
-        private_address(target).await.map(|ip| {
-            format!(
-                "{} resolves to the private address {ip} while the MCP server is public; not fetched (a classic SSRF target; pass --allow-private-addresses to fetch it anyway)",
-                sanitize::line(target.as_str())
-            )
-        })
+/// The client for every fetch after the first round trip: when the MCP server at `mcp_url` is public and
+/// the user did not allow private addresses, one that refuses to connect to them (at the resolver, so
+/// also for JWKS, discovery documents and redirects, and with no second lookup to rebind).
+async fn target_client(client: &HttpClient, mcp_url: &Url, allow: bool) -> Result<HttpClient, crate::error::Error> {
+    if allow || is_private_host(mcp_url).await {
+        return Ok(client.clone());
     }
+    client.refusing_private()
 }
 
 /// A forged variant of a token.
@@ -346,30 +307,26 @@ pub async fn fetch_prm(
     spec: SpecRevision,
 ) -> Result<(String, Map<String, Value>), String> {
     let candidates = discovery::prm_candidates(url);
-    let (first, speculative) = futures::join!(
+    let (first, speculative, targets) = futures::join!(
         client.send(SHAPES[0].request(url, None)),
-        futures::future::join_all(candidates.iter().map(|u| client.get(u)))
+        futures::future::join_all(candidates.iter().map(|u| client.get(u))),
+        target_client(client, url, false)
     );
+    let targets = targets.map_err(|e| e.to_string())?;
     let header_url = first.ok().and_then(|r| {
         challenge::parse_all(&r.header_values("www-authenticate"))
             .find("Bearer")
             .and_then(|c| c.param("resource_metadata"))
             .and_then(|u| Url::parse(u).ok())
     });
-    let guard = Guard {
-        mcp_url: url.clone(),
-        allow: false,
-        mcp_private: tokio::sync::OnceCell::new(),
-    };
     // The resource-server checks locate_prm records are probe's business: discarded here.
     let mut scratch = Checks::new(spec, None);
     let located = locate_prm(
-        client,
+        &targets,
         url,
         &candidates,
         &speculative,
         header_url.as_ref(),
-        &guard,
         &mut scratch,
     )
     .await;
@@ -392,6 +349,21 @@ pub async fn fetch_prm(
             )))
         }
     }
+}
+
+/// Checks an authorization server the PRM lists. `None`: not a URL (reported elsewhere); `Err`: refused
+/// as a private address (from a public MCP server), a broken PRM entry rather than an unreachable server.
+async fn check_issuer(
+    client: &HttpClient,
+    issuer: &str,
+    spec: SpecRevision,
+) -> Option<Result<ProviderOutcome, String>> {
+    Url::parse(issuer).ok()?;
+    let outcome = provider::check(client, issuer, &Source::Discover(discovery::ProviderType::Auto), spec).await;
+    Some(match &outcome.error {
+        Some(e) if e.kind == crate::error::PRIVATE_ADDRESS => Err(e.message.clone()),
+        _ => Ok(outcome),
+    })
 }
 
 /// Walks the chain of the MCP server at `url`.
@@ -423,12 +395,26 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         ),
     }
 
-    // Round trip 1: the unauthenticated POST and the well-known candidates, together.
+    // Round trip 1: the unauthenticated POST and the well-known candidates, together (and the lookup
+    // deciding whether the MCP server is public).
     let candidates = discovery::prm_candidates(url);
-    let (first, speculative) = futures::join!(
+    let (first, speculative, targets) = futures::join!(
         client.send(SHAPES[0].request(url, None)),
-        futures::future::join_all(candidates.iter().map(|u| client.get(u)))
+        futures::future::join_all(candidates.iter().map(|u| client.get(u))),
+        target_client(client, url, opts.allow_private_addresses)
     );
+    // From here on every fetch, to the MCP server or wherever it points, refuses private addresses when
+    // the MCP server is public.
+    let client = match &targets {
+        Ok(c) => c,
+        Err(e) => {
+            out.error = Some(e.to_info());
+            out.chain
+                .push(link("resource-server", &subject, rs.into_results(), opts.strict));
+            out.headline = format!("Could not set up the HTTP client: {}", sanitize::line(&e.to_string()));
+            return out;
+        }
+    };
     let mut shape = 0;
     let mut resp = first;
     loop {
@@ -486,11 +472,6 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     };
 
     // Which PRM URL clients use, and which one served.
-    let guard = Guard {
-        mcp_url: url.clone(),
-        allow: opts.allow_private_addresses,
-        mcp_private: tokio::sync::OnceCell::new(),
-    };
     let header_url = facts.resource_metadata.as_deref().and_then(|u| Url::parse(u).ok());
     let Located {
         attempts,
@@ -499,16 +480,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         blockers,
         wk_winner,
         client_url,
-    } = locate_prm(
-        client,
-        url,
-        &candidates,
-        &speculative,
-        header_url.as_ref(),
-        &guard,
-        &mut rs,
-    )
-    .await;
+    } = locate_prm(client, url, &candidates, &speculative, header_url.as_ref(), &mut rs).await;
     let (prm_url, prm, doc) = match served {
         None => {
             let mut prm = Checks::new(spec, Some(candidates[0].to_string()));
@@ -588,17 +560,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             );
         }
     }
-    let as_checks = futures::future::join_all(issuers.iter().map(|issuer| {
-        let guard = &guard;
-        async move {
-            let parsed = Url::parse(issuer).ok()?;
-            if let Some(why) = guard.refuse(&parsed).await {
-                return Some(Err(why));
-            }
-            let source = Source::Discover(discovery::ProviderType::Auto);
-            Some(Ok(provider::check(client, issuer, &source, spec).await))
-        }
-    }));
+    let as_checks = futures::future::join_all(issuers.iter().map(|issuer| check_issuer(client, issuer, spec)));
     // 2025-03-26 has no PRM: clients discard the MCP URL's path and discover the authorization server
     // from the origin (RFC 8414 only), falling back to default endpoints there.
     let base = (spec == SpecRevision::V2025_03_26).then(|| url.origin().ascii_serialization());
@@ -949,7 +911,6 @@ async fn locate_prm(
     candidates: &[Url],
     speculative: &[Result<Response, FetchError>],
     header_url: Option<&Url>,
-    guard: &Guard,
     rs: &mut Checks,
 ) -> Located {
     let mut attempts: Vec<PrmAttempt> = Vec::new();
@@ -966,57 +927,42 @@ async fn locate_prm(
             );
         }
         let fetched = match candidates.iter().position(|c| c == hu) {
-            Some(i) => Some(speculative[i].as_ref().cloned().map_err(FetchError::to_string)),
-            None => match guard.refuse(hu).await {
-                Some(why) => {
-                    rs.violated(&RS_RESOURCE_METADATA_URL_VALID, why.clone());
-                    attempts.push(PrmAttempt {
-                        url: hu.to_string(),
-                        via: FoundVia::Header,
-                        status: None,
-                        error: Some(why),
-                    });
-                    header_failed = true;
-                    None
-                }
-                None => Some(client.get(hu).await.map_err(|e| e.to_string())),
-            },
+            Some(i) => speculative[i].as_ref().cloned().map_err(FetchError::to_string),
+            None => client.get(hu).await.map_err(|e| e.to_string()),
         };
-        if let Some(r) = fetched {
-            let (status, error) = describe_fetch(&r);
-            let doc = r.as_ref().ok().map(|resp| (resp, prm_document(resp)));
-            match doc {
-                Some((resp, Ok(m))) => {
-                    rs.pass(&RS_RESOURCE_METADATA_URL_VALID, "resource_metadata serves the metadata");
-                    served = Some((hu.to_string(), FoundVia::Header, resp.clone(), m));
-                    attempts.push(PrmAttempt {
-                        url: hu.to_string(),
-                        via: FoundVia::Header,
-                        status,
-                        error,
-                    });
-                }
-                other => {
-                    let why = match other {
-                        Some((_, Err(w))) => w,
-                        _ => error.clone().unwrap_or_default(),
-                    };
-                    rs.violated(
-                        &RS_RESOURCE_METADATA_URL_VALID,
-                        format!(
-                            "resource_metadata {} does not serve the metadata ({}); clients use it and stop there.",
-                            sanitize::line(hu.as_str()),
-                            sanitize::line(&why)
-                        ),
-                    );
-                    attempts.push(PrmAttempt {
-                        url: hu.to_string(),
-                        via: FoundVia::Header,
-                        status,
-                        error: Some(why),
-                    });
-                    header_failed = true;
-                }
+        let (status, error) = describe_fetch(&fetched);
+        let doc = fetched.as_ref().ok().map(|resp| (resp, prm_document(resp)));
+        match doc {
+            Some((resp, Ok(m))) => {
+                rs.pass(&RS_RESOURCE_METADATA_URL_VALID, "resource_metadata serves the metadata");
+                served = Some((hu.to_string(), FoundVia::Header, resp.clone(), m));
+                attempts.push(PrmAttempt {
+                    url: hu.to_string(),
+                    via: FoundVia::Header,
+                    status,
+                    error,
+                });
+            }
+            other => {
+                let why = match other {
+                    Some((_, Err(w))) => w,
+                    _ => error.clone().unwrap_or_default(),
+                };
+                rs.violated(
+                    &RS_RESOURCE_METADATA_URL_VALID,
+                    format!(
+                        "resource_metadata {} does not serve the metadata ({}); clients use it and stop there.",
+                        sanitize::line(hu.as_str()),
+                        sanitize::line(&why)
+                    ),
+                );
+                attempts.push(PrmAttempt {
+                    url: hu.to_string(),
+                    via: FoundVia::Header,
+                    status,
+                    error: Some(why),
+                });
+                header_failed = true;
             }
         }
     }
@@ -1433,54 +1379,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn private_addresses_include_the_metadata_service() {
-        for ip in [
-            "169.254.169.254",
-            "10.1.2.3",
-            "192.168.0.1",
-            "127.0.0.1",
-            "100.64.0.1",
-            "::1",
-            "fe80::1",
-            "fd00::1",
-            "::ffff:10.0.0.1",
-            "0.0.0.0",
-        ] {
-            assert!(is_private_ip(ip.parse().unwrap()), "{ip}");
-        }
-        for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
-            assert!(!is_private_ip(ip.parse().unwrap()), "{ip}");
-        }
-    }
-
-    #[test]
-    fn guard_refuses_private_targets_of_a_public_server_only() {
+    fn only_a_public_mcp_server_gets_a_client_refusing_private_addresses() {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
-        let g = |mcp: &str, allow: bool| Guard {
-            mcp_url: Url::parse(mcp).unwrap(),
-            allow,
-            mcp_private: tokio::sync::OnceCell::new(),
+        let client = HttpClient::new(crate::http::HttpConfig::default()).unwrap();
+        let refuses = |mcp: &str, allow: bool| {
+            let c = rt
+                .block_on(target_client(&client, &Url::parse(mcp).unwrap(), allow))
+                .unwrap();
+            c.config().refuse_private
         };
-        let target = Url::parse("http://169.254.169.254/latest/meta-data").unwrap();
-        let public = g("https://93.184.216.34/mcp", false);
-        assert!(
-            rt.block_on(public.refuse(&target))
-                .unwrap()
-                .contains("--allow-private-addresses")
-        );
-        assert!(
-            rt.block_on(g("https://93.184.216.34/mcp", true).refuse(&target))
-                .is_none()
-        );
-        assert!(
-            rt.block_on(g("http://127.0.0.1:1/mcp", false).refuse(&target))
-                .is_none()
-        );
-        let public_target = Url::parse("https://8.8.8.8/x").unwrap();
-        assert!(rt.block_on(public.refuse(&public_target)).is_none());
+        assert!(refuses("https://93.184.216.34/mcp", false));
+        assert!(refuses("https://[2606:4700::1111]/mcp", false));
+        assert!(!refuses("https://93.184.216.34/mcp", true), "--allow-private-addresses");
+        for private in [
+            "http://127.0.0.1:1/mcp",
+            "http://localhost:1/mcp",
+            "https://10.0.0.5/mcp",
+        ] {
+            assert!(!refuses(private, false), "{private}");
+        }
     }
 
     /// A public MCP server whose challenge names the metadata service (or any private address): the
@@ -1495,15 +1415,12 @@ mod tests {
         trap.fixed("/prm", crate::server::Reply::json(&json!({"resource": "x"})));
         let client = HttpClient::new(crate::http::HttpConfig::default()).unwrap();
         let mcp = Url::parse("https://93.184.216.34/mcp").unwrap();
-        for target in ["http://169.254.169.254/latest/meta-data/", &trap.url("/prm")] {
+        let client = rt.block_on(target_client(&client, &mcp, false)).unwrap();
+        let by_name = trap.url("/prm").replace("127.0.0.1", "localhost");
+        for target in ["http://169.254.169.254/latest/meta-data/", &trap.url("/prm"), &by_name] {
             let target = Url::parse(target).unwrap();
-            let guard = Guard {
-                mcp_url: mcp.clone(),
-                allow: false,
-                mcp_private: tokio::sync::OnceCell::new(),
-            };
             let mut rs = Checks::new(SpecRevision::LATEST, None);
-            let located = rt.block_on(locate_prm(&client, &mcp, &[], &[], Some(&target), &guard, &mut rs));
+            let located = rt.block_on(locate_prm(&client, &mcp, &[], &[], Some(&target), &mut rs));
             assert!(located.served.is_none() && located.header_failed);
             assert_eq!(located.attempts.len(), 1);
             assert_eq!(located.attempts[0].status, None);
@@ -1515,11 +1432,46 @@ mod tests {
             assert_eq!(failed.len(), 1, "{results:?}");
             let msg = &failed[0].message;
             assert!(
-                msg.contains("private address") && msg.contains("not fetched") && !msg.contains('\n'),
+                msg.contains("private address")
+                    && msg.contains("not fetched")
+                    && msg.contains("--allow-private-addresses")
+                    && !msg.contains('\n'),
                 "{msg}"
             );
         }
-        assert_eq!(trap.hits_on("/prm"), 0);
+        assert!(trap.hits().is_empty());
+    }
+
+    /// The authorization server a public MCP server names, and the JWKS an authorization server names,
+    /// go through the same refusing client: neither is fetched, both are reported as failed checks.
+    #[test]
+    fn a_private_authorization_server_or_jwks_uri_is_reported_not_fetched() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let trap = crate::server::MockServer::start().unwrap();
+        let issuer = trap.base_url();
+        trap.fixed(
+            "/.well-known/oauth-authorization-server",
+            crate::server::Reply::json(&json!({"issuer": issuer, "jwks_uri": trap.url("/jwks")})),
+        );
+        trap.fixed("/jwks", crate::server::Reply::json(&json!({"keys": []})));
+        let client = HttpClient::new(crate::http::HttpConfig::default()).unwrap();
+        let mcp = Url::parse("https://93.184.216.34/mcp").unwrap();
+        let client = rt.block_on(target_client(&client, &mcp, false)).unwrap();
+
+        let refused = rt.block_on(check_issuer(&client, &issuer, SpecRevision::LATEST));
+        match refused {
+            Some(Err(why)) => assert!(why.contains("--allow-private-addresses"), "{why}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        let (checks, keys) = rt.block_on(provider::check_jwks(&client, &trap.url("/jwks"), SpecRevision::LATEST));
+        assert!(keys.is_none());
+        let jwks = checks.iter().find(|c| c.id == AS_JWKS_VALID.id).unwrap();
+        assert_eq!(jwks.status, crate::report::Status::Fail);
+        assert!(jwks.message.contains("not fetched"), "{}", jwks.message);
+        assert!(trap.hits().is_empty());
     }
 
     #[test]

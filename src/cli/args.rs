@@ -223,7 +223,7 @@ pub struct ProbeArgs {
     /// A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check).
     #[arg(long, value_name = "TOKEN", value_parser = secret)]
     pub foreign_token: Option<SecretToken>,
-    /// Fetch metadata URLs that resolve to private, link-local or loopback addresses from a public server.
+    /// Connect to private, link-local or loopback addresses when the MCP server is public (metadata, JWKS, redirects).
     #[arg(long)]
     pub allow_private_addresses: bool,
 }
