@@ -72,7 +72,7 @@ impl FetchError {
     pub fn to_info(&self) -> ErrorInfo {
         ErrorInfo {
             kind: self.kind(),
-            message: crate::sanitize::line(&self.to_string()),
+            message: crate::sanitize::line(&self.to_string()).into_owned(),
             url: Some(self.url().to_owned()),
         }
     }
@@ -111,7 +111,7 @@ impl Error {
             Error::Fetch(f) => f.to_info(),
             Error::Unusable { url, kind, reason } => ErrorInfo {
                 kind,
-                message: crate::sanitize::line(&format!("{url}: {reason}")),
+                message: crate::sanitize::line(&format!("{url}: {reason}")).into_owned(),
                 url: Some(url.clone()),
             },
             Error::Usage(m) => ErrorInfo {

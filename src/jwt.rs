@@ -29,13 +29,11 @@ pub struct SecretToken(String);
 impl SecretToken {
     /// Wraps a token, trimming surrounding whitespace (a trailing newline from `echo` or a file).
     pub fn new(raw: impl Into<String>) -> Self {
-        let raw = raw.into();
-        let trimmed = raw.trim();
-        if trimmed.len() == raw.len() {
-            Self(raw)
-        } else {
-            Self(trimmed.to_owned())
-        }
+        let mut raw = raw.into();
+        raw.truncate(raw.trim_end().len());
+        let leading = raw.len() - raw.trim_start().len();
+        raw.drain(..leading);
+        Self(raw)
     }
 
     pub fn expose(&self) -> &str {
@@ -168,10 +166,11 @@ fn json_segment(segment: &str) -> Result<Map<String, Value>, String> {
     let bytes = B64
         .decode(segment.trim_end_matches('='))
         .map_err(|e| format!("is not base64url ({e})"))?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| "is not UTF-8".to_owned())?;
-    match serde_json::from_str::<Value>(text) {
+    // serde_json checks UTF-8 as it parses; the separate check only words the error.
+    match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(other) => Err(format!("is JSON {}, not an object", crate::metadata::type_name(&other))),
+        Err(_) if std::str::from_utf8(&bytes).is_err() => Err("is not UTF-8".to_owned()),
         Err(e) => Err(format!("is not JSON ({e})")),
     }
 }

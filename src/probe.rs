@@ -278,7 +278,7 @@ fn jsonrpc_error_code(resp: &Response) -> Option<i64> {
 fn describe_fetch<E: std::fmt::Display>(r: &Result<Response, E>) -> (Option<u16>, Option<String>) {
     match r {
         Ok(resp) => (Some(resp.status), None),
-        Err(e) => (None, Some(sanitize::line(&e.to_string()))),
+        Err(e) => (None, Some(sanitize::line(&e.to_string()).into_owned())),
     }
 }
 
@@ -346,7 +346,8 @@ pub async fn fetch_prm(
             Err(sanitize::line(&format!(
                 "no protected resource metadata for {url}: {}",
                 tried.join("; ")
-            )))
+            ))
+            .into_owned())
         }
     }
 }

@@ -142,10 +142,10 @@ pub async fn check(client: &HttpClient, issuer: &str, source: &Source, spec: Spe
                 }
             }
             Err(e) => {
-                attempt.error = Some(sanitize::line(&e.to_string()));
+                attempt.error = Some(sanitize::line(&e.to_string()).into_owned());
                 if winner.is_none() {
                     // SDK clients stop at a candidate that fails outright, as they stop at a 5xx.
-                    blockers.push(sanitize::line(&e.to_string()));
+                    blockers.push(sanitize::line(&e.to_string()).into_owned());
                 }
                 first_error.get_or_insert_with(|| e.to_info());
             }
@@ -177,13 +177,13 @@ pub async fn check(client: &HttpClient, issuer: &str, source: &Source, spec: Spe
                         });
                     }
                     Some(Err(why)) => {
-                        attempt.error = Some(sanitize::line(&why));
+                        attempt.error = Some(sanitize::line(&why).into_owned());
                         if winner.is_none() {
                             blockers.push(format!("{url} answered 200 but {why}"));
                         }
                         first_error.get_or_insert(ErrorInfo {
                             kind: "not-json",
-                            message: sanitize::line(&format!("{url}: {why}")),
+                            message: sanitize::line(&format!("{url}: {why}")).into_owned(),
                             url: Some(url.clone()),
                         });
                     }

@@ -1,19 +1,26 @@
 //! Escapes server-provided text before it reaches a terminal: control characters, ANSI escapes, bidi
 //! overrides and zero-width characters become visible `\u{..}` escapes.
 
+use std::borrow::Cow;
+
 /// Escapes everything that could move the cursor, change colours or reorder text. Newlines are kept.
-pub fn text(s: &str) -> String {
+pub fn text(s: &str) -> Cow<'_, str> {
     escape(s, true)
 }
 
 /// Like [`text`], but newlines and tabs are escaped too: for one-line messages and table cells.
-pub fn line(s: &str) -> String {
+pub fn line(s: &str) -> Cow<'_, str> {
     escape(s, false)
 }
 
-fn escape(s: &str, keep_newlines: bool) -> String {
-    if !s.chars().any(|c| needs_escape(c, keep_newlines)) {
-        return s.to_owned();
+/// Borrowed when nothing needs escaping (nearly always): messages are built once per token in `--batch`.
+fn escape(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    // Every character escaped is a control character or in U+061C..U+FEFF, so ASCII text above the
+    // controls is clean without decoding it.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) || (b == b'\n' && keep_newlines))
+        || !s.chars().any(|c| needs_escape(c, keep_newlines))
+    {
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -23,7 +30,7 @@ fn escape(s: &str, keep_newlines: bool) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn needs_escape(c: char, keep_newlines: bool) -> bool {

@@ -14,7 +14,7 @@ pub fn shown(value: &str) -> String {
             value.len()
         )
     } else {
-        sanitize::line(value)
+        sanitize::line(value).into_owned()
     }
 }
 

@@ -48,7 +48,7 @@ fn checks_table(checks: &[CheckResult], style: Style, with_subject: bool) -> Tab
     // The subject is shown when it changes, not on every row: consecutive checks share one URL.
     let mut previous: Option<&Option<String>> = None;
     for c in checks {
-        let mut message = sanitize::line(&c.message);
+        let mut message = sanitize::line(&c.message).into_owned();
         if with_subject
             && previous != Some(&c.subject)
             && let Some(s) = &c.subject

@@ -2,6 +2,7 @@
 
 use crate::report::{CheckResult, Report};
 use serde_json::{Map, Value, json as j};
+use std::sync::OnceLock;
 
 /// The report as one JSON value: command, target, spec, ok, summary, checks, [chain], [error], extras.
 pub fn json(report: &Report) -> Value {
@@ -30,6 +31,8 @@ pub fn json(report: &Report) -> Value {
 /// identical to serde_json's (`tests` compares the two on arbitrary reports).
 pub fn json_line_into(report: &Report, buf: &mut Vec<u8>) {
     const RESERVED: [&str; 8] = ["command", "target", "spec", "ok", "summary", "checks", "chain", "error"];
+    // A verify-token line is about 5 KB: grow once, not on the way.
+    buf.reserve(8192);
     let mut w = Line(buf);
     w.raw("{\"command\":");
     w.str(report.command);
@@ -85,6 +88,53 @@ pub fn json_line_into(report: &Report, buf: &mut Vec<u8>) {
     w.raw("}");
 }
 
+/// Whether none of the eight bytes of `w` needs escaping in a JSON string (no control character, `"`
+/// or `\\`), with the exact "has a byte less than n" and "has a zero byte" word tests of
+/// <https://graphics.stanford.edu/~seander/bithacks.html#HasLessInWord>.
+fn clean(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    (control | zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\')))) == 0
+}
+
+/// A check's citation as a JSON string, escaped once per run: citations are half of a verify-token line
+/// and the same on every line. `None` when `spec` is not the catalogue's citation for `id`.
+///
+/// Catalogue rows are `const`s, so one citation may live at several addresses, but each address keeps
+/// its text: a per-thread list of addresses already matched answers with one pointer comparison.
+fn escaped_citation(id: &str, spec: &'static str) -> Option<&'static str> {
+    static TABLE: OnceLock<Vec<(&'static str, &'static str, String)>> = OnceLock::new();
+    thread_local! {
+        static SEEN: std::cell::RefCell<Vec<(*const u8, usize, &'static str)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let key = (spec.as_ptr(), spec.len());
+    if let Some(hit) = SEEN.with_borrow(|seen| seen.iter().find(|(p, l, _)| (*p, *l) == key).map(|(_, _, q)| *q)) {
+        return Some(hit);
+    }
+    let table = TABLE.get_or_init(|| {
+        let mut all: Vec<_> = crate::catalogue::all()
+            .map(|d| {
+                let mut buf = Vec::new();
+                Line(&mut buf).str(d.spec);
+                (d.id, d.spec, String::from_utf8(buf).unwrap_or_default())
+            })
+            .collect();
+        all.sort_by_key(|(id, _, _)| *id);
+        all
+    });
+    let i = table.binary_search_by_key(&id, |(id, _, _)| id).ok()?;
+    let (_, cited, quoted) = &table[i];
+    if *cited != spec {
+        return None;
+    }
+    // Safe to remember by address because `spec` is `'static`: it is never freed, so its address never
+    // holds different text.
+    SEEN.with_borrow_mut(|seen| seen.push((key.0, key.1, quoted.as_str())));
+    Some(quoted.as_str())
+}
+
 /// A compact JSON writer with serde_json's exact output.
 struct Line<'a>(&'a mut Vec<u8>);
 
@@ -101,20 +151,19 @@ impl Line<'_> {
     /// A JSON string: `"`, `\\` and control characters escaped as serde_json does, the rest copied.
     fn str(&mut self, s: &str) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let needs = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
         let bytes = s.as_bytes();
         self.0.push(b'"');
         let (mut start, mut i) = (0, 0);
         while i < bytes.len() {
-            // Whole 16-byte blocks without a byte to escape are skipped without branching per byte.
-            if let Some(block) = bytes.get(i..i + 16)
-                && !block.iter().fold(false, |acc, b| acc | needs(*b))
+            // Eight bytes at a time while none needs escaping.
+            if let Some(word) = bytes.get(i..i + 8)
+                && clean(u64::from_le_bytes(word.try_into().unwrap_or_default()))
             {
-                i += 16;
+                i += 8;
                 continue;
             }
             let b = bytes[i];
-            if needs(b) {
+            if b < 0x20 || b == b'"' || b == b'\\' {
                 self.0.extend_from_slice(&bytes[start..i]);
                 match b {
                     b'"' => self.0.extend_from_slice(b"\\\""),
@@ -153,7 +202,10 @@ impl Line<'_> {
             self.raw("\",\"message\":");
             self.str(&c.message);
             self.raw(",\"spec\":");
-            self.str(c.spec);
+            match escaped_citation(c.id, c.spec) {
+                Some(quoted) => self.raw(quoted),
+                None => self.str(c.spec),
+            }
             if let Some(subject) = &c.subject {
                 self.raw(",\"subject\":");
                 self.str(subject);
@@ -227,6 +279,37 @@ mod tests {
             url: None,
         });
         assert_eq!(json_line(&r), json(&r).to_string());
+    }
+
+    /// A recorded check finds its escaped citation; anything else is escaped on the spot.
+    #[test]
+    fn citations_of_recorded_checks_are_escaped_once() {
+        let mut c = Checks::new(SpecRevision::LATEST, None);
+        c.pass(&JWT_SIGNATURE_VALID, "ok");
+        let r = &c.results()[0];
+        let quoted = escaped_citation(r.id, r.spec).expect("the catalogue's citation");
+        assert_eq!(quoted, serde_json::to_string(r.spec).unwrap());
+        assert_eq!(escaped_citation(r.id, "another citation"), None);
+        assert_eq!(escaped_citation("no-such-check", "no check cites this"), None);
+        // The second lookup is answered by address, with the same text.
+        assert_eq!(escaped_citation(r.id, r.spec), Some(quoted));
+    }
+
+    /// The word test agrees with the byte test for every pair of adjacent bytes at every position
+    /// (a borrow from one byte into the next is where such tricks go wrong).
+    #[test]
+    fn clean_words_are_exactly_those_without_bytes_to_escape() {
+        let needs = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+        for pos in 0..7 {
+            for a in 0..=255u8 {
+                for b in 0..=255u8 {
+                    let mut w = *b"abcdefgh";
+                    w[pos] = a;
+                    w[pos + 1] = b;
+                    assert_eq!(clean(u64::from_le_bytes(w)), !w.iter().any(|x| needs(*x)), "{w:?}");
+                }
+            }
+        }
     }
 
     /// Arbitrary JSON values: every escape class, non-ASCII, numbers serde_json writes specially.

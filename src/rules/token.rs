@@ -376,7 +376,7 @@ fn scope(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
         .map(String::as_str)
         .filter(|s| !granted.contains(s))
         .collect();
-    let shown = sanitize::line(&granted.join(" "));
+    let shown = sanitize::line(&granted.join(" ")).into_owned();
     if !missing.is_empty() {
         checks.violated(
             &JWT_SCOPE_SUFFICIENT,
@@ -478,28 +478,42 @@ fn type_name(v: &Value) -> &'static str {
 
 /// `t` as a UTC date with the time relative to `now`: "2026-11-27 20:25:00 UTC (in 4 min)".
 pub fn when(t: i64, now: i64) -> String {
-    let rel = if t >= now {
-        format!("in {}", duration(t - now))
-    } else {
-        format!("{} ago", duration(now - t))
-    };
-    format!("{} ({rel})", utc_date(t))
+    let mut out = String::with_capacity(40);
+    write_date(&mut out, t);
+    out.push_str(if t >= now { " (in " } else { " (" });
+    write_duration(&mut out, t - now);
+    out.push_str(if t >= now { ")" } else { " ago)" });
+    out
 }
 
 /// A coarse human duration: "42 s", "4 min", "3 h 5 min", "12 days".
 pub fn duration(secs: i64) -> String {
+    let mut out = String::new();
+    write_duration(&mut out, secs);
+    out
+}
+
+fn write_duration(out: &mut String, secs: i64) {
+    use std::fmt::Write as _;
     let s = secs.unsigned_abs();
-    match s {
-        0..60 => format!("{s} s"),
-        60..3600 => format!("{} min", s / 60),
-        3600..172_800 if (s % 3600) / 60 == 0 => format!("{} h", s / 3600),
-        3600..172_800 => format!("{} h {} min", s / 3600, (s % 3600) / 60),
-        _ => format!("{} days", s / 86_400),
-    }
+    let _ = match s {
+        0..60 => write!(out, "{s} s"),
+        60..3600 => write!(out, "{} min", s / 60),
+        3600..172_800 if (s % 3600) / 60 == 0 => write!(out, "{} h", s / 3600),
+        3600..172_800 => write!(out, "{} h {} min", s / 3600, (s % 3600) / 60),
+        _ => write!(out, "{} days", s / 86_400),
+    };
 }
 
 /// Seconds since the epoch as "YYYY-MM-DD HH:MM:SS UTC" (proleptic Gregorian, no time-zone database).
 pub fn utc_date(t: i64) -> String {
+    let mut out = String::with_capacity(23);
+    write_date(&mut out, t);
+    out
+}
+
+fn write_date(out: &mut String, t: i64) {
+    use std::fmt::Write as _;
     let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
     // Howard Hinnant's civil_from_days.
@@ -512,12 +526,13 @@ pub fn utc_date(t: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
+    let _ = write!(
+        out,
         "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
         secs / 3600,
         (secs % 3600) / 60,
         secs % 60
-    )
+    );
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ pub fn decode_token(args: DecodeTokenArgs, ctx: &Context) -> anyhow::Result<u8> 
 /// confirms it by typing it as `--issuer`.
 fn verify_command(claims: &Map<String, Value>) -> String {
     let quote = |s: &str| {
-        let s = sanitize::line(s);
+        let s = sanitize::line(s).into_owned();
         if s.chars().all(|c| c.is_ascii_alphanumeric() || ":/._-~%".contains(c)) {
             s
         } else {

@@ -164,7 +164,7 @@ async fn issuer_from_prm(
         Err(why) => {
             return Ok(Err(ErrorInfo {
                 kind: "no-resource-metadata",
-                message: sanitize::line(&format!("{why}. {HOW}")),
+                message: sanitize::line(&format!("{why}. {HOW}")).into_owned(),
                 url: None,
             }));
         }
@@ -179,7 +179,8 @@ async fn issuer_from_prm(
             kind: "no-authorization-servers",
             message: sanitize::line(&format!(
                 "{prm_url} lists no authorization_servers (run `mcp-auth probe {resource}`). {HOW}"
-            )),
+            ))
+            .into_owned(),
             url: Some(prm_url),
         }));
     };
@@ -204,7 +205,7 @@ async fn issuer_from_prm(
     } else {
         note
     };
-    Ok(Ok((issuer, servers, sanitize::line(&note))))
+    Ok(Ok((issuer, servers, sanitize::line(&note).into_owned())))
 }
 
 /// The allow-list: `--algorithm` values (exact JWA names), or the default asymmetric set.
@@ -276,7 +277,7 @@ async fn load_keys(
     let unreachable = |kind: &'static str, message: String, url: Option<String>| {
         KeysError::Unreachable(ErrorInfo {
             kind,
-            message: sanitize::line(&message),
+            message: sanitize::line(&message).into_owned(),
             url,
         })
     };
@@ -366,7 +367,7 @@ async fn fetch_jwks(client: &crate::http::HttpClient, url: &Url) -> Result<Value
     resp.json().map_err(|why| {
         KeysError::Unreachable(ErrorInfo {
             kind: "not-json",
-            message: sanitize::line(&format!("{url}: {why}")),
+            message: sanitize::line(&format!("{url}: {why}")).into_owned(),
             url: Some(url.to_string()),
         })
     })
@@ -458,10 +459,10 @@ fn batch(v: &Verifier, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyh
         || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         usize::from,
     );
-    let mut input = std::io::stdin().lock();
+    let mut input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin().lock());
     let stdout = || std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     // Appends the line's result to `buf`; false when the token is invalid.
-    let one = |n: usize, raw: &str, buf: &mut Vec<u8>| {
+    let one = |n: usize, raw: String, buf: &mut Vec<u8>| {
         let token = SecretToken::new(raw);
         let mut report = verify_one(v, &token, resource, run, false);
         report.extra.insert("line".into(), Value::from(n));
@@ -470,18 +471,17 @@ fn batch(v: &Verifier, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyh
         report.ok()
     };
     let mut line_no = 0usize;
-    let mut raw = Vec::new();
     // The next non-blank line, lossily decoded, with its 1-based number.
     let mut next_line = move || -> std::io::Result<Option<(usize, String)>> {
         loop {
-            raw.clear();
+            let mut raw = Vec::with_capacity(1024);
             if input.read_until(b'\n', &mut raw)? == 0 {
                 return Ok(None);
             }
             line_no += 1;
-            let text = String::from_utf8_lossy(&raw);
+            let text = String::from_utf8(raw).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             if !text.trim().is_empty() {
-                return Ok(Some((line_no, text.into_owned())));
+                return Ok(Some((line_no, text)));
             }
         }
     };
@@ -489,7 +489,7 @@ fn batch(v: &Verifier, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyh
         let (mut any_invalid, mut buf, mut out) = (false, Vec::new(), stdout());
         while let Some((n, text)) = next_line()? {
             buf.clear();
-            any_invalid |= !one(n, &text, &mut buf);
+            any_invalid |= !one(n, text, &mut buf);
             out.write_all(&buf)?;
         }
         out.flush()?;
@@ -510,8 +510,8 @@ fn batch(v: &Verifier, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyh
                     let Ok((seq, lines)) = job else { return };
                     let mut buf = Vec::with_capacity(lines.len() * 5000);
                     let mut ok = true;
-                    for (n, text) in &lines {
-                        ok &= one(*n, text, &mut buf);
+                    for (n, text) in lines {
+                        ok &= one(n, text, &mut buf);
                     }
                     if done_tx.send((seq, buf, ok)).is_err() {
                         return;
