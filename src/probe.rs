@@ -1257,7 +1257,7 @@ async fn token_tests(
     for t in [token, foreign].into_iter().flatten().filter(|t| !t.is_empty()) {
         for r in &mut results {
             if r.message.contains(t) {
-                r.message = r.message.replace(t, "REDACTED");
+                r.message = r.message.replace(t, "REDACTED").into();
             }
         }
     }

@@ -4,6 +4,7 @@ use crate::catalogue::{CheckDef, Level};
 use crate::spec::SpecRevision;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// The outcome of one check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -34,8 +35,8 @@ pub struct CheckResult {
     pub id: &'static str,
     pub level: Level,
     pub status: Status,
-    /// What was found and, on failure, what to fix.
-    pub message: String,
+    /// What was found and, on failure, what to fix. Borrowed when fixed text (no allocation per token).
+    pub message: Cow<'static, str>,
     pub spec: &'static str,
     /// The URL (or input) the check was made on.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,7 +94,7 @@ impl Checks {
         self.subject = subject;
     }
 
-    fn push(&mut self, def: &'static CheckDef, status: Status, message: impl Into<String>) {
+    fn push(&mut self, def: &'static CheckDef, status: Status, message: impl Into<Cow<'static, str>>) {
         self.results.push(CheckResult {
             id: def.id,
             level: self.level_of(def),
@@ -104,12 +105,12 @@ impl Checks {
         });
     }
 
-    pub fn pass(&mut self, def: &'static CheckDef, message: impl Into<String>) {
+    pub fn pass(&mut self, def: &'static CheckDef, message: impl Into<Cow<'static, str>>) {
         self.push(def, Status::Pass, message);
     }
 
     /// The requirement is not met; the status follows the check's level for the selected revision.
-    pub fn violated(&mut self, def: &'static CheckDef, message: impl Into<String>) {
+    pub fn violated(&mut self, def: &'static CheckDef, message: impl Into<Cow<'static, str>>) {
         let status = match self.level_of(def) {
             Level::Must => Status::Fail,
             Level::Should => Status::Warn,
@@ -119,20 +120,26 @@ impl Checks {
     }
 
     /// A warning whatever the level (e.g. loopback http on a MUST-https check).
-    pub fn warn(&mut self, def: &'static CheckDef, message: impl Into<String>) {
+    pub fn warn(&mut self, def: &'static CheckDef, message: impl Into<Cow<'static, str>>) {
         self.push(def, Status::Warn, message);
     }
 
-    pub fn skip(&mut self, def: &'static CheckDef, message: impl Into<String>) {
+    pub fn skip(&mut self, def: &'static CheckDef, message: impl Into<Cow<'static, str>>) {
         self.push(def, Status::Skip, message);
     }
 
-    pub fn info(&mut self, def: &'static CheckDef, message: impl Into<String>) {
+    pub fn info(&mut self, def: &'static CheckDef, message: impl Into<Cow<'static, str>>) {
         self.push(def, Status::Info, message);
     }
 
     /// Records `pass` or `violated` depending on `ok`.
-    pub fn check(&mut self, def: &'static CheckDef, ok: bool, pass: impl Into<String>, fail: impl Into<String>) {
+    pub fn check(
+        &mut self,
+        def: &'static CheckDef,
+        ok: bool,
+        pass: impl Into<Cow<'static, str>>,
+        fail: impl Into<Cow<'static, str>>,
+    ) {
         if ok {
             self.pass(def, pass);
         } else {

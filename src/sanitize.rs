@@ -17,7 +17,8 @@ pub fn line(s: &str) -> Cow<'_, str> {
 fn escape(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     // Every character escaped is a control character or in U+061C..U+FEFF, so ASCII text above the
     // controls is clean without decoding it.
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b) || (b == b'\n' && keep_newlines))
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || (b == b'\n' && keep_newlines))
         || !s.chars().any(|c| needs_escape(c, keep_newlines))
     {
         return Cow::Borrowed(s);

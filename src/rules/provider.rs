@@ -461,7 +461,8 @@ pub fn consistency(checks: &mut Checks, oauth: &Map<String, Value>, oidc: &Map<S
         .iter()
         .filter(|m| oauth.get(**m) != oidc.get(**m))
         .map(|m| {
-            let show_v = |v: Option<&Value>| v.map_or_else(|| "absent".to_owned(), |v| sanitize::line(&show(v)).into_owned());
+            let show_v =
+                |v: Option<&Value>| v.map_or_else(|| "absent".to_owned(), |v| sanitize::line(&show(v)).into_owned());
             format!("{m} ({} vs {})", show_v(oauth.get(*m)), show_v(oidc.get(*m)))
         })
         .collect();

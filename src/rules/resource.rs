@@ -408,7 +408,7 @@ const CHALLENGE_CHECKS: [&CheckDef; 8] = [
 /// Skips every challenge check (no response to inspect).
 pub fn skip_challenge(checks: &mut Checks, why: &str) {
     for def in CHALLENGE_CHECKS {
-        checks.skip(def, why);
+        checks.skip(def, why.to_owned());
     }
 }
 

@@ -571,7 +571,7 @@ mod tests {
         super::claims(&mut c, &header, claims, e);
         c.into_results()
             .into_iter()
-            .map(|r| (r.id, r.status, r.message))
+            .map(|r| (r.id, r.status, r.message.into_owned()))
             .collect()
     }
 

@@ -347,7 +347,7 @@ async fn load_keys(
             .jwks_checks
             .iter()
             .find(|c| c.id == AS_JWKS_VALID.id)
-            .map_or_else(|| "could not be fetched".to_owned(), |c| c.message.clone());
+            .map_or_else(|| "could not be fetched".to_owned(), |c| c.message.to_string());
         return Err(unreachable("jwks", format!("{jwks_uri}: {why}"), Some(jwks_uri)));
     };
     let set = KeySet::from_json(&value)
