@@ -88,15 +88,16 @@ pub fn json_line_into(report: &Report, buf: &mut Vec<u8>) {
     w.raw("}");
 }
 
-/// Whether none of the eight bytes of `w` needs escaping in a JSON string (no control character, `"`
-/// or `\\`), with the exact "has a byte less than n" and "has a zero byte" word tests of
-/// <https://graphics.stanford.edu/~seander/bithacks.html#HasLessInWord>.
-fn clean(w: u64) -> bool {
+/// The bytes of `w` (little-endian) that need escaping in a JSON string (control characters, `"`, `\\`),
+/// as a mask with the high bit of each such byte set: 0 when the word is clean. Word tests from
+/// <https://graphics.stanford.edu/~seander/bithacks.html#HasLessInWord>. A borrow can only flag bytes
+/// *above* a real hit, so the lowest set bit is exact: the first byte to escape.
+fn to_escape(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    (control | zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\')))) == 0
+    control | zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\')))
 }
 
 /// A check's citation as a JSON string, escaped once per run: citations are half of a verify-token line
@@ -155,36 +156,39 @@ impl Line<'_> {
         self.0.push(b'"');
         let (mut start, mut i) = (0, 0);
         while i < bytes.len() {
-            // Eight bytes at a time while none needs escaping.
-            if let Some(word) = bytes.get(i..i + 8)
-                && clean(u64::from_le_bytes(word.try_into().unwrap_or_default()))
-            {
-                i += 8;
+            // Eight bytes at a time: skip a clean word, or jump to the first byte to escape in it.
+            if let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+                let mask = to_escape(u64::from_le_bytes(word));
+                if mask == 0 {
+                    i += 8;
+                    continue;
+                }
+                i += mask.trailing_zeros() as usize / 8;
+            } else if !(bytes[i] < 0x20 || bytes[i] == b'"' || bytes[i] == b'\\') {
+                i += 1;
                 continue;
             }
             let b = bytes[i];
-            if b < 0x20 || b == b'"' || b == b'\\' {
-                self.0.extend_from_slice(&bytes[start..i]);
-                match b {
-                    b'"' => self.0.extend_from_slice(b"\\\""),
-                    b'\\' => self.0.extend_from_slice(b"\\\\"),
-                    b'\n' => self.0.extend_from_slice(b"\\n"),
-                    b'\r' => self.0.extend_from_slice(b"\\r"),
-                    b'\t' => self.0.extend_from_slice(b"\\t"),
-                    0x08 => self.0.extend_from_slice(b"\\b"),
-                    0x0c => self.0.extend_from_slice(b"\\f"),
-                    _ => self.0.extend_from_slice(&[
-                        b'\\',
-                        b'u',
-                        b'0',
-                        b'0',
-                        HEX[usize::from(b >> 4)],
-                        HEX[usize::from(b & 0xf)],
-                    ]),
-                }
-                start = i + 1;
+            self.0.extend_from_slice(&bytes[start..i]);
+            match b {
+                b'"' => self.0.extend_from_slice(b"\\\""),
+                b'\\' => self.0.extend_from_slice(b"\\\\"),
+                b'\n' => self.0.extend_from_slice(b"\\n"),
+                b'\r' => self.0.extend_from_slice(b"\\r"),
+                b'\t' => self.0.extend_from_slice(b"\\t"),
+                0x08 => self.0.extend_from_slice(b"\\b"),
+                0x0c => self.0.extend_from_slice(b"\\f"),
+                _ => self.0.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 0xf)],
+                ]),
             }
             i += 1;
+            start = i;
         }
         self.0.extend_from_slice(&bytes[start..]);
         self.0.push(b'"');
@@ -295,10 +299,10 @@ mod tests {
         assert_eq!(escaped_citation(r.id, r.spec), Some(quoted));
     }
 
-    /// The word test agrees with the byte test for every pair of adjacent bytes at every position
-    /// (a borrow from one byte into the next is where such tricks go wrong).
+    /// The word test finds exactly the first byte to escape, for every pair of adjacent bytes at every
+    /// position (a borrow from one byte into the next is where such tricks go wrong).
     #[test]
-    fn clean_words_are_exactly_those_without_bytes_to_escape() {
+    fn the_word_test_finds_the_first_byte_to_escape() {
         let needs = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
         for pos in 0..7 {
             for a in 0..=255u8 {
@@ -306,7 +310,9 @@ mod tests {
                     let mut w = *b"abcdefgh";
                     w[pos] = a;
                     w[pos + 1] = b;
-                    assert_eq!(clean(u64::from_le_bytes(w)), !w.iter().any(|x| needs(*x)), "{w:?}");
+                    let mask = to_escape(u64::from_le_bytes(w));
+                    let first = w.iter().position(|x| needs(*x));
+                    assert_eq!((mask != 0).then(|| mask.trailing_zeros() as usize / 8), first, "{w:?}");
                 }
             }
         }
