@@ -493,12 +493,24 @@ pub fn verify(
     exp: &Expectations,
     spec: SpecRevision,
 ) -> Verification {
+    verify_decoded(decode_unverified(token.expose()), keys, algorithms, exp, spec)
+}
+
+/// [`verify`] on a token already taken apart by [`decode_unverified`]: for a caller that read the unverified
+/// `iss` to choose `keys` and `exp` (`verify-token --batch`), so that no token is decoded twice.
+pub fn verify_decoded(
+    decoded: Unverified<'_>,
+    keys: &KeySet,
+    algorithms: &[Algorithm],
+    exp: &Expectations,
+    spec: SpecRevision,
+) -> Verification {
     let mut checks = Checks::new(spec, None);
     if exp.rfc9068 {
         checks.escalate(&JWT_TYP_AT_JWT, Level::Must);
         checks.escalate(&JWT_PROFILE_CLAIMS, Level::Must);
     }
-    let parsed = match decode_unverified(token.expose()) {
+    let parsed = match decoded {
         Unverified::Jws(p) => p,
         other => {
             shape_failure(&mut checks, &other);

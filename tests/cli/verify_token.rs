@@ -533,40 +533,140 @@ fn verify_token_without_issuer_exits_3_when_the_resource_metadata_cannot_be_fetc
     assert!(err.message.contains("--issuer"), "{}", err.message);
 }
 
+/// Runs a `--batch` command, checks the exit code, and parses every stdout line as a contract document.
+fn run_batch(mut c: assert_cmd::Command, expected_exit: i32) -> Vec<Report> {
+    let out = c.output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(expected_exit),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .map(|l| {
+            let value: Value = serde_json::from_str(l).expect("one JSON document per line");
+            crate::support::schema::assert_valid(&value);
+            serde_json::from_value(value).expect("one contract document per line")
+        })
+        .collect()
+}
+
+/// The `jwt-iss-matches` info row: which issuer the token was verified against.
+fn issuer_note(r: &Report) -> &str {
+    r.checks
+        .iter()
+        .find(|c| c.id == "jwt-iss-matches" && c.status == "info")
+        .map(|c| c.message.as_str())
+        .unwrap_or_else(|| panic!("no issuer note: {:#?}", r.checks))
+}
+
+/// A resource listing two authorization servers: each token is verified against the one its iss names,
+/// each server's keys are fetched once, and a token from an unlisted issuer still fails.
 #[test]
-fn verify_token_batch_without_issuer_uses_the_first_listed_authorization_server() {
-    let a = issuer();
-    let m = McpServer::builder().protected_by(&a).start().unwrap();
+fn verify_token_batch_without_issuer_verifies_each_token_against_the_listed_server_it_names() {
+    let (a, b) = (issuer(), issuer());
+    let m = McpServer::builder().protected_by(&a).protected_by(&b).start().unwrap();
     let other = issuer();
     let lines = format!(
-        "{}\n{}\n",
+        "{}\n{}\n{}\n{}\ngarbage\n",
         a.mint(m.url(), "mcp:read", 300),
-        other.mint(m.url(), "mcp:read", 300)
+        b.mint(m.url(), "mcp:read", 300),
+        other.mint(m.url(), "mcp:read", 300),
+        b.mint(m.url(), "mcp:read", 300),
     );
+    for jobs in ["1", "3"] {
+        let mut c = cmd();
+        c.args(["verify-token", "--batch", "--jobs", jobs, "--resource", m.url()])
+            .write_stdin(lines.clone());
+        let results = run_batch(c, 1);
+        assert_eq!(
+            results.iter().map(|r| r.ok).collect::<Vec<_>>(),
+            [true, true, false, true, false],
+            "{results:#?}"
+        );
+        for (r, server) in [(&results[0], &a), (&results[1], &b), (&results[3], &b)] {
+            assert_eq!(r.status("jwt-iss-is-resource-as"), "pass");
+            assert_eq!(r.status("jwt-signature-valid"), "pass");
+            let note = issuer_note(r);
+            assert!(note.contains("listed") && note.contains(server.issuer()), "{note}");
+        }
+        assert_eq!(results[2].status("jwt-iss-is-resource-as"), "fail");
+        let note = issuer_note(&results[2]);
+        assert!(note.contains("first") && note.contains(a.issuer()), "{note}");
+        assert_eq!(results[4].status("jwt-compact-jws"), "fail");
+    }
+    for server in [&a, &b] {
+        assert_eq!(
+            server.server.hits_on("/jwks"),
+            2,
+            "the JWKS is fetched once per run (two runs)"
+        );
+    }
+    assert!(
+        !other.server.hits().iter().any(|h| h.path.contains("jwks")),
+        "the unlisted issuer was asked"
+    );
+}
+
+/// One listed server is down: its tokens get a line saying so, the other server's tokens still verify, and
+/// the exit code is 1 (something is not valid); 3 only when no token at all could be verified.
+#[test]
+fn verify_token_batch_without_issuer_reports_a_listed_server_that_is_down_per_token() {
+    let a = issuer();
+    let down = "http://127.0.0.1:9";
+    let m = McpServer::builder()
+        .protected_by(&a)
+        .authorization_server(down)
+        .start()
+        .unwrap();
+    let mut from_down = claims(&a);
+    from_down["iss"] = json!(down);
+    from_down["aud"] = json!(m.url());
+    let from_down = a.key.sign(&from_down);
+    let good = a.mint(m.url(), "mcp:read", 300);
     let mut c = cmd();
     c.args(["verify-token", "--batch", "--resource", m.url()])
-        .write_stdin(lines);
-    let out = c.output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let results: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let status = |r: &Value, id: &str| {
-        r["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .map(|c| c["status"].as_str().unwrap().to_owned())
-            .unwrap()
-    };
+        .write_stdin(format!("{good}\n{from_down}\n{good}\n"));
+    let results = run_batch(c, 1);
+    assert_eq!(
+        results.iter().map(|r| r.ok).collect::<Vec<_>>(),
+        [true, false, true],
+        "{results:#?}"
+    );
+    let err = results[1]
+        .error
+        .as_ref()
+        .expect("the unreachable server is the line's error");
+    assert_eq!(err.kind, "connect", "{err:?}");
+    assert!(
+        err.message.contains("not verified") && err.message.contains("127.0.0.1:9"),
+        "{}",
+        err.message
+    );
+    assert!(issuer_note(&results[1]).contains(down));
+    assert_eq!(results[1].line, Some(2));
+    assert!(results[0].error.is_none() && results[2].error.is_none());
+    // Only tokens for the server that is down: nothing could be verified, exit 3, still one line each.
+    let mut c = cmd();
+    c.args(["verify-token", "--batch", "--resource", m.url()])
+        .write_stdin(format!("{from_down}\n{from_down}\n"));
+    let results = run_batch(c, 3);
     assert_eq!(results.len(), 2);
-    assert_eq!(results[0]["ok"], true, "{:#}", results[0]);
-    assert_eq!(status(&results[0], "jwt-iss-is-resource-as"), "pass");
-    assert_eq!(results[1]["ok"], false);
-    assert_eq!(status(&results[1], "jwt-iss-is-resource-as"), "fail");
+    assert!(results.iter().all(|r| !r.ok && r.error.is_some()));
+    // Every listed server down: one error document before stdin is read, exit 3, as before.
+    let m = McpServer::builder()
+        .authorization_server(down)
+        .authorization_server("http://127.0.0.1:9/other")
+        .start()
+        .unwrap();
+    let mut c = cmd();
+    c.args(["verify-token", "--batch", "--resource", m.url()])
+        .write_stdin(format!("{good}\n"));
+    let results = run_batch(c, 3);
+    assert_eq!(results.len(), 1);
+    assert!(results[0].error.is_some() && results[0].line.is_none());
 }
 
 /// Several chunks of lines, verified on one thread and on several: the results come back in input

@@ -1,9 +1,10 @@
 //! `mcp-auth verify-token [TOKEN|-] --resource URI [--issuer ISSUER | --jwks URL|FILE] [--batch]`.
 //!
-//! The issuer's key set is loaded once (discovery through `mcp_auth::provider`, or `--jwks`; without either,
-//! the issuer comes from the resource's protected resource metadata, see [`issuer_from_prm`]), then each
-//! token is verified by [`crate::jwt::verify`]. `--batch` spreads the tokens over every core with scoped
-//! std threads (no extra dependency: the work is uniform CPU-bound chunks, which plain threads do well).
+//! Each issuer's key set is loaded once (discovery through `mcp_auth::provider`, or `--jwks`; without either,
+//! the issuers come from the resource's protected resource metadata, see [`listed_servers`]), then each
+//! token is verified by [`crate::jwt::verify_decoded`] against the issuer [`Verifiers::pick`] chooses for it.
+//! `--batch` spreads the tokens over every core with scoped std threads (no extra dependency: the work is
+//! uniform CPU-bound chunks, which plain threads do well).
 
 use crate::catalogue::{AS_ISSUER_MATCHES, AS_JWKS_VALID};
 use crate::cli::args::{TokenProfile, VerifyTokenArgs};
@@ -11,7 +12,7 @@ use crate::cli::context::Context;
 use crate::cli::printer::emit;
 use crate::discovery::ProviderType;
 use crate::error::Error;
-use crate::jwt::{self, KeySet, SecretToken, Verification};
+use crate::jwt::{self, KeySet, SecretToken, Unverified, Verification};
 use crate::provider::{self, Source};
 use crate::report::{ErrorInfo, Report, Section, Status};
 use crate::rules::token::{Expectations, when};
@@ -22,14 +23,59 @@ use serde_json::{Map, Value};
 use std::io::{BufRead, Write};
 use url::Url;
 
-/// Everything a token is verified against, resolved once per run.
+/// Everything a token is verified against for one issuer, resolved once per run.
 struct Verifier {
     keys: KeySet,
     algorithms: Vec<Algorithm>,
     expectations: Expectations,
     jwks_uri: Option<String>,
-    /// Where the issuer came from when no `--issuer`/`--jwks` was given (an info row on `jwt-iss-matches`).
-    issuer_note: Option<String>,
+}
+
+/// One issuer of a run: its key set, or why it could not be loaded.
+struct Server {
+    /// The listed authorization server a token's `iss` must name exactly; `None` with `--issuer`/`--jwks`.
+    issuer: Option<String>,
+    verifier: Result<Verifier, ErrorInfo>,
+    /// The info row on `jwt-iss-matches` for tokens whose `iss` names this server (`None` with `--issuer`/`--jwks`).
+    note: Option<String>,
+}
+
+/// The issuers of a run, resolved before the first token is verified and only read afterwards, so worker
+/// threads share them without locks. One server with `--issuer`/`--jwks`; without, one per listed
+/// authorization server fetched (the one the token chooses for a single token, all of them for `--batch`).
+struct Verifiers {
+    /// In `authorization_servers` order. `servers[0]` is where a token whose `iss` is not listed goes: with
+    /// one token that is the only server fetched, and it is the first listed one whenever such a token exists.
+    servers: Vec<Server>,
+    /// The info row for a token sent to `servers[0]` because its `iss` is not listed.
+    fallback_note: Option<String>,
+}
+
+impl Verifiers {
+    /// The issuer `decoded` is verified against, and the info row saying which: the listed server its `iss`
+    /// names exactly, else the first listed one. A linear scan of a few servers, comparing borrowed strings:
+    /// nothing is allocated per token. A token that is not a JWS needs no key; it goes to the first server
+    /// that could be loaded, so that a garbage line is reported as garbage even when that server is down.
+    fn pick(&self, decoded: &Unverified<'_>) -> (&Server, Option<&str>) {
+        let first = &self.servers[0];
+        let (server, note) = match decoded {
+            Unverified::Jws(p) => match p
+                .claims
+                .get("iss")
+                .and_then(Value::as_str)
+                .and_then(|iss| self.servers.iter().find(|s| s.issuer.as_deref() == Some(iss)))
+            {
+                Some(s) => (s, s.note.as_deref()),
+                None => (first, self.fallback_note.as_deref()),
+            },
+            _ if first.verifier.is_ok() => (first, self.fallback_note.as_deref()),
+            _ => match self.servers.iter().find(|s| s.verifier.is_ok()) {
+                Some(s) => (s, None),
+                None => (first, None),
+            },
+        };
+        (server, note)
+    }
 }
 
 pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Result<u8> {
@@ -49,7 +95,7 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
     } else {
         Some(read_token(args.token.clone(), "verify-token")?)
     };
-    let verifier = match prepare(&args, ctx, token.as_ref()).await? {
+    let verifiers = match prepare(&args, ctx, token.as_ref()).await? {
         Ok(v) => v,
         Err(info) => {
             let mut report = Report::new("verify-token", &args.resource, ctx.spec, ctx.strict);
@@ -63,10 +109,10 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
     };
     match token {
         Some(token) => {
-            let report = verify_one(&verifier, &token, &args.resource, (ctx.spec, ctx.strict), true);
+            let report = verify_one(&verifiers, &token, &args.resource, (ctx.spec, ctx.strict), true);
             emit(ctx, &report)
         }
-        None => batch(&verifier, &args.resource, args.jobs, ctx),
+        None => batch(&verifiers, &args.resource, args.jobs, ctx),
     }
 }
 
@@ -82,15 +128,18 @@ pub async fn report(args: &VerifyTokenArgs, token: &SecretToken, ctx: &Context) 
     })
 }
 
-/// Validates the arguments and loads the key set once. `Ok(Err(info))`: the resource's metadata, the issuer
-/// or the key set could not be fetched (exit 3). Without `--issuer` and `--jwks` the issuer comes from the
-/// resource's protected resource metadata: the token's `iss` when it is listed in `authorization_servers`,
-/// else the first listed server (then `jwt-iss-is-resource-as` fails); `--batch` uses the first listed one.
+/// Validates the arguments and loads each issuer's key set once. `Ok(Err(info))`: the resource's metadata
+/// could not be fetched, or no issuer's key set could be (exit 3). Without `--issuer` and `--jwks` the issuers
+/// come from the resource's protected resource metadata: for one token, only the server [`Verifiers::pick`]
+/// will choose (the token's `iss` when it is listed in `authorization_servers`, else the first listed server,
+/// and then `jwt-iss-is-resource-as` fails); for `--batch`, every listed server, concurrently, each once,
+/// because the tokens on stdin are not known yet (and `batch` runs on plain threads, outside the runtime).
+/// A listed server that cannot be loaded is kept as an error for the tokens that name it.
 async fn prepare(
     args: &VerifyTokenArgs,
     ctx: &Context,
     token: Option<&SecretToken>,
-) -> Result<Result<Verifier, ErrorInfo>, Error> {
+) -> Result<Result<Verifiers, ErrorInfo>, Error> {
     let resource = Url::parse(&args.resource).map_err(|e| {
         Error::Usage(format!(
             "--resource \"{}\" is not a URL ({e})",
@@ -106,57 +155,107 @@ async fn prepare(
         })?;
     }
     let algorithms = algorithms(&args.algorithms)?;
-    let (issuer, authorization_servers, issuer_note) = if args.issuer.is_none() && args.jwks.is_none() {
-        let spinner = ctx.spinner("fetching the resource's protected resource metadata");
-        let found = issuer_from_prm(&resource, ctx, token).await;
-        spinner.finish_and_clear();
-        match found? {
-            Ok((issuer, servers, note)) => (Some(issuer), Some(servers), Some(note)),
-            Err(info) => return Ok(Err(info)),
-        }
-    } else {
-        (args.issuer.clone(), None, None)
-    };
-    let expectations = Expectations {
-        issuer: issuer.clone(),
-        authorization_servers,
-        audience: args.audience.clone().unwrap_or_else(|| args.resource.clone()),
-        audience_overridden: args.audience.is_some(),
-        scopes: args
-            .scopes
-            .iter()
-            .flat_map(|s| s.split(' '))
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        leeway: i64::try_from(args.leeway).unwrap_or(i64::MAX),
-        now: i64::try_from(crate::server::auth::now()).unwrap_or(i64::MAX),
-        rfc9068: args.profile == Some(TokenProfile::Rfc9068),
-    };
-    let spinner = ctx.spinner("fetching the issuer's keys");
-    let loaded = load_keys(args, issuer.as_deref(), ctx).await;
-    spinner.finish_and_clear();
-    match loaded {
-        Ok((keys, jwks_uri)) => Ok(Ok(Verifier {
+    let now = i64::try_from(crate::server::auth::now()).unwrap_or(i64::MAX);
+    let verifier = |loaded: Result<(KeySet, Option<String>), KeysError>,
+                    issuer: Option<String>,
+                    authorization_servers: Option<Vec<String>>| {
+        let (keys, jwks_uri) = match loaded {
+            Ok(found) => found,
+            Err(KeysError::Usage(e)) => return Err(e),
+            Err(KeysError::Unreachable(info)) => return Ok(Err(info)),
+        };
+        let expectations = Expectations {
+            issuer,
+            authorization_servers,
+            audience: args.audience.clone().unwrap_or_else(|| args.resource.clone()),
+            audience_overridden: args.audience.is_some(),
+            scopes: args
+                .scopes
+                .iter()
+                .flat_map(|s| s.split(' '))
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            leeway: i64::try_from(args.leeway).unwrap_or(i64::MAX),
+            now,
+            rfc9068: args.profile == Some(TokenProfile::Rfc9068),
+        };
+        Ok(Ok(Verifier {
             keys,
-            algorithms,
+            algorithms: algorithms.clone(),
             expectations,
             jwks_uri,
-            issuer_note,
-        })),
-        Err(KeysError::Usage(e)) => Err(e),
-        Err(KeysError::Unreachable(info)) => Ok(Err(info)),
+        }))
+    };
+    if args.issuer.is_some() || args.jwks.is_some() {
+        let spinner = ctx.spinner("fetching the issuer's keys");
+        let loaded = load_keys(args, args.issuer.as_deref(), ctx).await;
+        spinner.finish_and_clear();
+        return Ok(verifier(loaded, args.issuer.clone(), None)?.map(|v| Verifiers {
+            servers: vec![Server {
+                issuer: None,
+                verifier: Ok(v),
+                note: None,
+            }],
+            fallback_note: None,
+        }));
     }
+    let spinner = ctx.spinner("fetching the resource's protected resource metadata");
+    let found = listed_servers(&resource, ctx).await;
+    spinner.finish_and_clear();
+    let (prm_url, listed) = match found? {
+        Ok(found) => found,
+        Err(info) => return Ok(Err(info)),
+    };
+    let wanted: Vec<&String> = match token {
+        Some(token) => {
+            let iss = match jwt::decode_unverified(token.expose()) {
+                Unverified::Jws(p) => p.claims.get("iss").and_then(Value::as_str).map(str::to_owned),
+                _ => None,
+            };
+            vec![listed.iter().find(|s| Some(*s) == iss.as_ref()).unwrap_or(&listed[0])]
+        }
+        None => {
+            let mut seen = std::collections::HashSet::new();
+            listed.iter().filter(|s| seen.insert(s.as_str())).collect()
+        }
+    };
+    let spinner = ctx.spinner(if wanted.len() == 1 {
+        "fetching the issuer's keys"
+    } else {
+        "fetching the keys of the resource's authorization servers"
+    });
+    let loaded = futures::future::join_all(wanted.iter().map(|issuer| load_keys(args, Some(issuer), ctx))).await;
+    spinner.finish_and_clear();
+    let mut servers = Vec::with_capacity(wanted.len());
+    for (issuer, loaded) in wanted.into_iter().zip(loaded) {
+        let note = format!("the issuer is the token's iss, {issuer}, listed in authorization_servers of {prm_url}");
+        servers.push(Server {
+            issuer: Some(issuer.clone()),
+            verifier: verifier(loaded, Some(issuer.clone()), Some(listed.clone()))?,
+            note: Some(sanitize::line(&note).into_owned()),
+        });
+    }
+    if servers.iter().all(|s| s.verifier.is_err()) {
+        // Not one issuer could be loaded, so no token can be verified: one error document and exit 3, as when
+        // the metadata is missing (`listed` is never empty, so neither is `servers`).
+        if let Err(info) = servers.swap_remove(0).verifier {
+            return Ok(Err(info));
+        }
+    }
+    let fallback_note = format!(
+        "the issuer is the first of authorization_servers of {prm_url}, {} (the token's iss is not listed there)",
+        listed[0]
+    );
+    Ok(Ok(Verifiers {
+        servers,
+        fallback_note: Some(sanitize::line(&fallback_note).into_owned()),
+    }))
 }
 
-/// The issuer to verify against, from the resource's protected resource metadata (fetched as `probe` does):
-/// the token's unverified `iss` only if `authorization_servers` lists it, else the first listed server.
-/// Returns the issuer, the listed servers and a note saying where the issuer came from.
-async fn issuer_from_prm(
-    resource: &Url,
-    ctx: &Context,
-    token: Option<&SecretToken>,
-) -> Result<Result<(String, Vec<String>, String), ErrorInfo>, Error> {
+/// The resource's protected resource metadata (fetched as `probe` does): its URL and `authorization_servers`,
+/// which are never empty. A token's unverified `iss` is trusted only when it is one of them.
+async fn listed_servers(resource: &Url, ctx: &Context) -> Result<Result<(String, Vec<String>), ErrorInfo>, Error> {
     const HOW: &str = "The token's iss is trusted only when the resource's protected resource metadata lists it: pass --issuer ISSUER or --jwks URL|FILE";
     let client = ctx.client()?;
     let (prm_url, doc) = match crate::probe::fetch_prm(&client, resource, ctx.spec).await {
@@ -174,7 +273,7 @@ async fn issuer_from_prm(
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
         .unwrap_or_default();
-    let Some(first) = servers.first().cloned() else {
+    if servers.is_empty() {
         return Ok(Err(ErrorInfo {
             kind: "no-authorization-servers",
             message: sanitize::line(&format!(
@@ -183,29 +282,8 @@ async fn issuer_from_prm(
             .into_owned(),
             url: Some(prm_url),
         }));
-    };
-    let iss = token.and_then(|t| match jwt::decode_unverified(t.expose()) {
-        jwt::Unverified::Jws(p) => p.claims.get("iss").and_then(Value::as_str).map(str::to_owned),
-        _ => None,
-    });
-    let (issuer, note) = match iss {
-        Some(iss) if servers.contains(&iss) => (
-            iss,
-            format!("the issuer is the token's iss, listed in authorization_servers of {prm_url}"),
-        ),
-        _ => (
-            first,
-            format!(
-                "the issuer is the first of authorization_servers of {prm_url} (the token's iss is not listed there)"
-            ),
-        ),
-    };
-    let note = if token.is_none() {
-        format!("--batch: every token is verified against the first of authorization_servers of {prm_url}")
-    } else {
-        note
-    };
-    Ok(Ok((issuer, servers, sanitize::line(&note).into_owned())))
+    }
+    Ok(Ok((prm_url, servers)))
 }
 
 /// The allow-list: `--algorithm` values (exact JWA names), or the default asymmetric set.
@@ -373,17 +451,34 @@ async fn fetch_jwks(client: &crate::http::HttpClient, url: &Url) -> Result<Value
     })
 }
 
-/// Verifies one token into a report. `human` adds the tables only people read.
-fn verify_one(v: &Verifier, token: &SecretToken, resource: &str, run: (SpecRevision, bool), human: bool) -> Report {
+/// Verifies one token into a report, against the issuer `vs` picks for it. `human` adds the tables only
+/// people read. A token whose issuer could not be loaded gets that issuer's `error` (and no checks but the
+/// row saying which issuer it was): it was not verified, which is neither valid nor invalid.
+fn verify_one(vs: &Verifiers, token: &SecretToken, resource: &str, run: (SpecRevision, bool), human: bool) -> Report {
     let (spec, strict) = run;
-    let Verification { checks, header, claims } = jwt::verify(token, &v.keys, &v.algorithms, &v.expectations, spec);
+    let decoded = jwt::decode_unverified(token.expose());
+    let (server, note) = vs.pick(&decoded);
     let mut report = Report::new("verify-token", resource, spec, strict);
+    let v = match &server.verifier {
+        Ok(v) => v,
+        Err(info) => {
+            let mut info = info.clone();
+            let issuer = server.issuer.as_deref().unwrap_or("the issuer");
+            info.message = sanitize::line(&format!(
+                "this token was not verified: its authorization server {issuer} could not be used ({})",
+                info.message
+            ))
+            .into_owned();
+            report.error = Some(info);
+            push_issuer_note(&mut report, note);
+            report.extra.insert("token".into(), token.describe());
+            return report;
+        }
+    };
+    let Verification { checks, header, claims } =
+        jwt::verify_decoded(decoded, &v.keys, &v.algorithms, &v.expectations, spec);
     report.checks = checks;
-    if let Some(note) = &v.issuer_note {
-        let mut c = crate::report::Checks::new(spec, None);
-        c.info(&crate::catalogue::JWT_ISS_MATCHES, note.clone());
-        report.checks.extend(c.into_results());
-    }
+    push_issuer_note(&mut report, note);
     report.extra.insert("token".into(), token.describe());
     if let Some(u) = &v.jwks_uri {
         report.extra.insert("jwks_uri".into(), Value::String(u.clone()));
@@ -400,6 +495,15 @@ fn verify_one(v: &Verifier, token: &SecretToken, resource: &str, run: (SpecRevis
         report.extra.insert("claims".into(), Value::Object(c));
     }
     report
+}
+
+/// The info row on `jwt-iss-matches` saying which issuer the token was verified against, and why.
+fn push_issuer_note(report: &mut Report, note: Option<&str>) {
+    if let Some(note) = note {
+        let mut c = crate::report::Checks::new(report.spec, None);
+        c.info(&crate::catalogue::JWT_ISS_MATCHES, note.to_owned());
+        report.checks.extend(c.into_results());
+    }
 }
 
 /// The header and claims tables of human output; times as dates and relative to now.
@@ -447,12 +551,17 @@ fn show(v: &Value) -> String {
 }
 
 /// `--batch`: one token per line on stdin, one JSON result per line on stdout, in input order. Bad
-/// lines become failed results and the run goes on; exit 1 if any token was invalid.
+/// lines become failed results and the run goes on. A token whose authorization server could not be loaded
+/// gets a line with that server's `error` object (`ok: false`), and the others are still verified. Exit code
+/// (see [`Tally::exit_code`]): 0 when every token was verified valid; 1 when any line is not valid,
+/// including one that could not be verified, so a CI job never passes a token nobody checked; 3 only when
+/// not a single token could be verified because every one of them met an unreachable server (as when no
+/// server could be loaded at all, which [`prepare`] reports as one error document before reading stdin).
 ///
 /// One core verifies inline. With more, the main thread reads chunks of lines into a bounded queue,
 /// one worker per core verifies a chunk into one buffer, and a writer thread puts the buffers back in
 /// input order: threads and buffers live for the whole run, so memory stays flat however long stdin is.
-fn batch(v: &Verifier, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyhow::Result<u8> {
+fn batch(vs: &Verifiers, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyhow::Result<u8> {
     const CHUNK: usize = 64;
     let run = (ctx.spec, ctx.strict);
     let threads = jobs.map_or_else(
@@ -461,14 +570,14 @@ fn batch(v: &Verifier, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyh
     );
     let mut input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin().lock());
     let stdout = || std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    // Appends the line's result to `buf`; false when the token is invalid.
+    // Appends the line's result to `buf`, and says what it counts for.
     let one = |n: usize, raw: String, buf: &mut Vec<u8>| {
         let token = SecretToken::new(raw);
-        let mut report = verify_one(v, &token, resource, run, false);
+        let mut report = verify_one(vs, &token, resource, run, false);
         report.extra.insert("line".into(), Value::from(n));
         crate::render::json_line_into(&report, buf);
         buf.push(b'\n');
-        report.ok()
+        Tally::of(&report)
     };
     let mut line_no = 0usize;
     // The next non-blank line, lossily decoded, with its 1-based number.
@@ -486,18 +595,18 @@ fn batch(v: &Verifier, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyh
         }
     };
     if threads == 1 {
-        let (mut any_invalid, mut buf, mut out) = (false, Vec::new(), stdout());
+        let (mut tally, mut buf, mut out) = (Tally::default(), Vec::new(), stdout());
         while let Some((n, text)) = next_line()? {
             buf.clear();
-            any_invalid |= !one(n, text, &mut buf);
+            tally = tally.and(one(n, text, &mut buf));
             out.write_all(&buf)?;
         }
         out.flush()?;
-        return Ok(u8::from(any_invalid));
+        return Ok(tally.exit_code());
     }
     type Chunk = (usize, Vec<(usize, String)>);
     let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Chunk>(threads * 2);
-    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>, bool)>(threads * 2);
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>, Tally)>(threads * 2);
     // Each worker owns a handle on the queue, so that when all have stopped the reader's send fails.
     let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
     let one = &one;
@@ -509,30 +618,30 @@ fn batch(v: &Verifier, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyh
                     let job = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok((seq, lines)) = job else { return };
                     let mut buf = Vec::with_capacity(lines.len() * 5000);
-                    let mut ok = true;
+                    let mut tally = Tally::default();
                     for (n, text) in lines {
-                        ok &= one(n, text, &mut buf);
+                        tally = tally.and(one(n, text, &mut buf));
                     }
-                    if done_tx.send((seq, buf, ok)).is_err() {
+                    if done_tx.send((seq, buf, tally)).is_err() {
                         return;
                     }
                 }
             });
         }
         drop((done_tx, work_rx));
-        let writer = s.spawn(move || -> std::io::Result<bool> {
-            let (mut any_invalid, mut next, mut out) = (false, 0usize, stdout());
+        let writer = s.spawn(move || -> std::io::Result<Tally> {
+            let (mut tally, mut next, mut out) = (Tally::default(), 0usize, stdout());
             let mut pending = std::collections::BTreeMap::new();
-            for (seq, buf, ok) in done_rx {
-                pending.insert(seq, (buf, ok));
-                while let Some((buf, ok)) = pending.remove(&next) {
-                    any_invalid |= !ok;
+            for (seq, buf, chunk) in done_rx {
+                pending.insert(seq, (buf, chunk));
+                while let Some((buf, chunk)) = pending.remove(&next) {
+                    tally = tally.and(chunk);
                     out.write_all(&buf)?;
                     next += 1;
                 }
             }
             out.flush()?;
-            Ok(any_invalid)
+            Ok(tally)
         });
         let read = (|| -> std::io::Result<()> {
             for seq in 0.. {
@@ -552,8 +661,71 @@ fn batch(v: &Verifier, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyh
             Ok(())
         })();
         drop(work_tx);
-        let any_invalid = writer.join().expect("batch writer thread panicked")?;
+        let tally = writer.join().expect("batch writer thread panicked")?;
         read?;
-        Ok(u8::from(any_invalid))
+        Ok(tally.exit_code())
     })
+}
+
+/// What the lines of a `--batch` run add up to, for its exit code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Tally {
+    /// Some line is not valid: invalid, or not verified because its issuer could not be loaded.
+    not_ok: bool,
+    /// Some token was verified (valid or not).
+    verified: bool,
+    /// Some token was not verified because its issuer could not be loaded.
+    unverified: bool,
+}
+
+impl Tally {
+    fn of(report: &Report) -> Self {
+        Self {
+            not_ok: !report.ok(),
+            verified: report.error.is_none(),
+            unverified: report.error.is_some(),
+        }
+    }
+
+    fn and(self, other: Self) -> Self {
+        Self {
+            not_ok: self.not_ok | other.not_ok,
+            verified: self.verified | other.verified,
+            unverified: self.unverified | other.unverified,
+        }
+    }
+
+    /// 3 when tokens were read but none could be verified (each one's issuer was unreachable), else 1 when
+    /// any line is not valid, else 0 (also for empty input).
+    fn exit_code(self) -> u8 {
+        if self.unverified && !self.verified {
+            3
+        } else {
+            u8::from(self.not_ok)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tally;
+
+    #[test]
+    fn batch_exit_code_is_3_only_when_no_token_could_be_verified() {
+        let t = |not_ok, verified, unverified| Tally {
+            not_ok,
+            verified,
+            unverified,
+        };
+        for (tally, code) in [
+            (Tally::default(), 0),
+            (t(false, true, false), 0),
+            (t(true, true, false), 1),
+            (t(true, true, true), 1),
+            (t(true, false, true), 3),
+        ] {
+            assert_eq!(tally.exit_code(), code, "{tally:?}");
+        }
+        assert_eq!(t(false, true, false).and(t(true, false, true)), t(true, true, true));
+    }
 }
