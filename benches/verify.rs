@@ -3,7 +3,8 @@
 //! Run: `cargo bench --bench verify` (release build; about 3 minutes on 2 cores). Prints, for RS256 and
 //! ES256 with N tokens each (default 10,000; `MCP_AUTH_BENCH_TOKENS` changes it), the best of 3
 //! interleaved runs of each figure (`MCP_AUTH_BENCH_RUNS`):
-//! - raw: single-core aws-lc-rs verify of pre-split tokens with a pre-parsed key (no JSON, no output),
+//! - raw: single-core aws-lc-rs verify of pre-split tokens with a pre-parsed key (no JSON, no output), on
+//!   CPU 0 like the next figure,
 //! - batch, 1 core: the built `mcp-auth verify-token --batch --jobs 1 --jwks FILE` pinned to CPU 0 (taskset),
 //! - batch, all cores: the same, unpinned,
 //!
@@ -62,7 +63,10 @@ fn main() {
         // ever slows a run down.
         let (mut raw, mut one, mut all) = (0f64, 0f64, 0f64);
         for _ in 0..runs {
+            // The raw rate on the same CPU as the 1-core batch run: on a shared machine cores differ.
+            pin("0");
             raw = raw.max(raw_rate(&tokens, &jwks, kid, alg));
+            pin(&format!("0-{}", cores - 1));
             one = one.max(batch_rate(&file, &jwks_path, n, true));
             all = all.max(batch_rate(&file, &jwks_path, n, false));
         }
@@ -89,6 +93,16 @@ fn main() {
         "decode-token start-up: median {:.1} ms over 21 runs",
         times[10].as_secs_f64() * 1000.0
     );
+}
+
+/// Restricts this process (its main thread, where `raw_rate` runs) to `cpus`, a taskset CPU list.
+fn pin(cpus: &str) {
+    let ok = Command::new("taskset")
+        .args(["-p", "-c", cpus, &std::process::id().to_string()])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "taskset -p -c {cpus} (util-linux) pins the raw measurement");
 }
 
 /// `n` tokens for RESOURCE from ISSUER, signed in parallel (RSA signing is the slow part of the setup).
