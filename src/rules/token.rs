@@ -5,6 +5,7 @@ use crate::catalogue::*;
 use crate::report::Checks;
 use crate::sanitize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use url::Url;
 
 /// Longest token lifetime (`exp - iat`) that `jwt-short-lived` accepts without a warning. Tool policy:
@@ -130,15 +131,6 @@ pub fn iss_is_resource_as(checks: &mut Checks, claims: &Map<String, Value>, serv
         );
         return false;
     };
-    let listed = if servers.is_empty() {
-        "none are listed".to_owned()
-    } else {
-        servers
-            .iter()
-            .map(|s| format!("\"{}\"", sanitize::line(s)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let got = match claims.get("iss") {
         Some(Value::String(iss)) if servers.iter().any(|s| s == iss) => {
             checks.pass(
@@ -160,6 +152,15 @@ pub fn iss_is_resource_as(checks: &mut Checks, claims: &Map<String, Value>, serv
         }
         Some(other) => format!("a {}", type_name(other)),
         None => "absent".to_owned(),
+    };
+    let listed = if servers.is_empty() {
+        "none are listed".to_owned()
+    } else {
+        servers
+            .iter()
+            .map(|s| format!("\"{}\"", sanitize::line(s)))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     checks.violated(
         &JWT_ISS_IS_RESOURCE_AS,
@@ -213,8 +214,14 @@ fn audience(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations
             return;
         }
     };
-    checks.pass(&JWT_AUD_PRESENT, format!("aud has {} value(s)", values.len()));
-    let shown: Vec<String> = values.iter().map(|v| format!("\"{}\"", sanitize::line(v))).collect();
+    checks.pass(
+        &JWT_AUD_PRESENT,
+        if values.len() == 1 {
+            Cow::Borrowed("aud has 1 value(s)")
+        } else {
+            Cow::Owned(format!("aud has {} value(s)", values.len()))
+        },
+    );
     let source = if exp.audience_overridden {
         "--audience"
     } else {
@@ -227,6 +234,7 @@ fn audience(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations
         );
         return;
     }
+    let shown: Vec<String> = values.iter().map(|v| format!("\"{}\"", sanitize::line(v))).collect();
     let hint = values
         .iter()
         .find_map(|v| audience_near_miss(v, &exp.audience, claims))
