@@ -211,6 +211,17 @@ async fn target_client(client: &HttpClient, mcp_url: &Url, allow: bool) -> Resul
     client.refusing_private()
 }
 
+/// How many of a PRM's `authorization_servers` are fetched. Real servers list one or two; a hostile
+/// document (up to the 1 MiB body cap) could list tens of thousands, each costing several requests at once.
+pub const MAX_AUTHORIZATION_SERVERS: usize = 16;
+
+/// The warning for a PRM listing more than [`MAX_AUTHORIZATION_SERVERS`].
+pub fn too_many_servers(listed: usize) -> String {
+    format!(
+        "authorization_servers lists {listed} servers; only the first {MAX_AUTHORIZATION_SERVERS} are fetched and checked (a bound against hostile documents). MCP clients pick one server: list the ones clients should use."
+    )
+}
+
 /// A forged variant of a token.
 #[derive(Clone, Debug)]
 pub struct Forgery {
@@ -541,13 +552,17 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     let mut prm = prm;
 
     // Round trips 2 and 3: every authorization server (metadata, then JWKS) and the token tests, together.
-    let issuers: Vec<String> = crate::metadata::Document(&doc)
+    let mut issuers: Vec<String> = crate::metadata::Document(&doc)
         .str_array("authorization_servers")
         .present()
         .unwrap_or_default()
         .into_iter()
         .map(str::to_owned)
         .collect();
+    if issuers.len() > MAX_AUTHORIZATION_SERVERS {
+        prm.warn(&PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS, too_many_servers(issuers.len()));
+        issuers.truncate(MAX_AUTHORIZATION_SERVERS);
+    }
     for issuer in &issuers {
         if let Ok(u) = Url::parse(issuer)
             && u.origin() != url.origin()

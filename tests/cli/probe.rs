@@ -190,6 +190,36 @@ fn probe_checks_every_authorization_server_and_flags_the_broken_second_one() {
     assert!(chain.iter().any(|k| k.subject == broken && !k.ok));
 }
 
+/// A PRM listing 40 authorization servers gets 16 of them fetched, and a warning saying so.
+#[test]
+fn probe_fetches_a_bounded_number_of_authorization_servers() {
+    let a = AuthServer::builder().start().unwrap();
+    let mut b = McpServer::builder().protected_by(&a);
+    for i in 1..40 {
+        b = b.authorization_server(&format!("{}/t{i}", a.issuer()));
+    }
+    let m = b.start().unwrap();
+    let r = run_json(probe(m.url()), 1);
+    let fetched: std::collections::HashSet<String> = a
+        .server
+        .hits()
+        .iter()
+        .filter_map(|h| {
+            h.path
+                .split_once("/t")
+                .map(|(_, i)| i.split('/').next().unwrap_or_default().to_owned())
+        })
+        .collect();
+    assert_eq!(fetched.len(), 15, "the listed server and 15 more: {fetched:?}");
+    let warned = r.all("prm-authorization-servers-are-issuers");
+    assert!(
+        warned
+            .iter()
+            .any(|c| c.status == "warn" && c.message.contains("lists 40 servers")),
+        "{warned:#?}"
+    );
+}
+
 #[test]
 fn probe_fails_a_server_that_accepts_forged_tokens() {
     let (a, m) = setup(&[McpFlaw::AcceptsForgedTokens]);

@@ -217,7 +217,14 @@ async fn prepare(
         }
         None => {
             let mut seen = std::collections::HashSet::new();
-            listed.iter().filter(|s| seen.insert(s.as_str())).collect()
+            let unique: Vec<&String> = listed.iter().filter(|s| seen.insert(s.as_str())).collect();
+            if unique.len() > crate::probe::MAX_AUTHORIZATION_SERVERS && !ctx.quiet {
+                eprintln!("mcp-auth: warning: {}", crate::probe::too_many_servers(unique.len()));
+            }
+            unique
+                .into_iter()
+                .take(crate::probe::MAX_AUTHORIZATION_SERVERS)
+                .collect()
         }
     };
     let spinner = ctx.spinner(if wanted.len() == 1 {
