@@ -15,6 +15,7 @@ fuzz_target!(|data: &str| {
     }
     // Whatever the token, what is shown of it is fixed text, its first 12 characters, its length and a hash.
     let t = SecretToken::new(data);
+    assert_eq!(t.expose(), data.trim(), "surrounding whitespace is dropped, nothing else");
     assert_eq!(format!("{t:?}"), "SecretToken(redacted)");
     assert_eq!(t.to_string(), "(redacted token)");
     let d = t.describe();
