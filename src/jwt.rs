@@ -834,6 +834,44 @@ mod tests {
         assert!(KeySet::from_json(&json!([1])).is_err());
     }
 
+    /// A key whose parameters are not a public key is reported against the token, with the reason; a
+    /// good key verifies, and its parsed form is reused.
+    #[test]
+    fn broken_key_parameters_are_explained_and_good_keys_parsed_once() {
+        use crate::server::auth::{SigningKey, now};
+        let signer = SigningKey::generate("k");
+        let token = SecretToken::new(signer.sign(&json!({"iss": "https://as", "aud": "https://r", "exp": now() + 60})));
+        let exp = Expectations {
+            issuer: Some("https://as".into()),
+            authorization_servers: None,
+            audience: "https://r".into(),
+            audience_overridden: false,
+            scopes: Vec::new(),
+            leeway: 60,
+            now: i64::try_from(now()).unwrap(),
+            rfc9068: false,
+        };
+        let signature = |jwk: Value| {
+            let keys = KeySet::from_json(&json!({ "keys": [jwk] })).unwrap();
+            let v = verify(&token, &keys, &DEFAULT_ALGORITHMS, &exp, SpecRevision::LATEST);
+            let c = v.checks.into_iter().find(|c| c.id == JWT_SIGNATURE_VALID.id).unwrap();
+            (c.status, c.message.into_owned(), keys)
+        };
+        let mut off_curve = signer.public_jwk.clone();
+        off_curve["y"] = off_curve["x"].clone();
+        let (status, message, _) = signature(off_curve);
+        assert_eq!(status, crate::report::Status::Fail);
+        assert!(message.contains("not a valid ES256 key"), "{message}");
+        let mut not_base64 = signer.public_jwk.clone();
+        not_base64["x"] = json!("!!");
+        let (_, message, _) = signature(not_base64);
+        assert!(message.contains("\"x\" does not decode"), "{message}");
+        let (status, _, keys) = signature(signer.public_jwk.clone());
+        assert_eq!(status, crate::report::Status::Pass);
+        let parsed = keys.keys[0].verifier(Algorithm::ES256).unwrap() as *const PreparedVerifier;
+        assert_eq!(keys.keys[0].verifier(Algorithm::ES256).unwrap() as *const _, parsed);
+    }
+
     #[test]
     fn algorithm_names_are_exact() {
         assert_eq!(parse_algorithm("RS256"), Some(Algorithm::RS256));
