@@ -194,23 +194,13 @@ fn probe_checks_every_authorization_server_and_flags_the_broken_second_one() {
 #[test]
 fn probe_fetches_a_bounded_number_of_authorization_servers() {
     let a = AuthServer::builder().start().unwrap();
-    let mut b = McpServer::builder().protected_by(&a);
-    for i in 1..40 {
-        b = b.authorization_server(&format!("{}/t{i}", a.issuer()));
-    }
-    let m = b.start().unwrap();
+    let m = crate::support::mcp_listing_forty_servers(&a);
     let r = run_json(probe(m.url()), 1);
-    let fetched: std::collections::HashSet<String> = a
-        .server
-        .hits()
-        .iter()
-        .filter_map(|h| {
-            h.path
-                .split_once("/t")
-                .map(|(_, i)| i.split('/').next().unwrap_or_default().to_owned())
-        })
-        .collect();
-    assert_eq!(fetched.len(), 15, "the listed server and 15 more: {fetched:?}");
+    assert_eq!(
+        crate::support::extra_servers_fetched(&a),
+        15,
+        "the listed server and 15 more"
+    );
     let warned = r.all("prm-authorization-servers-are-issuers");
     assert!(
         warned

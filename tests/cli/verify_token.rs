@@ -785,11 +785,7 @@ fn verify_token_batch_stops_when_stdout_is_closed() {
 #[test]
 fn verify_token_batch_fetches_a_bounded_number_of_listed_servers() {
     let a = issuer();
-    let mut b = McpServer::builder().protected_by(&a);
-    for i in 1..40 {
-        b = b.authorization_server(&format!("{}/t{i}", a.issuer()));
-    }
-    let m = b.start().unwrap();
+    let m = crate::support::mcp_listing_forty_servers(&a);
     let mut c = cmd();
     c.args(["verify-token", "--batch", "--resource", m.url()])
         .write_stdin(format!("{}\n", a.mint(m.url(), "mcp:read", 300)));
@@ -797,17 +793,11 @@ fn verify_token_batch_fetches_a_bounded_number_of_listed_servers() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("lists 40 servers"), "{stderr}");
-    let fetched: std::collections::HashSet<String> = a
-        .server
-        .hits()
-        .iter()
-        .filter_map(|h| {
-            h.path
-                .split_once("/t")
-                .map(|(_, i)| i.split('/').next().unwrap_or_default().to_owned())
-        })
-        .collect();
-    assert_eq!(fetched.len(), 15, "the listed server and 15 more: {fetched:?}");
+    assert_eq!(
+        crate::support::extra_servers_fetched(&a),
+        15,
+        "the listed server and 15 more"
+    );
 }
 
 #[test]

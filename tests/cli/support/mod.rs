@@ -46,6 +46,31 @@ pub fn run_json(mut c: Command, expected_exit: i32) -> Report {
 }
 
 /// Runs `cmd` in human mode, checks the exit code, returns stdout + stderr.
+/// An MCP server whose PRM lists `a` and then 39 more issuers on `a`'s origin (`{issuer}/t1` … `/t39`):
+/// more than `probe::MAX_AUTHORIZATION_SERVERS`.
+pub fn mcp_listing_forty_servers(a: &mcp_auth::server::auth::AuthServer) -> mcp_auth::server::mcp::McpServer {
+    let mut b = mcp_auth::server::mcp::McpServer::builder().protected_by(a);
+    for i in 1..40 {
+        b = b.authorization_server(&format!("{}/t{i}", a.issuer()));
+    }
+    b.start().unwrap()
+}
+
+/// How many of [`mcp_listing_forty_servers`]'s extra issuers were asked for anything.
+pub fn extra_servers_fetched(a: &mcp_auth::server::auth::AuthServer) -> usize {
+    let asked: std::collections::HashSet<String> = a
+        .server
+        .hits()
+        .iter()
+        .filter_map(|h| {
+            h.path
+                .split_once("/t")
+                .map(|(_, i)| i.split('/').next().unwrap_or_default().to_owned())
+        })
+        .collect();
+    asked.len()
+}
+
 pub fn run_human(mut c: Command, expected_exit: i32) -> String {
     let out = c.output().expect("binary runs");
     let text = format!(
