@@ -514,12 +514,6 @@ fn write_duration(out: &mut String, secs: i64) {
 }
 
 /// Seconds since the epoch as "YYYY-MM-DD HH:MM:SS UTC" (proleptic Gregorian, no time-zone database).
-pub fn utc_date(t: i64) -> String {
-    let mut out = String::with_capacity(23);
-    write_date(&mut out, t);
-    out
-}
-
 fn write_date(out: &mut String, t: i64) {
     use std::fmt::Write as _;
     let days = t.div_euclid(86_400);
@@ -689,6 +683,11 @@ mod tests {
 
     #[test]
     fn dates_and_durations_read_well() {
+        let utc_date = |t| {
+            let mut s = String::new();
+            write_date(&mut s, t);
+            s
+        };
         assert_eq!(utc_date(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(utc_date(1_800_000_000), "2027-01-15 08:00:00 UTC");
         assert_eq!(utc_date(951_782_400), "2000-02-29 00:00:00 UTC");
