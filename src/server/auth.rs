@@ -1,6 +1,7 @@
 //! An embedded OAuth 2.1 authorization server for MCP: RFC 8414 (and optionally OIDC) metadata, a JWKS,
-//! and a token endpoint that mints ES256 JWT access tokens (client_credentials with an RFC 8707
-//! `resource`). Good by default; each [`Flaw`] breaks one thing the way real providers break it.
+//! an auto-approving `/authorize`, `/register`, and a token endpoint that mints ES256 JWT access tokens
+//! bound to the RFC 8707 `resource` (the grants live in `grants.rs`). Good by default; each [`Flaw`]
+//! breaks one thing the way real providers break it.
 
 use super::{MockServer, Reply};
 use base64::Engine;
@@ -48,6 +49,23 @@ pub enum Flaw {
     MetadataHtml,
     /// The metadata is served as text/plain.
     MetadataWrongContentType,
+    /// Dynamic registration records `localhost` for the `127.0.0.1` redirect URI it was sent, and
+    /// `/authorize` then compares exactly: the loopback redirect URI mismatch clients hit.
+    RedirectUriMismatch,
+    /// Requests carrying the RFC 8707 `resource` parameter get `invalid_target` (Entra ID's AADSTS9010010).
+    RejectsResource,
+    /// `offline_access` is listed in `scopes_supported`, but requesting it gets `invalid_scope`.
+    RefusesOfflineAccess,
+    /// The refresh_token grant returns no new refresh token and the old one stays valid.
+    RefreshWithoutRotation,
+    /// Tokens from the refresh_token grant are no longer bound to the resource (`aud` is the client).
+    RefreshDropsResource,
+    /// Access tokens carry a fixed `aud` whatever `resource` was asked for.
+    TokenNotBoundToResource,
+    /// The authorization response has no `iss` although the metadata advertises it (RFC 9207).
+    NoIssParameter,
+    /// `/authorize` and the token endpoint accept requests without PKCE or with a wrong `code_verifier`.
+    PkceNotEnforced,
 }
 
 /// Builder for [`AuthServer`].
@@ -185,6 +203,7 @@ pub struct AuthServer {
     pub key: SigningKey,
     issuer: String,
     metadata: Value,
+    flow: Arc<super::grants::Flow>,
 }
 
 impl AuthServer {
@@ -204,6 +223,12 @@ impl AuthServer {
     /// The metadata document as served (flaws applied).
     pub fn metadata(&self) -> &Value {
         &self.metadata
+    }
+
+    /// Pre-registers a client: `secret` `None` makes it a public client. Loopback redirect URIs match
+    /// whatever their port (RFC 8252 §7.3).
+    pub fn add_client(&self, client_id: &str, secret: Option<&str>, redirect_uris: &[&str]) {
+        self.flow.add_client(client_id, secret, redirect_uris);
     }
 
     /// Mints an access token for `resource` with `scope`, valid for `ttl` seconds.
@@ -270,7 +295,11 @@ impl AuthServer {
             );
         }
         m.insert("jwks_uri".into(), json!(format!("{issuer}/jwks")));
-        m.insert("scopes_supported".into(), json!(b.scopes));
+        let mut scopes = b.scopes.clone();
+        if has(Flaw::RefusesOfflineAccess) {
+            scopes.push("offline_access".into());
+        }
+        m.insert("scopes_supported".into(), json!(scopes));
         let response_types = if has(Flaw::NoCodeResponseType) {
             json!(["token"])
         } else {
@@ -288,7 +317,7 @@ impl AuthServer {
         }
         m.insert(
             "token_endpoint_auth_methods_supported".into(),
-            json!(["none", "client_secret_basic"]),
+            json!(["none", "client_secret_basic", "client_secret_post"]),
         );
         if has(Flaw::CimdFlagString) {
             m.insert("client_id_metadata_document_supported".into(), json!("true"));
@@ -354,43 +383,29 @@ impl AuthServer {
         if !has(Flaw::JwksMissing) {
             server.fixed(&format!("{}/jwks", b.issuer_path), Reply::json(&jwks));
         }
-        let token_key = Arc::new(key.clone());
-        let token_issuer = issuer.clone();
-        let scopes = b.scopes.join(" ");
-        server.route(&format!("{}/token", b.issuer_path), move |req| {
-            token_endpoint(req, &token_key, &token_issuer, &scopes)
-        });
+        let flow = Arc::new(super::grants::Flow::new(
+            issuer.clone(),
+            key.clone(),
+            b.flaws.clone(),
+            b.scopes.join(" "),
+        ));
+        let p = &b.issuer_path;
+        let f = flow.clone();
+        server.route(&format!("{p}/token"), move |req| f.token(req));
+        let f = flow.clone();
+        server.route(&format!("{p}/authorize"), move |req| f.authorize(req));
+        if !has(Flaw::NoRegistration) {
+            let f = flow.clone();
+            server.route(&format!("{p}/register"), move |req| f.register(req));
+        }
         Ok(AuthServer {
             server,
             key,
             issuer,
             metadata,
+            flow,
         })
     }
-}
-
-/// client_credentials with `resource` (RFC 8707): a JWT whose `aud` is that resource.
-fn token_endpoint(req: &super::Recorded, key: &SigningKey, issuer: &str, default_scope: &str) -> Reply {
-    let error = |code: &str, desc: &str| Reply::json(&json!({"error": code, "error_description": desc})).status(400);
-    if req.method != axum::http::Method::POST {
-        return error("invalid_request", "use POST");
-    }
-    if req.form_param("grant_type").as_deref() != Some("client_credentials") {
-        return error(
-            "unsupported_grant_type",
-            "the embedded server issues tokens with client_credentials only",
-        );
-    }
-    let Some(resource) = req.form_param("resource") else {
-        return error("invalid_target", "send the RFC 8707 resource parameter");
-    };
-    let scope = req.form_param("scope").unwrap_or_else(|| default_scope.to_owned());
-    let now = now();
-    let claims = json!({
-        "iss": issuer, "sub": "demo-client", "client_id": "demo-client", "aud": resource, "scope": scope,
-        "iat": now, "exp": now + 300, "jti": format!("{now:x}"),
-    });
-    Reply::json(&json!({"access_token": key.sign(&claims), "token_type": "Bearer", "expires_in": 300, "scope": scope}))
 }
 
 #[cfg(test)]

@@ -41,6 +41,9 @@ pub enum McpFlaw {
     RejectsNewestRequestShapeAfterAuth,
     /// Validly signed tokens are accepted whatever their `aud`: a token for another resource opens this one.
     IgnoresAudience,
+    /// A token without the required scope gets 401 `invalid_token` ("token expired") instead of a 403
+    /// `insufficient_scope` challenge: step-up reported as expiry, so clients loop on re-login.
+    StepUpAs401,
 }
 
 /// Builder for [`McpServer`].
@@ -268,6 +271,9 @@ fn endpoint(req: &Recorded, c: &Config) -> Reply {
             .header("content-type", "text/plain")
             .body(format!("internal error: {why}")),
         Verdict::Invalid(why) => unauthorized(c, Some(&why)),
+        Verdict::Valid { scope } if c.has(McpFlaw::StepUpAs401) && !scope.split(' ').any(|s| s == c.required_scope) => {
+            unauthorized(c, Some("token expired"))
+        }
         Verdict::Valid { scope } if !scope.split(' ').any(|s| s == c.required_scope) => {
             let mut r = Reply::new(403);
             if !c.has(McpFlaw::Forbidden403WithoutInsufficientScope) {

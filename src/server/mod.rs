@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub mod auth;
+mod grants;
 pub mod mcp;
 
 /// A server stops by itself after this long.
