@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('verify-token', 'verify-token', [CompletionResultType]::ParameterValue, 'Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes')
             [CompletionResult]::new('decode-token', 'decode-token', [CompletionResultType]::ParameterValue, 'Show a token''s header and claims WITHOUT verifying it')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Walk a live MCP server''s discovery chain as a client would and name the first broken link')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to an MCP server as a client does (register, authorize with PKCE, exchange, call), every step a check')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a check: what it means, why clients care, the spec text, how to fix it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run everything against embedded servers on 127.0.0.1: no network, no account')
@@ -165,6 +166,38 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mcp-auth;login' {
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'A pre-registered client id (the first registration route)')
+            [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'The pre-registered client''s secret (a confidential client)')
+            [CompletionResult]::new('--client-metadata-url', '--client-metadata-url', [CompletionResultType]::ParameterName, 'The https URL of this client''s Client ID Metadata Document (used when the server advertises support)')
+            [CompletionResult]::new('--registration', '--registration', [CompletionResultType]::ParameterName, 'Registration route: the spec''s order (auto), or only one')
+            [CompletionResult]::new('--grant', '--grant', [CompletionResultType]::ParameterName, 'The grant that obtains the token')
+            [CompletionResult]::new('--callback-port', '--callback-port', [CompletionResultType]::ParameterName, 'Port of the loopback redirect URI http://127.0.0.1:PORT/callback (default: a free port)')
+            [CompletionResult]::new('--login-timeout', '--login-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the authorization response')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Scopes to request (space-separated), instead of the challenge''s or the metadata''s')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'Also call this tool after tools/list (opt-in: tools can have side effects)')
+            [CompletionResult]::new('--call-args', '--call-args', [CompletionResultType]::ParameterName, 'JSON arguments for --call')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'MCP authorization revision whose levels apply')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds each HTTP request may take, connect to last byte')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra PEM trust root(s). TLS verification is never switched off')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Print the authorization URL instead of opening a browser; accept the pasted redirect URL on stdin')
+            [CompletionResult]::new('--no-resource', '--no-resource', [CompletionResultType]::ParameterName, 'Do not send the RFC 8707 resource parameter (for broken servers; reported as non-compliant)')
+            [CompletionResult]::new('--print-token', '--print-token', [CompletionResultType]::ParameterName, 'Write the bare access token to stdout (the report goes to stderr)')
+            [CompletionResult]::new('--test-refresh', '--test-refresh', [CompletionResultType]::ParameterName, 'Use the refresh token once and check resource, audience and rotation')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --output json')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'SHOULD-level findings (warn) also make the exit code 1')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the verdict')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the verdict')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mcp-auth;explain' {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'MCP authorization revision whose levels apply')
@@ -227,6 +260,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('verify-token', 'verify-token', [CompletionResultType]::ParameterValue, 'Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes')
             [CompletionResult]::new('decode-token', 'decode-token', [CompletionResultType]::ParameterValue, 'Show a token''s header and claims WITHOUT verifying it')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Walk a live MCP server''s discovery chain as a client would and name the first broken link')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to an MCP server as a client does (register, authorize with PKCE, exchange, call), every step a check')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a check: what it means, why clients care, the spec text, how to fix it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run everything against embedded servers on 127.0.0.1: no network, no account')
@@ -246,6 +280,9 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             break
         }
         'mcp-auth;help;probe' {
+            break
+        }
+        'mcp-auth;help;login' {
             break
         }
         'mcp-auth;help;explain' {

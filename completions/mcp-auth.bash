@@ -37,6 +37,9 @@ _mcp__auth() {
             mcp__auth,help)
                 cmd="mcp__auth__subcmd__help"
                 ;;
+            mcp__auth,login)
+                cmd="mcp__auth__subcmd__login"
+                ;;
             mcp__auth,probe)
                 cmd="mcp__auth__subcmd__probe"
                 ;;
@@ -64,6 +67,9 @@ _mcp__auth() {
             mcp__auth__subcmd__help,help)
                 cmd="mcp__auth__subcmd__help__subcmd__help"
                 ;;
+            mcp__auth__subcmd__help,login)
+                cmd="mcp__auth__subcmd__help__subcmd__login"
+                ;;
             mcp__auth__subcmd__help,probe)
                 cmd="mcp__auth__subcmd__help__subcmd__probe"
                 ;;
@@ -77,7 +83,7 @@ _mcp__auth() {
 
     case "${cmd}" in
         mcp__auth)
-            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version check-provider gen-metadata verify-token decode-token probe explain completions demo help"
+            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version check-provider gen-metadata verify-token decode-token probe login explain completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -359,7 +365,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__help)
-            opts="check-provider gen-metadata verify-token decode-token probe explain completions demo help"
+            opts="check-provider gen-metadata verify-token decode-token probe login explain completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -470,6 +476,20 @@ _mcp__auth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mcp__subcmd__auth__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mcp__subcmd__auth__subcmd__help__subcmd__probe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -491,6 +511,80 @@ _mcp__auth() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcp__subcmd__auth__subcmd__login)
+            opts="-q -v -h -V --client-id --client-secret --client-metadata-url --registration --grant --callback-port --no-browser --login-timeout --no-resource --scope --call --call-args --print-token --test-refresh --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-metadata-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registration)
+                    COMPREPLY=($(compgen -W "auto pre-registered cimd dcr" -- "${cur}"))
+                    return 0
+                    ;;
+                --grant)
+                    COMPREPLY=($(compgen -W "authorization-code client-credentials" -- "${cur}"))
+                    return 0
+                    ;;
+                --callback-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call-args)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    return 0
+                    ;;
+                --spec)
+                    COMPREPLY=($(compgen -W "2025-03-26 2025-06-18 2025-11-25 2026-07-28" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

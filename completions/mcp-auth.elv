@@ -38,6 +38,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand verify-token 'Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes'
             cand decode-token 'Show a token''s header and claims WITHOUT verifying it'
             cand probe 'Walk a live MCP server''s discovery chain as a client would and name the first broken link'
+            cand login 'Log in to an MCP server as a client does (register, authorize with PKCE, exchange, call), every step a check'
             cand explain 'Explain a check: what it means, why clients care, the spec text, how to fix it'
             cand completions 'Print a shell completion script'
             cand demo 'Run everything against embedded servers on 127.0.0.1: no network, no account'
@@ -156,6 +157,37 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mcp-auth;login'= {
+            cand --client-id 'A pre-registered client id (the first registration route)'
+            cand --client-secret 'The pre-registered client''s secret (a confidential client)'
+            cand --client-metadata-url 'The https URL of this client''s Client ID Metadata Document (used when the server advertises support)'
+            cand --registration 'Registration route: the spec''s order (auto), or only one'
+            cand --grant 'The grant that obtains the token'
+            cand --callback-port 'Port of the loopback redirect URI http://127.0.0.1:PORT/callback (default: a free port)'
+            cand --login-timeout 'Seconds to wait for the authorization response'
+            cand --scope 'Scopes to request (space-separated), instead of the challenge''s or the metadata''s'
+            cand --call 'Also call this tool after tools/list (opt-in: tools can have side effects)'
+            cand --call-args 'JSON arguments for --call'
+            cand --output 'Output format'
+            cand --spec 'MCP authorization revision whose levels apply'
+            cand --timeout 'Seconds each HTTP request may take, connect to last byte'
+            cand --cacert 'Extra PEM trust root(s). TLS verification is never switched off'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --no-browser 'Print the authorization URL instead of opening a browser; accept the pasted redirect URL on stdin'
+            cand --no-resource 'Do not send the RFC 8707 resource parameter (for broken servers; reported as non-compliant)'
+            cand --print-token 'Write the bare access token to stdout (the report goes to stderr)'
+            cand --test-refresh 'Use the refresh token once and check resource, audience and rotation'
+            cand --json 'Shorthand for --output json'
+            cand --strict 'SHOULD-level findings (warn) also make the exit code 1'
+            cand -q 'Print only the verdict'
+            cand --quiet 'Print only the verdict'
+            cand -v 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+            cand --verbose 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mcp-auth;explain'= {
             cand --output 'Output format'
             cand --spec 'MCP authorization revision whose levels apply'
@@ -215,6 +247,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand verify-token 'Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes'
             cand decode-token 'Show a token''s header and claims WITHOUT verifying it'
             cand probe 'Walk a live MCP server''s discovery chain as a client would and name the first broken link'
+            cand login 'Log in to an MCP server as a client does (register, authorize with PKCE, exchange, call), every step a check'
             cand explain 'Explain a check: what it means, why clients care, the spec text, how to fix it'
             cand completions 'Print a shell completion script'
             cand demo 'Run everything against embedded servers on 127.0.0.1: no network, no account'
@@ -229,6 +262,8 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
         &'mcp-auth;help;decode-token'= {
         }
         &'mcp-auth;help;probe'= {
+        }
+        &'mcp-auth;help;login'= {
         }
         &'mcp-auth;help;explain'= {
         }

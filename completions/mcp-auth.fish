@@ -47,6 +47,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "gen-metadata" -d 
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "verify-token" -d 'Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "decode-token" -d 'Show a token\'s header and claims WITHOUT verifying it'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "probe" -d 'Walk a live MCP server\'s discovery chain as a client would and name the first broken link'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "login" -d 'Log in to an MCP server as a client does (register, authorize with PKCE, exchange, call), every step a check'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "explain" -d 'Explain a check: what it means, why clients care, the spec text, how to fix it'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "demo" -d 'Run everything against embedded servers on 127.0.0.1: no network, no account'
@@ -170,6 +171,42 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s q -l quiet -
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s V -l version -d 'Print version'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-id -d 'A pre-registered client id (the first registration route)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-secret -d 'The pre-registered client\'s secret (a confidential client)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-metadata-url -d 'The https URL of this client\'s Client ID Metadata Document (used when the server advertises support)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l registration -d 'Registration route: the spec\'s order (auto), or only one' -r -f -a "auto\t''
+pre-registered\t''
+cimd\t''
+dcr\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l grant -d 'The grant that obtains the token' -r -f -a "authorization-code\t''
+client-credentials\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l callback-port -d 'Port of the loopback redirect URI http://127.0.0.1:PORT/callback (default: a free port)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l login-timeout -d 'Seconds to wait for the authorization response' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l scope -d 'Scopes to request (space-separated), instead of the challenge\'s or the metadata\'s' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l call -d 'Also call this tool after tools/list (opt-in: tools can have side effects)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l call-args -d 'JSON arguments for --call' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+json\t'One JSON document on stdout (--batch: one per line)'
+junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
+2025-06-18\t''
+2025-11-25\t''
+2026-07-28\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l timeout -d 'Seconds each HTTP request may take, connect to last byte' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l cacert -d 'Extra PEM trust root(s). TLS verification is never switched off' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l no-browser -d 'Print the authorization URL instead of opening a browser; accept the pasted redirect URL on stdin'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l no-resource -d 'Do not send the RFC 8707 resource parameter (for broken servers; reported as non-compliant)'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l print-token -d 'Write the bare access token to stdout (the report goes to stderr)'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l test-refresh -d 'Use the refresh token once and check resource, audience and rotation'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l json -d 'Shorthand for --output json'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s q -l quiet -d 'Print only the verdict'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
 json\t'One JSON document on stdout (--batch: one per line)'
 junit\t'JUnit XML, one testcase per check, for CI test reporters'"
@@ -226,12 +263,13 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s q -l quiet -d
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "gen-metadata" -d 'Generate RFC 9728 protected-resource metadata and say where to serve it'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "verify-token" -d 'Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "decode-token" -d 'Show a token\'s header and claims WITHOUT verifying it'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "probe" -d 'Walk a live MCP server\'s discovery chain as a client would and name the first broken link'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "explain" -d 'Explain a check: what it means, why clients care, the spec text, how to fix it'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "demo" -d 'Run everything against embedded servers on 127.0.0.1: no network, no account'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe login explain completions demo help" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe login explain completions demo help" -f -a "gen-metadata" -d 'Generate RFC 9728 protected-resource metadata and say where to serve it'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe login explain completions demo help" -f -a "verify-token" -d 'Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe login explain completions demo help" -f -a "decode-token" -d 'Show a token\'s header and claims WITHOUT verifying it'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe login explain completions demo help" -f -a "probe" -d 'Walk a live MCP server\'s discovery chain as a client would and name the first broken link'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe login explain completions demo help" -f -a "login" -d 'Log in to an MCP server as a client does (register, authorize with PKCE, exchange, call), every step a check'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe login explain completions demo help" -f -a "explain" -d 'Explain a check: what it means, why clients care, the spec text, how to fix it'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe login explain completions demo help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe login explain completions demo help" -f -a "demo" -d 'Run everything against embedded servers on 127.0.0.1: no network, no account'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe login explain completions demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod json;
 pub mod jwt;
+pub mod login;
 pub mod metadata;
 pub mod probe;
 pub mod provider;

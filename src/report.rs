@@ -147,6 +147,17 @@ impl Checks {
         }
     }
 
+    /// Adds results recorded elsewhere (e.g. a token verification inside a login step), giving those
+    /// without a subject this collection's subject.
+    pub fn absorb(&mut self, results: Vec<CheckResult>) {
+        for mut r in results {
+            if r.subject.is_none() {
+                r.subject = self.subject.clone();
+            }
+            self.results.push(r);
+        }
+    }
+
     pub fn results(&self) -> &[CheckResult] {
         &self.results
     }

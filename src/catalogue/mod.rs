@@ -11,10 +11,13 @@ macro_rules! checks {
     };
 }
 
+mod login;
 mod provider;
 mod resource;
 mod token;
 
+#[allow(unused_imports)]
+pub use login::*;
 pub use provider::*;
 #[allow(unused_imports)]
 pub use resource::*;
@@ -77,12 +80,13 @@ pub(crate) const fn always(level: Level) -> [Level; 4] {
     [level; 4]
 }
 
-/// Every check, in catalogue order (provider, resource, token).
+/// Every check, in catalogue order (provider, resource, token, login).
 pub fn all() -> impl Iterator<Item = &'static CheckDef> {
     provider::PROVIDER_CHECKS
         .iter()
         .chain(resource::RESOURCE_CHECKS.iter())
         .chain(token::TOKEN_CHECKS.iter())
+        .chain(login::LOGIN_CHECKS.iter())
         .copied()
 }
 

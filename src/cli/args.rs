@@ -97,6 +97,9 @@ pub enum Command {
     DecodeToken(DecodeTokenArgs),
     /// Walk a live MCP server's discovery chain as a client would and name the first broken link.
     Probe(ProbeArgs),
+    /// Log in to an MCP server as a client does (register, authorize with PKCE, exchange, call), every step a check.
+    #[command(after_help = LOGIN_HELP)]
+    Login(LoginArgs),
     /// Explain a check: what it means, why clients care, the spec text, how to fix it.
     Explain(ExplainArgs),
     /// Print a shell completion script.
@@ -226,6 +229,79 @@ pub struct ProbeArgs {
     /// Connect to private, link-local or loopback addresses when the MCP server is public (metadata, JWKS, redirects).
     #[arg(long)]
     pub allow_private_addresses: bool,
+}
+
+const LOGIN_HELP: &str = "\
+The authorization URL goes to $BROWSER when set (the URL is appended, or replaces %s), else to the
+system browser on a terminal; --no-browser prints it and accepts the callback or the pasted redirect
+URL on stdin. The wait is bounded by --login-timeout. Tokens are never printed, except by --print-token.
+
+Examples:
+  mcp-auth login https://mcp.example.com/mcp
+  mcp-auth login https://mcp.example.com/mcp --client-id my-client --no-browser
+  TOKEN=$(mcp-auth login https://mcp.example.com/mcp --print-token)
+  BROWSER='curl -sSL -o /dev/null' mcp-auth login http://127.0.0.1:8080/mcp --test-refresh --json";
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The MCP endpoint, e.g. https://mcp.example.com/mcp.
+    pub url: String,
+    /// A pre-registered client id (the first registration route).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// The pre-registered client's secret (a confidential client).
+    #[arg(long, value_name = "SECRET", env = "MCP_AUTH_CLIENT_SECRET", hide_env_values = true, value_parser = secret)]
+    pub client_secret: Option<SecretToken>,
+    /// The https URL of this client's Client ID Metadata Document (used when the server advertises support).
+    #[arg(long, value_name = "URL")]
+    pub client_metadata_url: Option<String>,
+    /// Registration route: the spec's order (auto), or only one.
+    #[arg(long, value_enum, default_value_t = RegistrationArg::Auto)]
+    pub registration: RegistrationArg,
+    /// The grant that obtains the token.
+    #[arg(long, value_enum, default_value_t = GrantArg::AuthorizationCode)]
+    pub grant: GrantArg,
+    /// Port of the loopback redirect URI http://127.0.0.1:PORT/callback (default: a free port).
+    #[arg(long, value_name = "PORT")]
+    pub callback_port: Option<u16>,
+    /// Print the authorization URL instead of opening a browser; accept the pasted redirect URL on stdin.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Seconds to wait for the authorization response.
+    #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub login_timeout: u64,
+    /// Do not send the RFC 8707 resource parameter (for broken servers; reported as non-compliant).
+    #[arg(long)]
+    pub no_resource: bool,
+    /// Scopes to request (space-separated), instead of the challenge's or the metadata's.
+    #[arg(long, value_name = "SCOPES")]
+    pub scope: Option<String>,
+    /// Also call this tool after tools/list (opt-in: tools can have side effects).
+    #[arg(long, value_name = "TOOL")]
+    pub call: Option<String>,
+    /// JSON arguments for --call.
+    #[arg(long, value_name = "JSON", requires = "call")]
+    pub call_args: Option<String>,
+    /// Write the bare access token to stdout (the report goes to stderr).
+    #[arg(long)]
+    pub print_token: bool,
+    /// Use the refresh token once and check resource, audience and rotation.
+    #[arg(long)]
+    pub test_refresh: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegistrationArg {
+    Auto,
+    PreRegistered,
+    Cimd,
+    Dcr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GrantArg {
+    AuthorizationCode,
+    ClientCredentials,
 }
 
 #[derive(Debug, Args)]

@@ -11,7 +11,24 @@ const PIPE_WIDTH: u16 = 120;
 
 /// Prints `report` as the context says and returns the contract's exit code.
 pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<u8> {
-    let text = match ctx.output {
+    let text = text(ctx, report);
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(report.exit_code())
+}
+
+/// Prints `report` to stderr instead (stdout carries something else, e.g. `login --print-token`).
+pub fn emit_stderr(ctx: &Context, report: &Report) -> anyhow::Result<u8> {
+    let mut err = std::io::stderr().lock();
+    err.write_all(text(ctx, report).as_bytes())?;
+    err.flush()?;
+    Ok(report.exit_code())
+}
+
+/// The report rendered in the selected format.
+fn text(ctx: &Context, report: &Report) -> String {
+    match ctx.output {
         OutputFormat::Json => format!("{}\n", render::json(report)),
         OutputFormat::Junit => render::junit(report),
         OutputFormat::Human if ctx.quiet => format!("{}\n", render::verdict_line(report)),
@@ -25,11 +42,7 @@ pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<u8> {
                 },
             )
         }
-    };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(report.exit_code())
+    }
 }
 
 fn terminal_width() -> Option<u16> {

@@ -53,7 +53,7 @@ fn random() -> String {
 }
 
 /// `BASE64URL(SHA256(verifier))` (RFC 7636 §4.2).
-pub fn s256(verifier: &str) -> String {
+fn s256(verifier: &str) -> String {
     B64.encode(aws_lc_rs::digest::digest(
         &aws_lc_rs::digest::SHA256,
         verifier.as_bytes(),

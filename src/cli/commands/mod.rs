@@ -6,5 +6,6 @@ pub mod decode_token;
 pub mod demo;
 pub mod explain;
 pub mod gen_metadata;
+pub mod login;
 pub mod probe;
 pub mod verify_token;

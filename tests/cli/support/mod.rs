@@ -116,6 +116,17 @@ pub struct Report {
     pub resource_metadata: Option<serde_json::Value>,
     #[serde(default)]
     pub authorization_servers: Option<serde_json::Value>,
+    // login (and `token`, below)
+    #[serde(default)]
+    pub resource: Option<String>,
+    #[serde(default)]
+    pub issuer: Option<String>,
+    #[serde(default)]
+    pub registration: Option<String>,
+    #[serde(default)]
+    pub scope: Option<String>,
+    #[serde(default)]
+    pub tools: Option<usize>,
     // gen-metadata
     #[serde(default)]
     pub document: Option<serde_json::Value>,

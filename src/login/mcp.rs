@@ -1,0 +1,196 @@
+//! The MCP calls with the new token (`initialize`, `tools/list`, `--call`), and step-up: a 403
+//! `insufficient_scope` re-authorizes with the union of granted and challenged scopes.
+
+use super::{Found, Run, Session, Stop, fetch_error, join, split};
+use crate::catalogue::{CL_MCP_CALL, CL_STEP_UP};
+use crate::challenge;
+use crate::http::{Request, Response};
+use crate::report::Checks;
+use crate::sanitize;
+use serde_json::{Value, json};
+use url::Url;
+
+/// The protocol revision the calls are made with.
+const PROTOCOL_VERSION: &str = "2025-11-25";
+
+fn request(url: &Url, token: &str, session: Option<&str>, body: &Value) -> Request {
+    let mut r = Request::get(url.clone())
+        .header("accept", "application/json, text/event-stream")
+        .header("content-type", "application/json")
+        .header("mcp-protocol-version", PROTOCOL_VERSION)
+        .header("authorization", &format!("Bearer {token}"));
+    if let Some(s) = session {
+        r = r.header("mcp-session-id", s);
+    }
+    r.method = reqwest::Method::POST;
+    r.body = Some(body.to_string().into_bytes());
+    r
+}
+
+/// The JSON-RPC message of a response: a JSON body or the first `data:` event of an SSE stream.
+fn message(r: &Response) -> Option<Value> {
+    if r.media_type().as_deref() == Some("text/event-stream") {
+        let text = String::from_utf8_lossy(&r.body);
+        return text.lines().filter_map(|l| l.strip_prefix("data:")).find_map(|d| {
+            serde_json::from_str::<Value>(d.trim())
+                .ok()
+                .filter(|v| v.get("id").is_some())
+        });
+    }
+    r.json().ok()
+}
+
+/// What one call came to.
+enum Answer {
+    Ok(Value, Option<String>),
+    /// 403 `insufficient_scope` with the challenged scopes.
+    InsufficientScope(Vec<String>),
+    Failed(String),
+}
+
+async fn call(
+    run: &Run<'_>,
+    url: &Url,
+    token: &str,
+    session: Option<&str>,
+    method: &str,
+    params: Value,
+) -> Result<Answer, Stop> {
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+    let r = run
+        .client
+        .send(request(url, token, session, &body))
+        .await
+        .map_err(|e| fetch_error(&e))?;
+    let parsed = challenge::parse_all(&r.header_values("www-authenticate"));
+    let bearer = parsed.find("Bearer");
+    let param = |n: &str| bearer.and_then(|c| c.param(n)).map(str::to_owned);
+    if r.status == 403 && param("error").as_deref() == Some("insufficient_scope") {
+        return Ok(Answer::InsufficientScope(split(&param("scope").unwrap_or_default())));
+    }
+    if r.status != 200 {
+        let detail = [param("error"), param("error_description")]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(": ");
+        let scope = param("scope")
+            .map(|s| format!(" (challenge scope \"{s}\")"))
+            .unwrap_or_default();
+        return Ok(Answer::Failed(format!(
+            "{method} answered HTTP {}{}{scope}",
+            r.status,
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!(" {detail}")
+            }
+        )));
+    }
+    let session_id = r.header_values("mcp-session-id").into_iter().next();
+    match message(&r) {
+        Some(v) if v.get("result").is_some() => Ok(Answer::Ok(v["result"].clone(), session_id)),
+        Some(v) => Ok(Answer::Failed(format!(
+            "{method} answered a JSON-RPC error {}",
+            v["error"]
+        ))),
+        None => Ok(Answer::Failed(format!(
+            "{method} answered 200 without a JSON-RPC response"
+        ))),
+    }
+}
+
+/// `initialize`, `notifications/initialized`, `tools/list` and `--call`, with step-up on 403.
+pub async fn calls(run: &mut Run<'_>, url: &Url, found: &Found, session: &mut Session) -> Result<(), Stop> {
+    let init = json!({"protocolVersion": PROTOCOL_VERSION, "capabilities": {}, "clientInfo": {"name": "mcp-auth", "version": env!("CARGO_PKG_VERSION")}});
+    let mut steps: Vec<(&str, Value)> = vec![("initialize", init), ("tools/list", json!({}))];
+    if let Some((tool, args)) = &run.opts.call {
+        steps.push(("tools/call", json!({"name": tool, "arguments": args})));
+    }
+    let mut c = run.checks(url.as_str());
+    let mut mcp_session: Option<String> = None;
+    let mut done = Vec::new();
+    let mut i = 0;
+    while i < steps.len() {
+        let (method, params) = steps[i].clone();
+        match call(run, url, session.token.expose(), mcp_session.as_deref(), method, params).await? {
+            Answer::Ok(result, sid) => {
+                if method == "initialize" {
+                    mcp_session = sid;
+                    notify_initialized(run, url, session, mcp_session.as_deref()).await;
+                }
+                if method == "tools/list" {
+                    run.fact("tools", result["tools"].as_array().map_or(0, Vec::len));
+                }
+                done.push(method);
+                i += 1;
+            }
+            Answer::InsufficientScope(challenged) => {
+                if !step_up(run, &mut c, found, session, method, challenged).await? {
+                    break;
+                }
+            }
+            Answer::Failed(why) => {
+                let hint = if why.contains("invalid_token") && why.contains("challenge scope") {
+                    "; if the token lacks a scope, answer 403 insufficient_scope (step-up), not 401"
+                } else {
+                    ""
+                };
+                c.violated(
+                    &CL_MCP_CALL,
+                    sanitize::line(&format!(
+                        "{why}{hint}; the server does not accept the token it had issued"
+                    ))
+                    .into_owned(),
+                );
+                break;
+            }
+        }
+    }
+    if i == steps.len() {
+        c.pass(&CL_MCP_CALL, format!("{} succeeded with the token", done.join(", ")));
+    }
+    run.link("mcp", url.as_str(), c)
+}
+
+async fn notify_initialized(run: &Run<'_>, url: &Url, session: &Session, sid: Option<&str>) {
+    let body = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    let _ = run.client.send(request(url, session.token.expose(), sid, &body)).await;
+}
+
+/// Re-authorizes with the union of the session's and the challenged scopes. `Ok(false)`: gave up.
+async fn step_up(
+    run: &mut Run<'_>,
+    c: &mut Checks,
+    found: &Found,
+    session: &mut Session,
+    method: &str,
+    challenged: Vec<String>,
+) -> Result<bool, Stop> {
+    let mut union = session.scopes.clone();
+    let new: Vec<String> = challenged.into_iter().filter(|s| !union.contains(s)).collect();
+    if new.is_empty() {
+        c.violated(&CL_STEP_UP, format!("{method}: 403 insufficient_scope, but the challenge names no scope the token lacks (it has \"{}\"); put the needed scopes in the challenge", join(&union)));
+        return Ok(false);
+    }
+    union.extend(new);
+    if !super::authorize::reauthorize(run, found, session, union.clone()).await? {
+        c.violated(
+            &CL_STEP_UP,
+            format!(
+                "{method}: still insufficient_scope after {} authorization requests; giving up",
+                super::MAX_AUTHORIZATIONS
+            ),
+        );
+        return Ok(false);
+    }
+    c.pass(
+        &CL_STEP_UP,
+        sanitize::line(&format!(
+            "{method}: 403 insufficient_scope; re-authorized with \"{}\"",
+            join(&union)
+        ))
+        .into_owned(),
+    );
+    Ok(true)
+}

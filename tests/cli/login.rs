@@ -1,0 +1,338 @@
+//! `mcp-auth login` against the embedded authorization and MCP servers. The user agent is curl, run
+//! through the `BROWSER` convention: it follows the embedded server's auto-approving 302 to the loopback
+//! callback, as a browser would. One test per flaw, each naming its check id.
+
+use crate::support::{Report, cmd, run_human, run_json};
+use mcp_auth::server::auth::{AuthServer, Flaw};
+use mcp_auth::server::mcp::{McpFlaw, McpServer};
+
+/// A headless browser: follows redirects to the callback and discards the page.
+const BROWSER: &str = "curl -sS -L --max-redirs 3 -o /dev/null";
+
+fn login(url: &str) -> assert_cmd::Command {
+    let mut c = cmd();
+    c.env("BROWSER", BROWSER).args(["login", url, "--login-timeout", "20"]);
+    c
+}
+
+fn setup(flaws: &[Flaw], mcp_flaws: &[McpFlaw]) -> (AuthServer, McpServer) {
+    let a = AuthServer::builder().flaws(flaws.iter().cloned()).start().unwrap();
+    let m = McpServer::builder()
+        .protected_by(&a)
+        .flaws(mcp_flaws.iter().cloned())
+        .start()
+        .unwrap();
+    (a, m)
+}
+
+fn links(r: &Report) -> Vec<String> {
+    r.chain
+        .as_ref()
+        .expect("chain")
+        .iter()
+        .map(|l| l.link.clone())
+        .collect()
+}
+
+#[test]
+fn login_registers_authorizes_exchanges_and_calls() {
+    let (a, m) = setup(&[], &[]);
+    let mut c = login(m.url());
+    c.arg("--test-refresh");
+    let r = run_json(c, 0);
+    assert!(r.ok, "{:?}", r.failed());
+    assert_eq!(r.command, "login");
+    assert_eq!(r.registration.as_deref(), Some("dcr"));
+    for id in [
+        "prm-resource-matches",
+        "as-issuer-matches",
+        "cl-pkce-supported",
+        "cl-registration",
+        "cl-dcr-response",
+        "cl-redirect-uri-registered",
+        "cl-authorization-response",
+        "cl-resource-parameter",
+        "cl-token-response",
+        "cl-token-audience",
+        "cl-mcp-call",
+        "cl-refresh",
+    ] {
+        assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
+    }
+    assert_eq!(
+        links(&r),
+        [
+            "protected-resource-metadata",
+            "authorization-server",
+            "pkce",
+            "registration",
+            "registration",
+            "scopes",
+            "authorization",
+            "token",
+            "access-token",
+            "mcp",
+            "refresh"
+        ]
+    );
+    // The token and authorization requests carried the resource exactly as the PRM publishes it.
+    let token_req = a.server.hits().into_iter().find(|h| h.path == "/token").unwrap();
+    assert_eq!(token_req.form_param("resource").as_deref(), Some(m.url()));
+    assert_eq!(
+        r.token.as_ref().unwrap()["length"].as_u64().map(|n| n > 100),
+        Some(true)
+    );
+}
+
+#[test]
+fn pre_registered_confidential_client_uses_basic_auth() {
+    let (a, m) = setup(&[Flaw::NoRegistration], &[]);
+    a.add_client("my-client", Some("s3cret-value"), &["http://127.0.0.1/callback"]);
+    let mut c = login(m.url());
+    c.args(["--client-id", "my-client"])
+        .env("MCP_AUTH_CLIENT_SECRET", "s3cret-value");
+    let r = run_json(c, 0);
+    assert_eq!(r.registration.as_deref(), Some("pre-registered"));
+    let token_req = a.server.hits().into_iter().find(|h| h.path == "/token").unwrap();
+    assert!(token_req.header("authorization").unwrap().starts_with("Basic "));
+}
+
+#[test]
+fn no_registration_route_names_cl_registration() {
+    let (_a, m) = setup(&[Flaw::NoRegistration], &[]);
+    let r = run_json(login(m.url()), 3);
+    assert_eq!(r.status("cl-registration"), "warn");
+    assert_eq!(r.error.as_ref().unwrap().kind, "login-incomplete");
+    let msg = r.message("cl-registration");
+    assert!(
+        msg.contains("no registration_endpoint") && msg.contains("--client-id"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn client_id_metadata_document_is_fetched_by_the_server() {
+    let (a, m) = setup(&[], &[]);
+    let doc_host = mcp_auth::server::MockServer::start().unwrap();
+    let client_id = doc_host.url("/client.json");
+    doc_host.fixed(
+        "/client.json",
+        mcp_auth::server::Reply::json(&serde_json::json!({
+            "client_id": client_id, "client_name": "test", "redirect_uris": ["http://127.0.0.1/callback"],
+            "token_endpoint_auth_method": "none"
+        })),
+    );
+    let mut c = login(m.url());
+    c.args(["--client-metadata-url", &client_id]);
+    let r = run_json(c, 0);
+    assert_eq!(r.registration.as_deref(), Some("cimd"));
+    assert_eq!(doc_host.hits_on("/client.json"), 1);
+    assert_eq!(a.server.hits_on("/register"), 0);
+}
+
+#[test]
+fn redirect_uri_rewritten_at_registration_names_cl_redirect_uri_registered() {
+    let (a, m) = setup(&[Flaw::RedirectUriMismatch], &[]);
+    let r = run_json(login(m.url()), 1);
+    assert_eq!(r.status("cl-redirect-uri-registered"), "fail");
+    assert!(r.message("cl-redirect-uri-registered").contains("localhost"));
+    // The flow stopped before any authorization request.
+    assert_eq!(a.server.hits_on("/authorize"), 0);
+}
+
+#[test]
+fn resource_rejected_names_cl_resource_parameter_and_explains_entra() {
+    let (_a, m) = setup(&[Flaw::RejectsResource], &[]);
+    let r = run_json(login(m.url()), 1);
+    assert_eq!(r.status("cl-resource-parameter"), "fail");
+    let msg = r.message("cl-resource-parameter");
+    assert!(
+        msg.contains("AADSTS9010010") && msg.contains("Application ID URI"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn offline_access_refused_names_cl_scope_selection() {
+    let (_a, m) = setup(&[Flaw::RefusesOfflineAccess], &[]);
+    let r = run_json(login(m.url()), 1);
+    assert_eq!(r.status("cl-scope-selection"), "warn");
+    assert!(r.message("cl-scope-selection").contains("invalid_scope"));
+    assert_eq!(r.status("cl-authorization-response"), "fail");
+}
+
+#[test]
+fn missing_iss_names_cl_authorization_response_and_the_code_is_not_redeemed() {
+    let (a, m) = setup(&[Flaw::NoIssParameter], &[]);
+    let r = run_json(login(m.url()), 1);
+    assert_eq!(r.status("cl-authorization-response"), "fail");
+    assert!(r.message("cl-authorization-response").contains("no iss"));
+    assert_eq!(a.server.hits_on("/token"), 0);
+}
+
+#[test]
+fn token_not_bound_to_the_resource_names_cl_token_audience() {
+    let (_a, m) = setup(&[Flaw::TokenNotBoundToResource], &[]);
+    let r = run_json(login(m.url()), 1);
+    assert_eq!(r.status("cl-token-audience"), "fail");
+    assert_eq!(r.status("jwt-aud-contains-resource"), "fail");
+    // The MCP server rightly refuses it.
+    assert_eq!(r.status("cl-mcp-call"), "fail");
+}
+
+#[test]
+fn refresh_without_rotation_names_cl_refresh() {
+    let (_a, m) = setup(&[Flaw::RefreshWithoutRotation], &[]);
+    let mut c = login(m.url());
+    c.arg("--test-refresh");
+    let r = run_json(c, 0);
+    assert_eq!(r.status("cl-refresh"), "warn");
+    assert!(r.message("cl-refresh").contains("not rotated"));
+}
+
+#[test]
+fn refresh_dropping_the_resource_names_cl_refresh() {
+    let (_a, m) = setup(&[Flaw::RefreshDropsResource], &[]);
+    let mut c = login(m.url());
+    c.args(["--test-refresh", "--strict"]);
+    let r = run_json(c, 1);
+    assert_eq!(r.status("cl-refresh"), "warn");
+    assert!(r.message("cl-refresh").contains("no longer bound"));
+}
+
+#[test]
+fn pkce_not_advertised_stops_before_registration() {
+    let (a, m) = setup(&[Flaw::NoPkce], &[]);
+    let r = run_json(login(m.url()), 1);
+    assert_eq!(r.status("cl-pkce-supported"), "fail");
+    assert_eq!(a.server.hits_on("/register"), 0);
+}
+
+#[test]
+fn issuer_mismatch_stops_with_as_issuer_matches() {
+    let (a, m) = setup(&[Flaw::IssuerMismatch], &[]);
+    let r = run_json(login(m.url()), 1);
+    assert_eq!(r.status("as-issuer-matches"), "fail");
+    assert_eq!(a.server.hits_on("/register"), 0);
+}
+
+#[test]
+fn resource_mismatch_stops_with_prm_resource_matches() {
+    let (a, m) = setup(&[], &[McpFlaw::ResourceMismatch]);
+    let r = run_json(login(m.url()), 1);
+    assert_eq!(r.status("prm-resource-matches"), "fail");
+    assert!(a.server.hits().is_empty());
+}
+
+#[test]
+fn step_up_on_403_reauthorizes_with_the_union_of_scopes() {
+    let a = AuthServer::builder().start().unwrap();
+    let m = McpServer::builder()
+        .protected_by(&a)
+        .scopes(&["mcp:read"])
+        .required_scope("mcp:admin")
+        .start()
+        .unwrap();
+    let r = run_json(login(m.url()), 0);
+    assert_eq!(r.status("cl-step-up"), "pass");
+    assert!(r.message("cl-step-up").contains("mcp:read mcp:admin"));
+    assert_eq!(a.server.hits_on("/authorize"), 2);
+}
+
+#[test]
+fn step_up_reported_as_401_names_cl_mcp_call() {
+    let a = AuthServer::builder().start().unwrap();
+    let m = McpServer::builder()
+        .protected_by(&a)
+        .scopes(&["mcp:read"])
+        .required_scope("mcp:admin")
+        .flaw(McpFlaw::StepUpAs401)
+        .start()
+        .unwrap();
+    let r = run_json(login(m.url()), 1);
+    assert_eq!(r.status("cl-mcp-call"), "fail");
+    assert!(
+        r.message("cl-mcp-call").contains("403 insufficient_scope"),
+        "{}",
+        r.message("cl-mcp-call")
+    );
+}
+
+#[test]
+fn no_resource_is_reported_as_non_compliant() {
+    let (_a, m) = setup(&[], &[]);
+    let mut c = login(m.url());
+    c.arg("--no-resource");
+    let r = run_json(c, 1);
+    assert_eq!(r.status("cl-resource-parameter"), "fail");
+}
+
+#[test]
+fn client_credentials_grant() {
+    let (a, m) = setup(&[], &[]);
+    a.add_client("svc", Some("svc-secret"), &[]);
+    let mut c = cmd();
+    c.args([
+        "login",
+        m.url(),
+        "--grant",
+        "client-credentials",
+        "--client-id",
+        "svc",
+        "--client-secret",
+        "svc-secret",
+    ]);
+    let r = run_json(c, 0);
+    assert_eq!(r.status("cl-mcp-call"), "pass");
+}
+
+#[test]
+fn no_terminal_and_no_browser_fails_at_once() {
+    let (a, m) = setup(&[], &[]);
+    let mut c = cmd();
+    c.env_remove("BROWSER").args(["login", m.url()]);
+    let text = run_human(c, 2);
+    assert!(text.contains("--no-browser"), "{text}");
+    assert!(a.server.hits().is_empty());
+}
+
+#[test]
+fn print_token_writes_the_bare_token_to_stdout_and_the_report_to_stderr() {
+    let (_a, m) = setup(&[], &[]);
+    let out = login(m.url()).args(["--print-token", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = stdout.trim();
+    assert_eq!(token.split('.').count(), 3, "{stdout}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("\"command\": \"login\"") || stderr.contains("\"command\":\"login\""));
+    assert!(!stderr.contains(token));
+}
+
+#[test]
+fn no_output_mode_prints_the_token() {
+    let (a, m) = setup(&[], &[]);
+    for mode in [&["--json"][..], &["--output", "junit"], &["-v"], &[]] {
+        let out = login(m.url()).args(["--test-refresh"]).args(mode).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{mode:?}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Every token the server issued in this run (access and refresh), by its signature or value.
+        for h in a.server.hits().iter().filter(|h| h.path == "/token") {
+            if let Some(rt) = h.form_param("refresh_token") {
+                assert!(!all.contains(&rt), "{mode:?} printed a refresh token");
+            }
+        }
+        for line in all.lines() {
+            for word in line.split(|c: char| c.is_whitespace() || c == '"') {
+                assert!(
+                    word.split('.').count() != 3 || word.len() < 100,
+                    "{mode:?} printed a JWT: {word}"
+                );
+            }
+        }
+    }
+}
