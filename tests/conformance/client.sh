@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The conformance suite's client command: `conformance client --command tests/conformance/client.sh`
+# appends the MCP server URL and passes credentials in MCP_CONFORMANCE_CONTEXT (JSON). This maps them to
+# `mcp-auth login` flags. Its mock authorization endpoint answers with an immediate 302, so curl as
+# BROWSER completes the flow.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+url="${*: -1}"
+bin="${MCP_AUTH_BIN:-$here/../../target/debug/mcp-auth}"
+# One flag per line, from the context's members (node is the pinned Node 22 of this folder).
+mapfile -t flags < <("$here/node_modules/.bin/node" -e '
+  const c = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT || "{}");
+  const out = [];
+  if (c.client_id) out.push("--client-id", c.client_id);
+  if (c.client_secret) out.push("--client-secret", c.client_secret);
+  if ((c.name || "").startsWith("auth/client-credentials")) out.push("--grant", "client-credentials");
+  for (const f of out) console.log(f);
+')
+export BROWSER="curl -sS -L --max-redirs 3 -o /dev/null"
+exec "$bin" login "$url" --login-timeout 20 \
+  --client-metadata-url https://conformance-test.local/client-metadata.json "${flags[@]}"
