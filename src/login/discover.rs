@@ -51,6 +51,17 @@ fn not_found(what: &str, url: &Url, tried: &[String]) -> Stop {
     })
 }
 
+/// A server that lets `initialize` through without a token may guard its tools: asks `tools/list` in the
+/// same session.
+async fn tools_list(run: &Run<'_>, url: &Url, init: &crate::http::Response) -> Result<crate::http::Response, Stop> {
+    let mut req = crate::probe::SHAPES[1].request(url, None);
+    if let Some(sid) = init.header_values("mcp-session-id").first() {
+        req = req.header("mcp-session-id", sid);
+    }
+    req.body = Some(br#"{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}"#.to_vec());
+    run.client.send(req).await.map_err(|e| fetch_error(&e))
+}
+
 /// The 401 challenge's `resource_metadata` URL and `scope`.
 async fn challenge(run: &Run<'_>, url: &Url) -> Result<(Option<Url>, Option<String>), Stop> {
     let r = run
@@ -58,6 +69,11 @@ async fn challenge(run: &Run<'_>, url: &Url) -> Result<(Option<Url>, Option<Stri
         .send(crate::probe::SHAPES[1].request(url, None))
         .await
         .map_err(|e| fetch_error(&e))?;
+    let r = if r.status == 200 {
+        tools_list(run, url, &r).await?
+    } else {
+        r
+    };
     if r.status != 401 {
         return Err(Stop::Error(ErrorInfo {
             kind: "no-authorization-required",
@@ -106,6 +122,20 @@ pub async fn discover(run: &mut Run<'_>, url: &Url) -> Result<Found, Stop> {
     Ok(found)
 }
 
+/// Whether `resource` identifies the server at `url`: the same canonical URI, or the same origin with a
+/// path that is a whole-segment prefix of the server's (metadata served for the origin or a parent path,
+/// as at the root well-known URL; the TypeScript SDK accepts the same).
+fn covers(resource: &Url, url: &Url) -> bool {
+    let (r, u) = (canonical_resource(resource), canonical_resource(url));
+    if r == u {
+        return true;
+    }
+    let path = resource.path().trim_end_matches('/');
+    resource.origin() == url.origin()
+        && resource.query().is_none()
+        && (path.is_empty() || url.path() == path || url.path().starts_with(&format!("{path}/")))
+}
+
 /// Checks the PRM's `resource` against the server and picks the first authorization server.
 fn read_prm(
     run: &mut Run<'_>,
@@ -115,7 +145,7 @@ fn read_prm(
 ) -> Result<(String, String, Vec<String>), Stop> {
     let mut c = run.checks(prm_url.as_str());
     let resource = doc.get("resource").and_then(Value::as_str).unwrap_or("").to_owned();
-    let matches = Url::parse(&resource).is_ok_and(|r| canonical_resource(&r) == canonical_resource(url));
+    let matches = Url::parse(&resource).is_ok_and(|r| covers(&r, url));
     c.check(
         &PRM_RESOURCE_MATCHES,
         matches,
@@ -160,9 +190,11 @@ async fn as_metadata(run: &mut Run<'_>, issuer: &str, legacy: bool) -> Result<Ma
         .into_iter()
         .map(|c| c.url)
         .collect();
-    let (meta_url, doc) = first_object(run, &urls)
-        .await
-        .map_err(|tried| not_found("authorization server metadata", &issuer_url, &tried))?;
+    let (meta_url, doc) = match first_object(run, &urls).await {
+        Ok(found) => found,
+        Err(_) if legacy => return Ok(default_endpoints(issuer)),
+        Err(tried) => return Err(not_found("authorization server metadata", &issuer_url, &tried)),
+    };
     let mut c = run.checks(meta_url.as_str());
     let advertised = doc.get("issuer").and_then(Value::as_str).unwrap_or("");
     if advertised == issuer {
@@ -183,6 +215,19 @@ async fn as_metadata(run: &mut Run<'_>, issuer: &str, legacy: bool) -> Result<Ma
     }
     run.link("authorization-server", meta_url.as_str(), c)?;
     Ok(doc)
+}
+
+/// MCP 2025-03-26 without metadata: `/authorize`, `/token` and `/register` at the server's origin (PKCE is
+/// required of every client in that revision).
+fn default_endpoints(origin: &str) -> Map<String, Value> {
+    let doc = serde_json::json!({
+        "issuer": origin,
+        "authorization_endpoint": format!("{origin}/authorize"),
+        "token_endpoint": format!("{origin}/token"),
+        "registration_endpoint": format!("{origin}/register"),
+        "code_challenge_methods_supported": ["S256"],
+    });
+    doc.as_object().cloned().unwrap_or_default()
 }
 
 fn pkce(run: &mut Run<'_>, found: &Found) -> Result<(), Stop> {

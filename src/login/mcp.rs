@@ -10,17 +10,26 @@ use crate::sanitize;
 use serde_json::{Value, json};
 use url::Url;
 
-/// The protocol revision the calls are made with.
-const PROTOCOL_VERSION: &str = "2025-11-25";
+/// The newest revision, tried first (stateless: `server/discover`, `_meta`, `Mcp-Method`).
+const NEWEST: &str = "2026-07-28";
+/// The fallback revision (`initialize` and a session).
+const CLASSIC: &str = "2025-11-25";
 
-fn request(url: &Url, token: &str, session: Option<&str>, body: &Value) -> Request {
+fn request(url: &Url, token: &str, session: Option<&str>, rev: &str, body: &Value) -> Request {
     let mut r = Request::get(url.clone())
         .header("accept", "application/json, text/event-stream")
         .header("content-type", "application/json")
-        .header("mcp-protocol-version", PROTOCOL_VERSION)
+        .header("mcp-protocol-version", rev)
         .header("authorization", &format!("Bearer {token}"));
     if let Some(s) = session {
         r = r.header("mcp-session-id", s);
+    }
+    if rev == NEWEST {
+        let method = body["method"].as_str().unwrap_or("");
+        r = r.header("mcp-method", method);
+        if let Some(name) = body["params"]["name"].as_str().filter(|_| method == "tools/call") {
+            r = r.header("mcp-name", name);
+        }
     }
     r.method = reqwest::Method::POST;
     r.body = Some(body.to_string().into_bytes());
@@ -53,13 +62,17 @@ async fn call(
     url: &Url,
     token: &str,
     session: Option<&str>,
+    rev: &str,
     method: &str,
-    params: Value,
+    mut params: Value,
 ) -> Result<Answer, Stop> {
+    if rev == NEWEST {
+        params["_meta"] = json!({"io.modelcontextprotocol/protocolVersion": NEWEST, "io.modelcontextprotocol/clientCapabilities": {}});
+    }
     let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
     let r = run
         .client
-        .send(request(url, token, session, &body))
+        .send(request(url, token, session, rev, &body))
         .await
         .map_err(|e| fetch_error(&e))?;
     let parsed = challenge::parse_all(&r.header_values("www-authenticate"));
@@ -74,9 +87,12 @@ async fn call(
             .flatten()
             .collect::<Vec<_>>()
             .join(": ");
-        let scope = param("scope")
+        let mut scope = param("scope")
             .map(|s| format!(" (challenge scope \"{s}\")"))
             .unwrap_or_default();
+        if let Some(m) = message(&r).and_then(|v| v["error"]["message"].as_str().map(str::to_owned)) {
+            scope.push_str(&format!(" (JSON-RPC error: {m})"));
+        }
         return Ok(Answer::Failed(format!(
             "{method} answered HTTP {}{}{scope}",
             r.status,
@@ -100,10 +116,36 @@ async fn call(
     }
 }
 
-/// `initialize`, `notifications/initialized`, `tools/list` and `--call`, with step-up on 403.
+/// The first request of a revision.
+fn opening(rev: &str) -> (&'static str, Value) {
+    if rev == NEWEST {
+        ("server/discover", json!({}))
+    } else {
+        let init = json!({"protocolVersion": CLASSIC, "capabilities": {}, "clientInfo": {"name": "mcp-auth", "version": env!("CARGO_PKG_VERSION")}});
+        ("initialize", init)
+    }
+}
+
+/// The revision the server speaks: the newest when `server/discover` works, else the classic one.
+async fn negotiate(run: &Run<'_>, url: &Url, session: &Session) -> Result<&'static str, Stop> {
+    let (method, params) = opening(NEWEST);
+    Ok(
+        match call(run, url, session.token.expose(), None, NEWEST, method, params).await? {
+            Answer::Failed(why)
+                if why.contains("HTTP 400") || why.contains("JSON-RPC error") || why.contains("HTTP 404") =>
+            {
+                CLASSIC
+            }
+            _ => NEWEST,
+        },
+    )
+}
+
+/// The opening request (`server/discover` or `initialize`), `tools/list` and `--call`, with step-up on 403.
 pub async fn calls(run: &mut Run<'_>, url: &Url, found: &Found, session: &mut Session) -> Result<(), Stop> {
-    let init = json!({"protocolVersion": PROTOCOL_VERSION, "capabilities": {}, "clientInfo": {"name": "mcp-auth", "version": env!("CARGO_PKG_VERSION")}});
-    let mut steps: Vec<(&str, Value)> = vec![("initialize", init), ("tools/list", json!({}))];
+    let rev = negotiate(run, url, session).await?;
+    run.fact("protocol_revision", rev);
+    let mut steps: Vec<(&str, Value)> = vec![opening(rev), ("tools/list", json!({}))];
     if let Some((tool, args)) = &run.opts.call {
         steps.push(("tools/call", json!({"name": tool, "arguments": args})));
     }
@@ -113,11 +155,21 @@ pub async fn calls(run: &mut Run<'_>, url: &Url, found: &Found, session: &mut Se
     let mut i = 0;
     while i < steps.len() {
         let (method, params) = steps[i].clone();
-        match call(run, url, session.token.expose(), mcp_session.as_deref(), method, params).await? {
+        match call(
+            run,
+            url,
+            session.token.expose(),
+            mcp_session.as_deref(),
+            rev,
+            method,
+            params,
+        )
+        .await?
+        {
             Answer::Ok(result, sid) => {
                 if method == "initialize" {
                     mcp_session = sid;
-                    notify_initialized(run, url, session, mcp_session.as_deref()).await;
+                    notify_initialized(run, url, session, mcp_session.as_deref(), rev).await;
                 }
                 if method == "tools/list" {
                     run.fact("tools", result["tools"].as_array().map_or(0, Vec::len));
@@ -153,9 +205,12 @@ pub async fn calls(run: &mut Run<'_>, url: &Url, found: &Found, session: &mut Se
     run.link("mcp", url.as_str(), c)
 }
 
-async fn notify_initialized(run: &Run<'_>, url: &Url, session: &Session, sid: Option<&str>) {
+async fn notify_initialized(run: &Run<'_>, url: &Url, session: &Session, sid: Option<&str>, rev: &str) {
     let body = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
-    let _ = run.client.send(request(url, session.token.expose(), sid, &body)).await;
+    let _ = run
+        .client
+        .send(request(url, session.token.expose(), sid, rev, &body))
+        .await;
 }
 
 /// Re-authorizes with the union of the session's and the challenged scopes. `Ok(false)`: gave up.

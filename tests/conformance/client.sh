@@ -10,10 +10,15 @@ bin="${MCP_AUTH_BIN:-$here/../../target/debug/mcp-auth}"
 # One flag per line, from the context's members (node is the pinned Node 22 of this folder).
 mapfile -t flags < <("$here/node_modules/.bin/node" -e '
   const c = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT || "{}");
+  c.name = c.name || process.env.MCP_CONFORMANCE_SCENARIO || "";
   const out = [];
   if (c.client_id) out.push("--client-id", c.client_id);
   if (c.client_secret) out.push("--client-secret", c.client_secret);
   if ((c.name || "").startsWith("auth/client-credentials")) out.push("--grant", "client-credentials");
+  // The step-up scenario guards tools/call with a wider scope than tools/list: call a tool to reach it.
+  if (c.name === "auth/scope-step-up") out.push("--call", "test-tool");
+  // Scenarios of a revision before protected resource metadata: judge them by that revision.
+  if (c.name.startsWith("auth/2025-03-26")) out.push("--spec", "2025-03-26");
   for (const f of out) console.log(f);
 ')
 export BROWSER="curl -sS -L --max-redirs 3 -o /dev/null"
