@@ -105,6 +105,10 @@ fn open(browser: &Browser, url: &str) -> Result<(), Stop> {
             );
             return Ok(());
         }
+        Browser::Follow => {
+            tokio::spawn(follow(url.to_owned()));
+            return Ok(());
+        }
         Browser::System if cfg!(target_os = "macos") => ("open".into(), Vec::new()),
         Browser::System => ("xdg-open".into(), Vec::new()),
         Browser::Command(cmd) => {
@@ -132,6 +136,18 @@ fn open(browser: &Browser, url: &str) -> Result<(), Stop> {
         })?;
     std::thread::spawn(move || child.wait());
     Ok(())
+}
+
+/// A headless user agent for auto-approving servers: follows up to 3 redirects from `url`.
+async fn follow(url: String) {
+    let Ok(client) = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::limited(3))
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+    else {
+        return;
+    };
+    let _ = client.get(url).send().await;
 }
 
 /// A random URL-safe string of `bytes` random bytes.

@@ -51,6 +51,9 @@ pub enum Browser {
     System,
     /// Print the URL; accept the callback or a pasted redirect URL on stdin (`--no-browser`).
     Manual,
+    /// No user: follow the authorization server's redirects to the loopback callback (an auto-approving
+    /// server such as the embedded one of `demo`). At most 3 redirects, the last to the callback.
+    Follow,
 }
 
 /// What `login` is asked to do.

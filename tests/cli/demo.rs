@@ -29,7 +29,11 @@ fn demo_json_runs_the_compliant_chain_and_passes() {
     assert_eq!(d.command, "demo");
     assert!(d.ok);
     let commands: Vec<&str> = d.steps.iter().map(|s| s.command.as_str()).collect();
-    assert_eq!(commands, ["check-provider", "gen-metadata", "verify-token", "probe"]);
+    assert_eq!(
+        commands,
+        ["check-provider", "gen-metadata", "verify-token", "probe", "login"]
+    );
+    assert_eq!(d.steps[4].status("cl-refresh"), "pass");
     assert!(d.steps.iter().all(|s| s.ok && s.failed().is_empty()), "{:#?}", d.steps);
     // The token came from the embedded AS's token endpoint and verified against its JWKS.
     assert_eq!(d.steps[2].status("jwt-signature-valid"), "pass");
@@ -55,15 +59,15 @@ fn demo_json_runs_the_compliant_chain_and_passes() {
 fn demo_broken_shows_the_expected_failures_and_exits_0() {
     let d = demo(&["--broken"], 0);
     assert!(d.ok);
-    assert_eq!(d.steps.len(), 7);
-    assert!(d.steps[..4].iter().all(|s| s.ok));
+    assert_eq!(d.steps.len(), 9);
+    assert!(d.steps[..5].iter().all(|s| s.ok));
     assert!(
-        d.steps[4..]
+        d.steps[5..]
             .iter()
             .all(|s| !s.ok && s.expected.as_ref().unwrap()["met"] == true)
     );
-    assert_eq!(d.steps[5].failed(), ["jwt-aud-contains-resource"]);
-    let mut probe_failed = d.steps[6].failed();
+    assert_eq!(d.steps[6].failed(), ["jwt-aud-contains-resource"]);
+    let mut probe_failed = d.steps[7].failed();
     probe_failed.sort_unstable();
     probe_failed.dedup();
     assert_eq!(
@@ -75,7 +79,14 @@ fn demo_broken_shows_the_expected_failures_and_exits_0() {
         ]
     );
     assert_eq!(d.steps[3].status("rs-wrong-audience-rejected"), "pass");
-    let broken = &d.steps[4];
+    let mut login_failed = d.steps[8].failed();
+    login_failed.sort_unstable();
+    login_failed.dedup();
+    assert_eq!(
+        login_failed,
+        ["cl-mcp-call", "cl-token-audience", "jwt-aud-contains-resource"]
+    );
+    let broken = &d.steps[5];
     assert!(!broken.ok);
     let mut failed = broken.failed();
     failed.sort_unstable();
@@ -97,7 +108,7 @@ fn demo_human_output_tells_a_newcomer_what_happened() {
         0,
     );
     assert!(
-        text.contains("== Step 1/7: check-provider against a spec-compliant authorization server"),
+        text.contains("== Step 1/9: check-provider against a spec-compliant authorization server"),
         "{text}"
     );
     assert!(

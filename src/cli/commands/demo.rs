@@ -66,6 +66,12 @@ pub fn steps() -> Vec<Step> {
             run: probe_good,
         },
         Step {
+            title: "login: register (RFC 7591), authorize with PKCE, exchange with RFC 8707 resource, call the MCP server, refresh",
+            broken: false,
+            expect_fail: &[],
+            run: login_good,
+        },
+        Step {
             title: "check-provider against a misconfigured authorization server (plain-only PKCE, issuer with a trailing slash, private key in the JWKS)",
             broken: true,
             expect_fail: &["as-issuer-matches", "as-pkce-s256", "as-jwks-valid"],
@@ -82,6 +88,12 @@ pub fn steps() -> Vec<Step> {
             broken: true,
             expect_fail: BROKEN_MCP_FAILS,
             run: probe_broken,
+        },
+        Step {
+            title: "login against an authorization server whose tokens are not bound to the resource (fixed aud)",
+            broken: true,
+            expect_fail: &["cl-token-audience", "jwt-aud-contains-resource", "cl-mcp-call"],
+            run: login_broken,
         },
     ]
 }
@@ -185,6 +197,45 @@ fn probe_good(ctx: &Context) -> StepFuture<'_> {
 
 fn probe_broken(ctx: &Context) -> StepFuture<'_> {
     Box::pin(probe_embedded(ctx, &BROKEN_MCP))
+}
+
+fn login_good(ctx: &Context) -> StepFuture<'_> {
+    Box::pin(login_embedded(ctx, &[]))
+}
+
+fn login_broken(ctx: &Context) -> StepFuture<'_> {
+    Box::pin(login_embedded(ctx, &[Flaw::TokenNotBoundToResource]))
+}
+
+/// `login --test-refresh` against an authorization server with `flaws`; the embedded server approves at
+/// once, so the library's headless user agent follows its redirect to the callback.
+async fn login_embedded(ctx: &Context, flaws: &[Flaw]) -> anyhow::Result<Report> {
+    let auth = AuthServer::builder()
+        .issuer_path("/tenant1")
+        .flaws(flaws.iter().cloned())
+        .start()
+        .map_err(|e| anyhow::anyhow!("could not start the embedded authorization server on 127.0.0.1: {e}"))?;
+    let mcp = McpServer::builder()
+        .protected_by(&auth)
+        .start()
+        .map_err(|e| anyhow::anyhow!("could not start the embedded MCP server on 127.0.0.1: {e}"))?;
+    let opts = crate::login::LoginOptions {
+        client_id: None,
+        client_secret: None,
+        client_metadata_url: None,
+        registration: crate::login::RegistrationMode::Auto,
+        grant: crate::login::GrantKind::AuthorizationCode,
+        callback_port: None,
+        browser: crate::login::Browser::Follow,
+        timeout: std::time::Duration::from_secs(30),
+        no_resource: false,
+        scope: None,
+        call: None,
+        test_refresh: true,
+    };
+    let url = url::Url::parse(mcp.url())?;
+    let outcome = crate::login::login(&ctx.client()?, &url, &opts, ctx.spec).await;
+    Ok(crate::cli::commands::login::report(outcome, &url, ctx.spec, false))
 }
 
 /// Runs the probe, with a token obtained from the embedded authorization server, on an MCP server with `flaws`.
@@ -362,6 +413,7 @@ fn same_as(report: &Report) -> String {
         }
         "gen-metadata" => format!("mcp-auth gen-metadata --resource {target} --authorization-server ISSUER"),
         "probe" => format!("mcp-auth probe {target} --token \"$TOKEN\" --foreign-token \"$OTHER_TOKEN\""),
+        "login" => format!("BROWSER='curl -sSL -o /dev/null' mcp-auth login {target} --test-refresh"),
         command => format!("mcp-auth {command} {target}"),
     }
 }
