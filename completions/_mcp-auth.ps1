@@ -186,6 +186,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('--no-resource', '--no-resource', [CompletionResultType]::ParameterName, 'Do not send the RFC 8707 resource parameter (for broken servers; reported as non-compliant)')
             [CompletionResult]::new('--print-token', '--print-token', [CompletionResultType]::ParameterName, 'Write the bare access token to stdout (the report goes to stderr)')
             [CompletionResult]::new('--test-refresh', '--test-refresh', [CompletionResultType]::ParameterName, 'Use the refresh token once and check resource, audience and rotation')
+            [CompletionResult]::new('--audit', '--audit', [CompletionResultType]::ParameterName, 'Two extra authorizations: a wrong code_verifier and a replayed code must be refused')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --output json')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'SHOULD-level findings (warn) also make the exit code 1')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the verdict')

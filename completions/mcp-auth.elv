@@ -177,6 +177,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand --no-resource 'Do not send the RFC 8707 resource parameter (for broken servers; reported as non-compliant)'
             cand --print-token 'Write the bare access token to stdout (the report goes to stderr)'
             cand --test-refresh 'Use the refresh token once and check resource, audience and rotation'
+            cand --audit 'Two extra authorizations: a wrong code_verifier and a replayed code must be refused'
             cand --json 'Shorthand for --output json'
             cand --strict 'SHOULD-level findings (warn) also make the exit code 1'
             cand -q 'Print only the verdict'

@@ -201,6 +201,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l no-browser -
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l no-resource -d 'Do not send the RFC 8707 resource parameter (for broken servers; reported as non-compliant)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l print-token -d 'Write the bare access token to stdout (the report goes to stderr)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l test-refresh -d 'Use the refresh token once and check resource, audience and rotation'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l audit -d 'Two extra authorizations: a wrong code_verifier and a replayed code must be refused'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s q -l quiet -d 'Print only the verdict'

@@ -110,4 +110,20 @@ CL_MCP_CALL = {
     why: "Logging in is only useful if the MCP server accepts the token it produced.",
     fix: "Make the MCP server accept tokens of its authorization server whose `aud` is its resource URL; see the server's `WWW-Authenticate` error.",
 }
+CL_PKCE_ENFORCED = {
+    id: "cl-pkce-enforced",
+    levels: always(Must),
+    spec: "OAuth 2.1-13 §4.1.3 (the server MUST verify `code_verifier`); RFC 7636 §4.6; MCP 2025-06-18+ §Authorization Code Protection",
+    summary: "`login --audit`: the token endpoint refuses a code redeemed with a wrong `code_verifier`.",
+    why: "Advertising S256 protects nothing if the server does not check the verifier: a stolen code is redeemable.",
+    fix: "Verify BASE64URL(SHA256(code_verifier)) against the stored code_challenge and answer `invalid_grant` on a mismatch.",
+}
+CL_CODE_SINGLE_USE = {
+    id: "cl-code-single-use",
+    levels: always(Must),
+    spec: "OAuth 2.1-13 §4.1.3 (an authorization code MUST NOT be used more than once)",
+    summary: "`login --audit`: a code already redeemed is refused the second time.",
+    why: "A replayable code lets whoever intercepts it obtain tokens after the legitimate client.",
+    fix: "Invalidate the code at its first redemption (and revoke the tokens issued with it when it is replayed).",
+}
 }

@@ -288,6 +288,9 @@ pub struct LoginArgs {
     /// Use the refresh token once and check resource, audience and rotation.
     #[arg(long)]
     pub test_refresh: bool,
+    /// Two extra authorizations: a wrong code_verifier and a replayed code must be refused.
+    #[arg(long)]
+    pub audit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,6 +7,7 @@
 //! token), [`mcp`] (the calls and step-up), [`refresh`].
 
 pub mod audience;
+pub mod audit;
 pub mod authorize;
 pub mod discover;
 pub mod mcp;
@@ -72,6 +73,8 @@ pub struct LoginOptions {
     /// `--call TOOL` with its arguments.
     pub call: Option<(String, Value)>,
     pub test_refresh: bool,
+    /// `--audit`: also check that a wrong `code_verifier` and a replayed code are refused.
+    pub audit: bool,
 }
 
 impl std::fmt::Debug for LoginOptions {
@@ -202,6 +205,9 @@ async fn flow(run: &mut Run<'_>, url: &Url) -> Result<SecretToken, Stop> {
         }
     };
     mcp::calls(run, url, &found, &mut session).await?;
+    if run.opts.audit {
+        audit::audit(run, &found, &session).await?;
+    }
     if run.opts.test_refresh {
         refresh::test(run, &found, &mut session).await?;
     }

@@ -336,3 +336,19 @@ fn no_output_mode_prints_the_token() {
         }
     }
 }
+
+#[test]
+fn audit_passes_a_good_server_and_names_cl_pkce_enforced_when_the_verifier_is_not_checked() {
+    let (_a, m) = setup(&[], &[]);
+    let mut c = login(m.url());
+    c.arg("--audit");
+    let r = run_json(c, 0);
+    assert_eq!(r.status("cl-pkce-enforced"), "pass");
+    assert_eq!(r.status("cl-code-single-use"), "pass");
+    let (_a, m) = setup(&[Flaw::PkceNotEnforced], &[]);
+    let mut c = login(m.url());
+    c.arg("--audit");
+    let r = run_json(c, 1);
+    assert_eq!(r.failed(), ["cl-pkce-enforced"]);
+    assert!(r.message("cl-pkce-enforced").contains("wrong code_verifier"));
+}

@@ -232,6 +232,7 @@ async fn login_embedded(ctx: &Context, flaws: &[Flaw]) -> anyhow::Result<Report>
         scope: None,
         call: None,
         test_refresh: true,
+        audit: false,
     };
     let url = url::Url::parse(mcp.url())?;
     let outcome = crate::login::login(&ctx.client()?, &url, &opts, ctx.spec).await;

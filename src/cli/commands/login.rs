@@ -61,6 +61,7 @@ fn options(args: &LoginArgs, ctx: &Context) -> Result<LoginOptions, Error> {
         scope: args.scope.clone(),
         call: args.call.clone().map(|t| (t, call_args)),
         test_refresh: args.test_refresh,
+        audit: args.audit,
     })
 }
 
