@@ -61,7 +61,7 @@ fn explain_unknown_id_is_a_usage_error_with_a_hint() {
     let text = run_human(explain(&["pkce"]), 2);
     assert!(text.contains("unknown check id \"pkce\""), "{text}");
     assert!(
-        text.contains("did you mean: as-pkce-advertised, as-pkce-s256, cl-pkce-supported?"),
+        text.contains("did you mean: as-pkce-advertised, as-pkce-s256, cl-pkce-supported, cl-pkce-enforced?"),
         "{text}"
     );
     let text = run_human(explain(&["no-such-check"]), 2);
