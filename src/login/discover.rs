@@ -69,7 +69,7 @@ async fn challenge(run: &Run<'_>, url: &Url) -> Result<(Option<Url>, Option<Stri
         .send(crate::probe::SHAPES[1].request(url, None))
         .await
         .map_err(|e| fetch_error(&e))?;
-    let r = if r.status == 200 {
+    let r = if matches!(r.status, 200 | 400) {
         tools_list(run, url, &r).await?
     } else {
         r

@@ -142,7 +142,7 @@ async fn negotiate(run: &Run<'_>, url: &Url, session: &Session) -> Result<&'stat
 }
 
 /// The opening request (`server/discover` or `initialize`), `tools/list` and `--call`, with step-up on 403.
-pub async fn calls(run: &mut Run<'_>, url: &Url, found: &Found, session: &mut Session) -> Result<(), Stop> {
+pub async fn calls(run: &mut Run<'_>, url: &Url, found: &mut Found, session: &mut Session) -> Result<(), Stop> {
     let rev = negotiate(run, url, session).await?;
     run.fact("protocol_revision", rev);
     let mut steps: Vec<(&str, Value)> = vec![opening(rev), ("tools/list", json!({}))];
@@ -153,6 +153,7 @@ pub async fn calls(run: &mut Run<'_>, url: &Url, found: &Found, session: &mut Se
     let mut mcp_session: Option<String> = None;
     let mut done = Vec::new();
     let mut i = 0;
+    let mut migrated = false;
     while i < steps.len() {
         let (method, params) = steps[i].clone();
         match call(
@@ -182,19 +183,15 @@ pub async fn calls(run: &mut Run<'_>, url: &Url, found: &Found, session: &mut Se
                     break;
                 }
             }
+            Answer::Failed(why) if why.contains("HTTP 401") && !migrated => {
+                migrated = true;
+                if !super::migration::migrate(run, url, found, session).await? {
+                    refused(&mut c, &why);
+                    break;
+                }
+            }
             Answer::Failed(why) => {
-                let hint = if why.contains("invalid_token") && why.contains("challenge scope") {
-                    "; if the token lacks a scope, answer 403 insufficient_scope (step-up), not 401"
-                } else {
-                    ""
-                };
-                c.violated(
-                    &CL_MCP_CALL,
-                    sanitize::line(&format!(
-                        "{why}{hint}; the server does not accept the token it had issued"
-                    ))
-                    .into_owned(),
-                );
+                refused(&mut c, &why);
                 break;
             }
         }
@@ -203,6 +200,21 @@ pub async fn calls(run: &mut Run<'_>, url: &Url, found: &Found, session: &mut Se
         c.pass(&CL_MCP_CALL, format!("{} succeeded with the token", done.join(", ")));
     }
     run.link("mcp", url.as_str(), c)
+}
+
+fn refused(c: &mut Checks, why: &str) {
+    let hint = if why.contains("invalid_token") && why.contains("challenge scope") {
+        "; if the token lacks a scope, answer 403 insufficient_scope (step-up), not 401"
+    } else {
+        ""
+    };
+    c.violated(
+        &CL_MCP_CALL,
+        sanitize::line(&format!(
+            "{why}{hint}; the server does not accept the token it had issued"
+        ))
+        .into_owned(),
+    );
 }
 
 async fn notify_initialized(run: &Run<'_>, url: &Url, session: &Session, sid: Option<&str>, rev: &str) {

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod authorize;
 pub mod discover;
 pub mod mcp;
+pub mod migration;
 pub mod refresh;
 pub mod registration;
 pub mod token;
@@ -191,7 +192,7 @@ fn incomplete(chain: &[ChainLink]) -> Option<ErrorInfo> {
 }
 
 async fn flow(run: &mut Run<'_>, url: &Url) -> Result<SecretToken, Stop> {
-    let found = discover::discover(run, url).await?;
+    let mut found = discover::discover(run, url).await?;
     let mut session = match run.opts.grant {
         GrantKind::AuthorizationCode => {
             let listener = authorize::Callback::bind(run.opts.callback_port).await?;
@@ -204,7 +205,7 @@ async fn flow(run: &mut Run<'_>, url: &Url) -> Result<SecretToken, Stop> {
             token::client_credentials(run, &found, creds).await?
         }
     };
-    mcp::calls(run, url, &found, &mut session).await?;
+    mcp::calls(run, url, &mut found, &mut session).await?;
     if run.opts.audit {
         audit::audit(run, &found, &session).await?;
     }

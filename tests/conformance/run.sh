@@ -20,7 +20,6 @@ v02=(resource-mismatch offline-access-scope offline-access-not-supported authori
 declare -A KNOWN_FAILURES=(
   ["0.1/client-credentials-jwt"]="private_key_jwt (--client-key) is not implemented yet"
   ["0.1/cross-app-access-complete-flow"]="extension (enterprise cross-app access), out of scope"
-  ["0.2/authorization-server-migration"]="re-discovery when a 401 names another authorization server is not implemented yet"
 )
 pass=0 fail=0 known=0 failed=()
 run() { # suite dir, scenario
