@@ -166,12 +166,13 @@ fn json_segment(segment: &str) -> Result<Map<String, Value>, String> {
     let bytes = B64
         .decode(segment.trim_end_matches('='))
         .map_err(|e| format!("is not base64url ({e})"))?;
-    // serde_json checks UTF-8 as it parses; the separate check only words the error.
-    match serde_json::from_slice::<Value>(&bytes) {
+    let text = std::str::from_utf8(&bytes).map_err(|_| "is not UTF-8".to_owned())?;
+    // The strict parser: a duplicate member (`{"alg":"none","alg":"RS256"}`, two `exp`, two `iss`) is refused,
+    // since another verifier may read the other value.
+    match crate::json::parse(text) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(other) => Err(format!("is JSON {}, not an object", crate::metadata::type_name(&other))),
-        Err(_) if std::str::from_utf8(&bytes).is_err() => Err("is not UTF-8".to_owned()),
-        Err(e) => Err(format!("is not JSON ({e})")),
+        Err(e) => Err(format!("is not valid JSON ({e})")),
     }
 }
 
@@ -870,6 +871,37 @@ mod tests {
         assert_eq!(status, crate::report::Status::Pass);
         let parsed = keys.keys[0].verifier(Algorithm::ES256).unwrap() as *const PreparedVerifier;
         assert_eq!(keys.keys[0].verifier(Algorithm::ES256).unwrap() as *const _, parsed);
+    }
+
+    /// Another verifier may keep the first of two members where serde_json kept the last.
+    #[test]
+    fn duplicate_members_in_the_header_or_claims_are_malformed() {
+        let seg = |s: &str| B64.encode(s);
+        for (header, claims, words) in [
+            (
+                r#"{"alg":"none","alg":"RS256"}"#,
+                r#"{"sub":"u"}"#,
+                "header (segment 1)",
+            ),
+            (
+                r#"{"alg":"RS256"}"#,
+                r#"{"exp":1,"exp":4000000000}"#,
+                "payload (segment 2)",
+            ),
+            (
+                r#"{"alg":"RS256"}"#,
+                r#"{"iss":"https://evil","iss":"https://good"}"#,
+                "payload (segment 2)",
+            ),
+        ] {
+            let token = format!("{}.{}.c2ln", seg(header), seg(claims));
+            match decode_unverified(&token) {
+                Unverified::Malformed(why) => {
+                    assert!(why.contains(words) && why.contains("duplicate member"), "{why}")
+                }
+                other => panic!("{header} {claims}: {other:?}"),
+            }
+        }
     }
 
     #[test]
