@@ -409,7 +409,10 @@ fn scope(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
 fn lifetime(checks: &mut Checks, claims: &Map<String, Value>) {
     match (numeric(claims.get("iat")), numeric(claims.get("exp"))) {
         (Num::Value(i), Num::Value(e)) => {
-            let life = e - i;
+            let Some(life) = e.checked_sub(i) else {
+                checks.skip(&JWT_SHORT_LIVED, "iat and exp are too far apart to subtract");
+                return;
+            };
             if life <= MAX_LIFETIME_SECS {
                 checks.pass(&JWT_SHORT_LIVED, format!("lifetime {}", duration(life)));
             } else {
@@ -469,13 +472,17 @@ enum Num {
     Value(i64),
 }
 
+/// The NumericDates accepted: 1970-01-01 to 9999-12-31 23:59:59 UTC. Anything else (`1e300`, `-1e300`) is
+/// not a date a token can mean, and within this range every difference and leeway fits an `i64`.
+const DATE_RANGE: std::ops::RangeInclusive<i64> = 0..=253_402_300_799;
+
 fn numeric(v: Option<&Value>) -> Num {
     match v {
         None => Num::Absent,
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .or_else(|| n.as_f64().map(|f| f as i64))
-            .map_or(Num::Wrong("out of range"), Num::Value),
+        Some(Value::Number(n)) => match n.as_i64().map(|i| i as f64).or_else(|| n.as_f64()) {
+            Some(f) if f.is_finite() && f >= 0.0 && f <= *DATE_RANGE.end() as f64 => Num::Value(f as i64),
+            _ => Num::Wrong("a date out of range (before 1970 or after 9999)"),
+        },
         Some(other) => Num::Wrong(type_name(other)),
     }
 }
@@ -679,6 +686,38 @@ mod tests {
         let hint = r.iter().find(|r| r.id == "jwt-not-id-token").unwrap();
         assert_eq!(hint.status, Status::Info);
         assert!(hint.message.contains("ID token"), "{}", hint.message);
+    }
+
+    /// `iat: -1e300, exp: 1e300` once passed as "lifetime 1 s" (the subtraction wrapped; debug builds panicked).
+    #[test]
+    fn out_of_range_numeric_dates_are_invalid() {
+        let mut c = good();
+        c.insert("iat".into(), json!(-1e300));
+        c.insert("exp".into(), json!(1e300));
+        let r = run(&c, &exp());
+        assert_eq!(status(&r, "jwt-short-lived").0, Status::Skip);
+        for id in ["jwt-exp-valid", "jwt-iat-present"] {
+            let (s, m) = status(&r, id);
+            assert_eq!(s, Status::Fail, "{id}: {m}");
+            assert!(m.contains("out of range"), "{id}: {m}");
+        }
+        for (claim, v) in [
+            ("exp", json!(i64::MAX)),
+            ("nbf", json!(-1)),
+            ("exp", json!(253_402_300_800_i64)),
+        ] {
+            let mut c = good();
+            c.insert(claim.into(), v.clone());
+            let id = if claim == "exp" {
+                "jwt-exp-valid"
+            } else {
+                "jwt-nbf-valid"
+            };
+            assert_eq!(status(&run(&c, &exp()), id).0, Status::Fail, "{claim} {v}");
+        }
+        c.insert("iat".into(), json!(0));
+        c.insert("exp".into(), json!(253_402_300_799_i64));
+        assert_eq!(status(&run(&c, &exp()), "jwt-short-lived").0, Status::Warn);
     }
 
     #[test]
