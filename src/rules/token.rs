@@ -51,6 +51,7 @@ pub fn header(checks: &mut Checks, header: &Map<String, Value>) {
             ),
         );
     }
+    crit(checks, header);
     let profile = if checks.level_of(&JWT_TYP_AT_JWT) == crate::catalogue::Level::Must {
         "RFC 9068 requires it"
     } else {
@@ -76,6 +77,32 @@ pub fn header(checks: &mut Checks, header: &Map<String, Value>) {
             format!("no typ header; RFC 9068 access tokens carry typ \"at+jwt\" ({profile})."),
         ),
     }
+}
+
+/// `jwt-crit-understood`: no extension is understood, so every `crit` (even malformed) fails.
+fn crit(checks: &mut Checks, header: &Map<String, Value>) {
+    let Some(crit) = header.get("crit") else {
+        checks.pass(&JWT_CRIT_UNDERSTOOD, "no crit header");
+        return;
+    };
+    let listed = match crit {
+        Value::Array(names) if !names.is_empty() && names.iter().all(Value::is_string) => {
+            let names: Vec<String> = names
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|n| format!("\"{}\"", sanitize::line(n)))
+                .collect();
+            format!("lists {} as critical extension(s)", names.join(", "))
+        }
+        Value::Array(names) if names.is_empty() => "is an empty array (RFC 7515 forbids that)".to_owned(),
+        other => format!("is {}, not an array of names (malformed)", type_name(other)),
+    };
+    checks.violated(
+        &JWT_CRIT_UNDERSTOOD,
+        format!(
+            "crit {listed}: this verifier understands no JWS extension, so the token is invalid (RFC 7515 §4.1.11). Remove crit from access-token headers."
+        ),
+    );
 }
 
 /// Every claim rule, in catalogue order.

@@ -252,6 +252,28 @@ fn verify_token_ignores_jku_x5u_jwk_and_x5c_headers() {
     assert!(evil.server.hits().is_empty(), "the verifier followed a header URL");
 }
 
+/// RFC 7515 §4.1.11: a `crit` the verifier does not understand makes the JWS invalid, even with a good signature;
+/// a malformed `crit` too.
+#[test]
+fn verify_token_rejects_any_crit_header() {
+    let a = issuer();
+    for (crit, words) in [
+        (json!(["urn:x:must-understand"]), "\"urn:x:must-understand\""),
+        (json!("x"), "a string, not an array"),
+        (json!(["b64"]), "\"b64\""),
+        (json!([]), "empty array"),
+    ] {
+        let mut header = es_header(&a);
+        header["crit"] = crit.clone();
+        if crit == json!(["b64"]) {
+            header["b64"] = json!(false);
+        }
+        let token = forge(header, &claims(&a), &a.key.encoding_key(), Algorithm::ES256);
+        let r = rejected(|| verify(&a, &token), "jwt-crit-understood", words);
+        assert_eq!(r.status("jwt-signature-valid"), "pass", "{crit}");
+    }
+}
+
 #[test]
 fn verify_token_rejects_a_tampered_payload() {
     let a = issuer();
