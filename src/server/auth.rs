@@ -34,6 +34,8 @@ pub enum Flaw {
     NoTokenEndpoint,
     /// `response_types_supported` without `code`.
     NoCodeResponseType,
+    /// The implicit grant advertised: `token` and `id_token token` response types, the `implicit` grant.
+    ImplicitGrant,
     /// `client_id_metadata_document_supported: "true"` (a string).
     CimdFlagString,
     /// The JWKS includes the private key (`d`).
@@ -271,16 +273,20 @@ impl AuthServer {
         }
         m.insert("jwks_uri".into(), json!(format!("{issuer}/jwks")));
         m.insert("scopes_supported".into(), json!(b.scopes));
+        let implicit = has(Flaw::ImplicitGrant);
         let response_types = if has(Flaw::NoCodeResponseType) {
             json!(["token"])
+        } else if implicit {
+            json!(["code", "token", "id_token token"])
         } else {
             json!(["code"])
         };
         m.insert("response_types_supported".into(), response_types);
-        m.insert(
-            "grant_types_supported".into(),
-            json!(["authorization_code", "refresh_token", "client_credentials"]),
-        );
+        let mut grants = vec!["authorization_code", "refresh_token", "client_credentials"];
+        if implicit {
+            grants.push("implicit");
+        }
+        m.insert("grant_types_supported".into(), json!(grants));
         if has(Flaw::PlainPkceOnly) {
             m.insert("code_challenge_methods_supported".into(), json!(["plain"]));
         } else if !has(Flaw::NoPkce) {
