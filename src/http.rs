@@ -224,13 +224,15 @@ impl HttpClient {
         self.send(Request::get(url.clone())).await
     }
 
-    /// Sends `req`, following at most [`MAX_REDIRECTS`] same-origin redirects.
+    /// Sends `req`, following at most [`MAX_REDIRECTS`] same-origin redirects. `--timeout` is one deadline
+    /// for the request and all its redirects, not one per hop.
     pub async fn send(&self, req: Request) -> Result<Response, FetchError> {
         let started = Instant::now();
+        let deadline = tokio::time::Instant::now() + self.config.timeout;
         let mut redirects: Vec<Redirect> = Vec::new();
         let mut current = req;
         loop {
-            let mut resp = self.send_once(&current).await?;
+            let mut resp = self.send_once(&current, deadline).await?;
             let Some(location) = redirect_target(&resp) else {
                 resp.redirects = redirects;
                 resp.elapsed = started.elapsed();
@@ -268,13 +270,13 @@ impl HttpClient {
         }
     }
 
-    async fn send_once(&self, req: &Request) -> Result<Response, FetchError> {
+    async fn send_once(&self, req: &Request, deadline: tokio::time::Instant) -> Result<Response, FetchError> {
         let url_s = req.url.to_string();
         if !matches!(req.url.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedScheme { url: url_s });
         }
         let started = Instant::now();
-        let result = tokio::time::timeout(self.config.timeout, self.exchange(req)).await;
+        let result = tokio::time::timeout_at(deadline, self.exchange(req)).await;
         let result = match result {
             Ok(r) => r,
             Err(_) => Err(FetchError::Timeout {
@@ -814,6 +816,42 @@ mod tests {
             let (_, accepted) = tokio::join!(plain.get(&by_literal), listener.accept());
             assert!(accepted.is_ok(), "the control request did not connect");
         });
+    }
+
+    /// Four hops of 400 ms each under a 1 s timeout: every hop is within the timeout, the request is not.
+    /// Once the deadline passes, the request ends with `timeout` and the last hop is never asked for.
+    #[test]
+    fn the_timeout_is_one_deadline_across_redirects() {
+        let s = crate::server::MockServer::start().unwrap();
+        let slow = Duration::from_millis(400);
+        for (from, to) in [("/a", "/b"), ("/b", "/c"), ("/c", "/d")] {
+            s.fixed(from, crate::server::Reply::new(302).header("Location", to).delay(slow));
+        }
+        s.fixed(
+            "/d",
+            crate::server::Reply::json(&serde_json::json!({"ok": true})).delay(slow),
+        );
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = HttpClient::new(HttpConfig {
+            timeout: Duration::from_secs(1),
+            ..HttpConfig::default()
+        })
+        .unwrap();
+        let err = rt.block_on(client.get(&Url::parse(&s.url("/a")).unwrap())).unwrap_err();
+        assert!(matches!(err, FetchError::Timeout { .. }), "{err:?}");
+        assert_eq!(s.hits_on("/d"), 0, "a hop was sent after the deadline");
+        assert_eq!(s.hits_on("/a"), 1);
+        // The same chain with time to spare is followed to the end.
+        let patient = HttpClient::new(HttpConfig {
+            timeout: Duration::from_secs(5),
+            ..HttpConfig::default()
+        })
+        .unwrap();
+        let ok = rt.block_on(patient.get(&Url::parse(&s.url("/a")).unwrap())).unwrap();
+        assert_eq!((ok.status, ok.redirects.len()), (200, 3));
     }
 
     #[test]
