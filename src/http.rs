@@ -149,6 +149,9 @@ pub struct HttpClient {
     tls: Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
     extra_roots: Vec<reqwest::Certificate>,
     config: HttpConfig,
+    /// With [`HttpConfig::refuse_private`]: the hosts of the proxy settings, whose presence means target
+    /// names are checked here before the proxy resolves them ([`proxied_name_is_public`]).
+    proxy_hosts: Arc<Vec<String>>,
 }
 
 impl HttpClient {
@@ -167,11 +170,17 @@ impl HttpClient {
             .tls_certs_only(Vec::new())
             .build()
             .map_err(|e| crate::error::Error::Usage(format!("could not set up the HTTP client: {e}")))?;
+        let proxy_hosts = if config.refuse_private {
+            proxy_hosts(PROXY_VARS.iter().filter_map(|k| std::env::var(k).ok()))
+        } else {
+            Vec::new()
+        };
         Ok(Self {
             plain,
             tls: Arc::default(),
             extra_roots,
             config,
+            proxy_hosts: Arc::new(proxy_hosts),
         })
     }
 
@@ -305,6 +314,18 @@ impl HttpClient {
                 url: url_s,
                 reason: refused.to_string(),
             });
+        }
+        if let Some(url::Host::Domain(host)) = req.url.host()
+            && !self.proxy_hosts.is_empty()
+            && !self.proxy_hosts.iter().any(|p| p.eq_ignore_ascii_case(host))
+        {
+            let port = req.url.port_or_known_default().unwrap_or(0);
+            proxied_name_is_public(host, port)
+                .await
+                .map_err(|reason| FetchError::PrivateAddress {
+                    url: url_s.clone(),
+                    reason,
+                })?;
         }
         let mut builder = self.client_for(&req.url)?.request(req.method.clone(), req.url.clone());
         for (k, v) in &req.headers {
@@ -535,6 +556,34 @@ fn proxy_hosts(values: impl Iterator<Item = String>) -> Vec<String> {
         .filter_map(|v| Url::parse(&v).ok().or_else(|| Url::parse(&format!("http://{v}")).ok()))
         .filter_map(|u| u.host_str().map(str::to_ascii_lowercase))
         .collect()
+}
+
+/// Behind a proxy the proxy resolves the target name, out of the resolver's sight: the name is resolved here
+/// first, and refused when any of its addresses is private (the proxy may pick any of them) or when it does
+/// not resolve here at all (it cannot be shown to be public). The proxy resolves again, so a name that
+/// changes its answer between the two lookups is not covered (see docs/security.md).
+async fn proxied_name_is_public(host: &str, port: u16) -> Result<(), String> {
+    let shown = crate::sanitize::line(host);
+    let addrs: Vec<IpAddr> = match tokio::net::lookup_host((host, port)).await {
+        Ok(addrs) => addrs.map(|a| a.ip()).collect(),
+        Err(e) => {
+            return Err(format!(
+                "{shown} goes through a proxy and could not be resolved here to check that it is public ({e})"
+            ));
+        }
+    };
+    let private: Vec<String> = addrs
+        .iter()
+        .filter(|a| is_private_ip(**a))
+        .map(IpAddr::to_string)
+        .collect();
+    if private.is_empty() && !addrs.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{shown} goes through a proxy and resolves to private addresses ({})",
+        private.join(", ")
+    ))
 }
 
 /// The system resolver minus private addresses ([`HttpConfig::refuse_private`]). Through a proxy, the
@@ -852,6 +901,49 @@ mod tests {
         .unwrap();
         let ok = rt.block_on(patient.get(&Url::parse(&s.url("/a")).unwrap())).unwrap();
         assert_eq!((ok.status, ok.redirects.len()), (200, 3));
+    }
+
+    /// Behind a proxy, reqwest hands the target name to the proxy unresolved, so the resolver never sees it:
+    /// a name with a private address must be refused before the proxy is contacted. The test client sends
+    /// everything to a loopback listener standing in for the proxy (an IP literal, so it needs no lookup).
+    #[test]
+    fn behind_a_proxy_private_names_are_refused_before_the_proxy_sees_them() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+            let mut client = HttpClient::new(HttpConfig {
+                refuse_private: true,
+                timeout: Duration::from_millis(500),
+                ..HttpConfig::default()
+            })
+            .unwrap();
+            client.plain = reqwest::Client::builder()
+                .proxy(reqwest::Proxy::http(&proxy_url).unwrap())
+                .dns_resolver(PublicOnly {
+                    proxies: vec!["127.0.0.1".into()],
+                })
+                .build()
+                .unwrap();
+            client.proxy_hosts = Arc::new(vec!["127.0.0.1".into()]);
+            for (url, reason) in [
+                (
+                    "http://localhost:9/metadata",
+                    "localhost goes through a proxy and resolves to private addresses",
+                ),
+                ("http://no-such-host.invalid/", "could not be resolved here"),
+            ] {
+                let err = client.get(&Url::parse(url).unwrap()).await.unwrap_err();
+                assert!(matches!(err, FetchError::PrivateAddress { .. }), "{url}: {err:?}");
+                assert!(err.to_string().contains(reason), "{url}: {err}");
+            }
+            let nothing = tokio::time::timeout(Duration::from_millis(200), proxy.accept()).await;
+            assert!(nothing.is_err(), "the proxy was asked for a private name: {nothing:?}");
+        });
+        assert!(rt.block_on(proxied_name_is_public("localhost", 80)).is_err());
     }
 
     #[test]
