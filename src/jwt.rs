@@ -637,13 +637,17 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
                 &JWT_KID_IN_ISSUER_JWKS,
                 format!("kid \"{}\" is in the issuer's JWKS", sanitize::line(kid)),
             );
-            if let Some(why) = found.iter().find_map(|k| k.misfit(alg)) {
+            if let Some(why) = found.iter().find_map(|k| misfit_pinned(k, alg, algorithms)) {
                 checks.violated(&JWT_ALG_KEY_CONSISTENT, format!("{why}."));
                 return false;
             }
             checks.pass(
                 &JWT_ALG_KEY_CONSISTENT,
-                format!("the key fits {} (kty, crv, alg, use)", alg_name(alg)),
+                format!(
+                    "the key fits {} (kty, crv, alg, use){}",
+                    alg_name(alg),
+                    pin_note(&found, alg, algorithms)
+                ),
             );
             found
         }
@@ -655,9 +659,17 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
             return false;
         }
         None => {
-            let fitting: Vec<&Key> = keys.keys.iter().filter(|k| k.misfit(alg).is_none()).collect();
+            let fitting: Vec<&Key> = keys
+                .keys
+                .iter()
+                .filter(|k| misfit_pinned(k, alg, algorithms).is_none())
+                .collect();
             if fitting.is_empty() {
-                let why: Vec<String> = keys.keys.iter().filter_map(|k| k.misfit(alg)).collect();
+                let why: Vec<String> = keys
+                    .keys
+                    .iter()
+                    .filter_map(|k| misfit_pinned(k, alg, algorithms))
+                    .collect();
                 checks.violated(
                     &JWT_KID_IN_ISSUER_JWKS,
                     format!(
@@ -682,12 +694,93 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
             );
             checks.pass(
                 &JWT_ALG_KEY_CONSISTENT,
-                format!("only keys that fit {} were tried", alg_name(alg)),
+                format!(
+                    "only keys that fit {} were tried{}",
+                    alg_name(alg),
+                    pin_note(&fitting, alg, algorithms)
+                ),
             );
             fitting
         }
     };
     verify_signature(checks, p, alg, &candidates)
+}
+
+/// RFC 8725 §3.1: each key is used with exactly one algorithm. A key that publishes no `alg` is pinned to the
+/// one `--algorithm` given, or else to its key type's usual algorithm, so that an RSA key never verifies both
+/// RS256 and PS256 tokens.
+fn pinned_alg(key: &Key, algorithms: &[Algorithm]) -> Option<(Algorithm, &'static str)> {
+    if let [only] = algorithms {
+        return Some((*only, "the one --algorithm given"));
+    }
+    let usual = match (key.kty.as_str(), key.crv.as_deref()) {
+        ("RSA", _) => Algorithm::RS256,
+        ("EC", Some("P-256")) => Algorithm::ES256,
+        ("EC", Some("P-384")) => Algorithm::ES384,
+        ("OKP", Some("Ed25519")) => Algorithm::EdDSA,
+        _ => return None,
+    };
+    Some((usual, "the usual algorithm for its key type"))
+}
+
+/// [`Key::misfit`], plus the pin of a key without `alg`.
+fn misfit_pinned(key: &Key, alg: Algorithm, algorithms: &[Algorithm]) -> Option<String> {
+    if let Some(why) = key.misfit(alg) {
+        return Some(why);
+    }
+    let (pinned, why) = pinned_alg(key, algorithms).filter(|_| key.alg.is_none())?;
+    (pinned != alg).then(|| {
+        format!(
+            "{} publishes no alg, so it is pinned to {} ({why}), but the token says {}; each key is used with exactly one algorithm. Publish alg on the key, or pass --algorithm {}",
+            key.describe(),
+            alg_name(pinned),
+            alg_name(alg),
+            alg_name(alg)
+        )
+    })
+}
+
+/// Says which algorithm keys without `alg` were pinned to.
+fn pin_note(keys: &[&Key], alg: Algorithm, algorithms: &[Algorithm]) -> String {
+    match keys
+        .iter()
+        .find(|k| k.alg.is_none())
+        .and_then(|k| pinned_alg(k, algorithms))
+    {
+        Some((_, why)) => format!("; a key without alg is pinned to {} ({why})", alg_name(alg)),
+        None => String::new(),
+    }
+}
+
+/// The upper half of the ECDSA group order n (n >> 1), big-endian: an `s` above it is the "high" of the two
+/// signatures (s and n - s) that verify for the same message.
+const P256_HALF_N: [u8; 32] = hex("7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8");
+const P384_HALF_N: [u8; 48] =
+    hex("7fffffffffffffffffffffffffffffffffffffffffffffffe3b1a6c0fa1b96efac0d06d9245853bd76760cb5666294b9");
+
+/// Lower-case hex to bytes, at compile time.
+const fn hex<const N: usize>(s: &str) -> [u8; N] {
+    const fn nibble(c: u8) -> u8 {
+        if c <= b'9' { c - b'0' } else { c - b'a' + 10 }
+    }
+    let b = s.as_bytes();
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = (nibble(b[2 * i]) << 4) | nibble(b[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+/// Whether an ECDSA signature `r || s` has its `s` in the high half (malleable form).
+fn high_s(alg: Algorithm, sig: &[u8]) -> bool {
+    let half: &[u8] = match alg {
+        Algorithm::ES256 => &P256_HALF_N,
+        Algorithm::ES384 => &P384_HALF_N,
+        _ => return false,
+    };
+    sig.len() == 2 * half.len() && &sig[half.len()..] > half
 }
 
 fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candidates: &[&Key]) -> bool {
@@ -741,10 +834,17 @@ fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candida
             }
         };
         if verifier.verify(p.signing_input.as_bytes(), &sig).is_ok() {
-            checks.pass(
-                &JWT_SIGNATURE_VALID,
-                format!("{} signature verified with {}", alg_name(alg), key.describe()),
-            );
+            let verified = format!("{} signature verified with {}", alg_name(alg), key.describe());
+            if high_s(alg, &sig) {
+                checks.warn(
+                    &JWT_SIGNATURE_VALID,
+                    format!(
+                        "{verified}, but its s is in the high half: ECDSA signatures are malleable (s and n - s both verify), and this signer does not normalise to low-S. Anyone can make a second valid signature for this token, so never use the signature (or the whole token string) as a token identifier or replay-cache key; use jti."
+                    ),
+                );
+            } else {
+                checks.pass(&JWT_SIGNATURE_VALID, verified);
+            }
             return true;
         }
     }

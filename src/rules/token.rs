@@ -119,6 +119,14 @@ pub fn claims(checks: &mut Checks, header: &Map<String, Value>, claims: &Map<Str
 
 fn issuer(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
     let Some(expected) = &exp.issuer else {
+        if exp.authorization_servers.is_none() {
+            // Keys from --jwks: nothing at all ties the token to an issuer.
+            checks.warn(
+                &JWT_ISS_MATCHES,
+                "iss was NOT checked: no --issuer was given, and a key set (--jwks) says nothing about which issuer a token must come from. Any issuer whose tokens these keys sign is accepted. Pass --issuer to check iss.",
+            );
+            return;
+        }
         checks.skip(
             &JWT_ISS_MATCHES,
             "no --issuer given: the token's iss was not compared (an unverified iss is never trusted on its own)",

@@ -172,8 +172,50 @@ impl SigningKey {
         header.kid = Some(self.kid.clone());
         header.typ = Some(typ.to_owned());
         let key = jsonwebtoken::EncodingKey::from_ec_der(&self.pkcs8);
-        jsonwebtoken::encode(&header, claims, &key).expect("ES256 signing with a fresh key")
+        let token = jsonwebtoken::encode(&header, claims, &key).expect("ES256 signing with a fresh key");
+        low_s(&token)
     }
+}
+
+/// The P-256 group order n, big-endian.
+pub const P256_N: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa,
+    0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+/// `n - s` for a 32-byte big-endian `s < n`: the other ECDSA signature of the same message.
+pub fn negate_s(s: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; 32];
+    let mut borrow = 0u16;
+    for i in (0..32).rev() {
+        let sub = u16::from(s[i]) + borrow;
+        let n = u16::from(P256_N[i]);
+        (out[i], borrow) = if n >= sub {
+            ((n - sub) as u8, 0)
+        } else {
+            ((n + 256 - sub) as u8, 1)
+        };
+    }
+    out
+}
+
+/// An ES256 compact JWS with its signature in low-S form (s <= n/2), as careful signers emit it: ring picks
+/// either form at random, and the verifier warns about the high one ("ECDSA signatures are malleable").
+pub fn low_s(token: &str) -> String {
+    let Some((msg, sig)) = token.rsplit_once('.') else {
+        return token.to_owned();
+    };
+    let Ok(sig) = B64.decode(sig) else {
+        return token.to_owned();
+    };
+    if sig.len() != 64 {
+        return token.to_owned();
+    }
+    let twin = negate_s(&sig[32..]);
+    if sig[32..] <= twin[..] {
+        return token.to_owned();
+    }
+    format!("{msg}.{}", B64.encode([&sig[..32], &twin[..]].concat()))
 }
 
 /// Seconds since the Unix epoch.
