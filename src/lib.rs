@@ -8,6 +8,7 @@ pub mod challenge;
 pub mod cli;
 pub mod discovery;
 pub mod error;
+pub mod exit;
 pub mod http;
 pub mod json;
 pub mod jwt;

@@ -6,10 +6,11 @@ use crate::cli::input::http_url;
 use crate::cli::printer::emit;
 use crate::discovery::{DocKind, ProviderType};
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::provider::{self, ProviderOutcome, Source};
 use crate::report::{Report, Section};
 
-pub async fn check_provider(args: CheckProviderArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub async fn check_provider(args: CheckProviderArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let issuer = args.issuer.clone();
     http_url("ISSUER", &issuer)?;
     let mut report = Report::new("check-provider", &issuer, ctx.spec, ctx.strict);

@@ -10,6 +10,7 @@ use crate::cli::commands::{gen_metadata, probe as probe_cmd, verify_token};
 use crate::cli::context::Context;
 use crate::discovery::ProviderType;
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::http::Request;
 use crate::jwt::SecretToken;
 use crate::probe::ProbeOptions;
@@ -250,7 +251,7 @@ fn failed_ids(report: &Report) -> BTreeSet<&'static str> {
         .collect()
 }
 
-pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     if ctx.output == OutputFormat::Junit {
         return Err(Error::Usage("demo prints human or JSON output (--json), not JUnit".into()).into());
     }
@@ -268,13 +269,14 @@ pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<u8> {
         });
     }
     let ok = ran.iter().all(|r| r.as_expected);
-    let code = if ok {
-        0
-    } else if ran.iter().any(|r| r.report.error.is_some()) {
-        3
-    } else {
-        1
-    };
+    // The steps are parts of one demonstration: the worst step decides.
+    let code = ran
+        .iter()
+        .map(|r| match (r.report.error.is_some(), r.as_expected) {
+            (true, _) => ExitStatus::Unavailable,
+            (false, expected) => ExitStatus::from_ok(expected),
+        })
+        .fold(ExitStatus::Ok, ExitStatus::worst);
     let text = match ctx.output {
         OutputFormat::Json => {
             let steps: Vec<serde_json::Value> = ran.iter().map(step_json).collect();

@@ -5,6 +5,7 @@ use crate::cli::args::{GenMetadataArgs, OutputFormat};
 use crate::cli::context::Context;
 use crate::cli::printer::emit;
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::probe::provider_links;
 use crate::provider::{self, Source};
 use crate::render::{self, Style};
@@ -14,7 +15,7 @@ use crate::spec::SpecRevision;
 use std::io::Write;
 use std::path::Path;
 
-pub async fn gen_metadata(args: GenMetadataArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub async fn gen_metadata(args: GenMetadataArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let input = if args.interactive {
         if !(ctx.stdin_tty && ctx.stderr_tty) {
             return Err(Error::Usage(

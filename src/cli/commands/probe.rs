@@ -4,12 +4,13 @@ use crate::cli::args::ProbeArgs;
 use crate::cli::context::Context;
 use crate::cli::printer::emit;
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::probe::{self, ProbeOptions, ProbeOutcome};
 use crate::report::{Report, Section};
 use crate::spec::SpecRevision;
 use url::Url;
 
-pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let url = Url::parse(&args.url).map_err(|e| {
         Error::Usage(format!(
             "MCP_SERVER_URL \"{}\" is not a URL ({e}); pass the MCP endpoint, e.g. https://mcp.example.com/mcp",
