@@ -51,23 +51,17 @@ async fn run(command: Command, ctx: Context) -> anyhow::Result<ExitStatus> {
 }
 
 /// clap quotes unexpected arguments and invalid values; a token pasted as `Bearer <token>`, or twice,
-/// would be echoed whole. Any quoted value that looks like a token is replaced by its length.
+/// would be echoed whole. Any quoted value that looks like a token is replaced by its length, and a URL's
+/// token-like query values by `REDACTED`.
 fn redact_usage_error(mut e: clap::Error) -> clap::Error {
+    use crate::sanitize::{argument, hides};
     use clap::error::{ContextKind, ContextValue};
-    use input::looks_like_token;
-    let hide = |s: &str| {
-        if looks_like_token(s) {
-            input::shown(s)
-        } else {
-            s.to_owned()
-        }
-    };
     let redacted: Vec<(ContextKind, ContextValue)> = e
         .context()
         .filter_map(|(kind, value)| match value {
-            ContextValue::String(s) if looks_like_token(s) => Some((kind, ContextValue::String(hide(s)))),
-            ContextValue::Strings(v) if v.iter().any(|s| looks_like_token(s)) => {
-                Some((kind, ContextValue::Strings(v.iter().map(|s| hide(s)).collect())))
+            ContextValue::String(s) if hides(s) => Some((kind, ContextValue::String(argument(s)))),
+            ContextValue::Strings(v) if v.iter().any(|s| hides(s)) => {
+                Some((kind, ContextValue::Strings(v.iter().map(|s| argument(s)).collect())))
             }
             _ => None,
         })

@@ -17,7 +17,7 @@ pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<ExitStatus> {
         OutputFormat::Junit => render::junit(report),
         OutputFormat::Human if ctx.quiet => format!("{}\n", render::verdict_line(report)),
         OutputFormat::Human => {
-            let width = terminal_width().unwrap_or(PIPE_WIDTH);
+            let width = ctx.columns.unwrap_or(PIPE_WIDTH);
             render::human(
                 report,
                 Style {
@@ -31,8 +31,4 @@ pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<ExitStatus> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(report.exit_code())
-}
-
-fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
 }

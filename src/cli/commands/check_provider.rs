@@ -2,7 +2,6 @@
 
 use crate::cli::args::CheckProviderArgs;
 use crate::cli::context::Context;
-use crate::cli::input::http_url;
 use crate::cli::printer::emit;
 use crate::discovery::{DocKind, ProviderType};
 use crate::error::Error;
@@ -12,7 +11,6 @@ use crate::report::{Report, Section};
 
 pub async fn check_provider(args: CheckProviderArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let issuer = args.issuer.clone();
-    http_url("ISSUER", &issuer)?;
     let mut report = Report::new("check-provider", &issuer, ctx.spec, ctx.strict);
     if let Some(path) = &args.metadata_file {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
@@ -33,7 +31,7 @@ pub async fn check_provider(args: CheckProviderArgs, ctx: &Context) -> anyhow::R
         return emit(ctx, &report);
     }
     let source = match &args.metadata_url {
-        Some(u) => Source::Url(http_url("--metadata-url", u)?),
+        Some(u) => Source::Url(url::Url::parse(u)?),
         None => Source::Discover(args.provider_type),
     };
     let client = ctx.client()?;

@@ -325,7 +325,7 @@ fn human(ran: &[Ran], ctx: &Context, broken: bool, ok: bool) -> String {
                 &r.report,
                 Style {
                     color: ctx.color,
-                    width: terminal_width(),
+                    width: ctx.columns.unwrap_or(120),
                 },
             ));
         }
@@ -366,11 +366,4 @@ fn same_as(report: &Report) -> String {
         "probe" => format!("mcp-auth probe {target} --token \"$TOKEN\" --foreign-token \"$OTHER_TOKEN\""),
         command => format!("mcp-auth {command} {target}"),
     }
-}
-
-fn terminal_width() -> u16 {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(120)
 }

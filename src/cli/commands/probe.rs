@@ -11,15 +11,8 @@ use crate::spec::SpecRevision;
 use url::Url;
 
 pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
-    let url = Url::parse(&args.url).map_err(|e| {
-        Error::Usage(format!(
-            "MCP_SERVER_URL \"{}\" is not a URL ({e}); pass the MCP endpoint, e.g. https://mcp.example.com/mcp",
-            crate::cli::input::shown(&args.url)
-        ))
-    })?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::Usage(format!("MCP_SERVER_URL must be http or https, not {}", url.scheme())).into());
-    }
+    // Validated by clap (`input::http_url`).
+    let url = Url::parse(&args.url)?;
     let token = match args.token {
         Some(t) if t.expose().is_empty() => return Err(Error::Usage("--token is empty".into()).into()),
         other => other,

@@ -82,10 +82,7 @@ impl Verifiers {
 pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     // clap cannot tell a TOKEN argument from one filled in by MCP_AUTH_TOKEN, and an exported variable
     // must not make --batch unusable: only an explicit argument conflicts.
-    let from_env = std::env::var(crate::cli::context::env::TOKEN)
-        .ok()
-        .map(SecretToken::new)
-        == args.token;
+    let from_env = ctx.env_token == args.token;
     if args.batch && args.token.is_some() && !from_env {
         return Err(
             Error::Usage("--batch reads one token per line from stdin; do not pass TOKEN as well".into()).into(),
