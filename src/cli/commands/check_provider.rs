@@ -6,8 +6,8 @@ use crate::cli::printer::emit;
 use crate::discovery::{DocKind, ProviderType};
 use crate::error::Error;
 use crate::exit::ExitStatus;
-use crate::provider::{self, ProviderOutcome, Source};
-use crate::report::{Report, Section};
+use crate::provider::{self, Source};
+use crate::report::Report;
 
 pub async fn check_provider(args: CheckProviderArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let issuer = args.issuer.clone();
@@ -38,36 +38,6 @@ pub async fn check_provider(args: CheckProviderArgs, ctx: &Context) -> anyhow::R
     let spinner = ctx.spinner(&format!("discovering {issuer}"));
     let outcome = provider::check(&client, &issuer, &source, ctx.spec).await;
     spinner.finish_and_clear();
-    fill(&mut report, outcome);
+    crate::outcomes::provider(&mut report, outcome);
     emit(ctx, &report)
-}
-
-/// Moves a provider outcome into a report: checks, discovery and metadata members, human sections.
-pub fn fill(report: &mut Report, outcome: ProviderOutcome) {
-    let mut tried = Section::new("Discovery", &["url", "kind", "status", "result"]);
-    for a in &outcome.attempts {
-        let result = if a.chosen {
-            "chosen".to_owned()
-        } else {
-            a.error.clone().unwrap_or_else(|| "-".into())
-        };
-        let status = a.status.map_or_else(|| "-".to_owned(), |s| s.to_string());
-        tried.row(vec![
-            a.url.clone(),
-            format!("{:?}", a.kind).to_lowercase(),
-            status,
-            result,
-        ]);
-    }
-    report.sections.push(tried);
-    report.set("discovery", outcome.discovery_json());
-    if let Some(m) = &outcome.metadata {
-        report.set("metadata", m);
-    }
-    if let Some(j) = &outcome.jwks_uri {
-        report.set("jwks_uri", j);
-    }
-    report.checks.extend(outcome.checks);
-    report.checks.extend(outcome.jwks_checks);
-    report.error = outcome.error;
 }

@@ -5,8 +5,7 @@
 
 use crate::cli::args::VerifyTokenArgs;
 use crate::cli::args::{DemoArgs, OutputFormat};
-use crate::cli::commands::check_provider::fill;
-use crate::cli::commands::{gen_metadata, probe as probe_cmd, verify_token};
+use crate::cli::commands::verify_token;
 use crate::cli::context::Context;
 use crate::discovery::ProviderType;
 use crate::error::Error;
@@ -144,7 +143,7 @@ fn gen_metadata_good(ctx: &Context) -> StepFuture<'_> {
             jwks_uri: None,
         };
         let generated = resource_metadata::generate(&input, ctx.spec)?;
-        Ok(gen_metadata::report(&generated, None, ctx.spec, false))
+        Ok(crate::outcomes::generated(&generated, None, ctx.spec, false))
     })
 }
 
@@ -203,7 +202,7 @@ async fn probe_embedded(ctx: &Context, flaws: &[McpFlaw]) -> anyhow::Result<Repo
         strict: false,
     };
     let outcome = crate::probe::probe(&ctx.client()?, &url, &opts, ctx.spec).await;
-    Ok(probe_cmd::report(outcome, &url, ctx.spec, false))
+    Ok(crate::outcomes::probe(outcome, &url, ctx.spec, false))
 }
 
 /// The flaws of the broken provider step.
@@ -230,7 +229,7 @@ async fn check_embedded_provider(ctx: &Context, flaws: &[Flaw]) -> anyhow::Resul
     let mut report = Report::new("check-provider", &issuer, ctx.spec, false);
     let source = Source::Discover(ProviderType::Auto);
     let outcome = provider::check(&client, &issuer, &source, ctx.spec).await;
-    fill(&mut report, outcome);
+    crate::outcomes::provider(&mut report, outcome);
     drop(server);
     Ok(report)
 }

@@ -153,7 +153,7 @@ async fn prepare(
         })?;
     }
     let algorithms = algorithms(&args.algorithms)?;
-    let now = i64::try_from(crate::server::auth::now()).unwrap_or(i64::MAX);
+    let now = i64::try_from(crate::time::now()).unwrap_or(i64::MAX);
     let verifier = |loaded: Result<(KeySet, Option<String>), KeysError>,
                     issuer: Option<String>,
                     authorization_servers: Option<Vec<String>>| {
