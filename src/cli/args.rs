@@ -127,13 +127,14 @@ pub struct CheckProviderArgs {
 #[derive(Debug, Args)]
 pub struct GenMetadataArgs {
     /// The protected resource's canonical URI (the MCP endpoint), e.g. https://api.example.com/mcp.
-    #[arg(long, value_name = "URI", required_unless_present = "interactive")]
+    #[arg(long, value_name = "URI", required_unless_present = "interactive", value_parser = input::http_url)]
     pub resource: Option<String>,
     /// Issuer of an authorization server that issues tokens for the resource (repeatable).
     #[arg(
         long = "authorization-server",
         value_name = "ISSUER",
-        required_unless_present = "interactive"
+        required_unless_present = "interactive",
+        value_parser = input::http_url
     )]
     pub authorization_servers: Vec<String>,
     /// A scope the resource understands (repeatable).
@@ -146,10 +147,10 @@ pub struct GenMetadataArgs {
     #[arg(long, value_name = "NAME")]
     pub resource_name: Option<String>,
     /// URL of documentation for developers.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = input::http_url)]
     pub resource_documentation: Option<String>,
     /// URL of the resource's own JWK Set.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = input::http_url)]
     pub jwks_uri: Option<String>,
     /// Write the document to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
