@@ -3,11 +3,8 @@
 //! `resource`). Good by default; each [`Flaw`] breaks one thing the way real providers break it.
 
 use super::{MockServer, Reply};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// One deliberate misconfiguration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,104 +121,10 @@ impl AuthServerBuilder {
     }
 }
 
-/// An ES256 signing key with its public JWK.
-#[derive(Clone)]
-pub struct SigningKey {
-    pub kid: String,
-    pkcs8: Vec<u8>,
-    /// Public JWK (kty, crv, x, y, kid, alg, use).
-    pub public_jwk: Value,
-    /// The same key with its private part `d` (for the "JWKS leaks a private key" flaw).
-    pub private_jwk: Value,
-}
-
-impl SigningKey {
-    /// A fresh P-256 key.
-    pub fn generate(kid: &str) -> Self {
-        use aws_lc_rs::encoding::AsBigEndian;
-        use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
-        let rng = aws_lc_rs::rand::SystemRandom::new();
-        let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).expect("P-256 key generation");
-        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, doc.as_ref()).expect("fresh key parses");
-        let point = pair.public_key().as_ref(); // 0x04 || X || Y
-        let (x, y) = (&point[1..33], &point[33..65]);
-        let d: aws_lc_rs::encoding::EcPrivateKeyBin<'_> = pair.private_key().as_be_bytes().expect("private scalar");
-        let public_jwk = json!({"kty": "EC", "crv": "P-256", "x": B64.encode(x), "y": B64.encode(y), "kid": kid, "alg": "ES256", "use": "sig"});
-        let mut private_jwk = public_jwk.clone();
-        private_jwk["d"] = json!(B64.encode(d.as_ref()));
-        Self {
-            kid: kid.to_owned(),
-            pkcs8: doc.as_ref().to_vec(),
-            public_jwk,
-            private_jwk,
-        }
-    }
-
-    /// Signs `claims` as an ES256 JWT with `typ: at+jwt` and this key's `kid`.
-    pub fn sign(&self, claims: &Value) -> String {
-        self.sign_with_header(claims, "at+jwt")
-    }
-
-    /// The private key, for tests that sign tokens with headers of their own.
-    pub fn encoding_key(&self) -> jsonwebtoken::EncodingKey {
-        jsonwebtoken::EncodingKey::from_ec_der(&self.pkcs8)
-    }
-
-    pub fn sign_with_header(&self, claims: &Value, typ: &str) -> String {
-        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
-        header.kid = Some(self.kid.clone());
-        header.typ = Some(typ.to_owned());
-        let key = jsonwebtoken::EncodingKey::from_ec_der(&self.pkcs8);
-        let token = jsonwebtoken::encode(&header, claims, &key).expect("ES256 signing with a fresh key");
-        low_s(&token)
-    }
-}
-
-/// The P-256 group order n, big-endian.
-pub const P256_N: [u8; 32] = [
-    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa,
-    0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
-];
-
-/// `n - s` for a 32-byte big-endian `s < n`: the other ECDSA signature of the same message.
-pub fn negate_s(s: &[u8]) -> Vec<u8> {
-    let mut out = vec![0u8; 32];
-    let mut borrow = 0u16;
-    for i in (0..32).rev() {
-        let sub = u16::from(s[i]) + borrow;
-        let n = u16::from(P256_N[i]);
-        (out[i], borrow) = if n >= sub {
-            ((n - sub) as u8, 0)
-        } else {
-            ((n + 256 - sub) as u8, 1)
-        };
-    }
-    out
-}
-
-/// An ES256 compact JWS with its signature in low-S form (s <= n/2), as careful signers emit it: ring picks
-/// either form at random, and the verifier warns about the high one ("ECDSA signatures are malleable").
-pub fn low_s(token: &str) -> String {
-    let Some((msg, sig)) = token.rsplit_once('.') else {
-        return token.to_owned();
-    };
-    let Ok(sig) = B64.decode(sig) else {
-        return token.to_owned();
-    };
-    if sig.len() != 64 {
-        return token.to_owned();
-    }
-    let twin = negate_s(&sig[32..]);
-    if sig[32..] <= twin[..] {
-        return token.to_owned();
-    }
-    format!("{msg}.{}", B64.encode([&sig[..32], &twin[..]].concat()))
-}
-
-/// Seconds since the Unix epoch.
-pub fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
+// The forging key and the clock live in the library (probe forges tokens with the key); re-exported here
+// for the tests and benches that build servers with them.
+pub use crate::jwt::{P256_N, SigningKey, low_s, negate_s};
+pub use crate::time::now;
 
 /// A running embedded authorization server.
 pub struct AuthServer {
@@ -476,7 +379,11 @@ mod tests {
         let a = AuthServer::builder().start().unwrap();
         let t = a.mint("http://127.0.0.1:1/mcp", "mcp:read", 60);
         let payload = t.split('.').nth(1).unwrap();
-        let claims: Value = serde_json::from_slice(&B64.decode(payload).unwrap()).unwrap();
+        use base64::Engine;
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap();
+        let claims: Value = serde_json::from_slice(&raw).unwrap();
         assert_eq!(claims["aud"], "http://127.0.0.1:1/mcp");
         assert_eq!(claims["iss"], a.issuer());
     }

@@ -899,7 +899,7 @@ fn verify_token_usage_errors() {
         "--resource",
         RESOURCE,
         "--jwks",
-        "x",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/keys/TEST-ONLY-rsa.pub.pem"),
         "--algorithm",
         "none",
     ]);
