@@ -1,0 +1,467 @@
+//! `probe` as a library operation: walk a live MCP server's discovery chain as a client would (resource
+//! server → protected resource metadata → every authorization server → each JWKS), check every link,
+//! and name the first broken one. Under `--spec 2025-03-26` (no PRM) the authorization server is also
+//! discovered from the MCP server's origin, the authorization base URL, as clients of that revision do.
+//!
+//! Round trips: the unauthenticated POST and the speculative well-known PRM fetches go out together;
+//! every authorization server is then checked concurrently (its candidates at once, then its JWKS), and
+//! the token tests run alongside. A compliant server costs three sequential round trips.
+
+mod headline;
+mod prm;
+mod servers;
+mod shapes;
+mod token;
+
+use headline::finish_headline;
+pub use headline::headline;
+use prm::{DiscoveryFacts, Located, fetch_checks, locate_prm};
+pub use prm::{PrmAttempt, fetch_prm};
+pub use servers::{MAX_AUTHORIZATION_SERVERS, provider_links, too_many_servers};
+use servers::{check_issuer, origin_links, record_server};
+pub use shapes::{RequestShape, SHAPES, ShapeAttempt};
+use shapes::{first_response, jsonrpc_error_code, negotiate_with_token};
+pub use token::{Forgery, forge};
+use token::{token_tests, verify_against_chain};
+
+use crate::catalogue::*;
+use crate::challenge::{self, Parsed};
+use crate::discovery;
+use crate::error::FetchError;
+use crate::http::{HttpClient, Transport, is_private_ip, transport};
+use crate::provider::{self, Source};
+use crate::report::{ChainLink, CheckResult, Checks, ErrorInfo, verdict};
+use crate::rules::resource::{self as rules, PrmContext};
+use crate::sanitize;
+use crate::spec::SpecRevision;
+use serde_json::{Map, Value, json};
+use std::net::IpAddr;
+use url::Url;
+
+/// What the user asked for.
+#[derive(Clone, Default)]
+pub struct ProbeOptions {
+    /// A valid access token (`--token`); never printed.
+    pub token: Option<crate::jwt::SecretToken>,
+    /// A valid token issued for another resource (`--foreign-token`); never printed.
+    pub foreign_token: Option<crate::jwt::SecretToken>,
+    /// Scopes the token should carry (`--scope`).
+    pub scopes: Vec<String>,
+    /// Fetch URLs that resolve to private addresses even when the MCP server is public.
+    pub allow_private_addresses: bool,
+    pub strict: bool,
+}
+
+impl std::fmt::Debug for ProbeOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProbeOptions")
+            .field("token", &self.token.as_ref().map(|_| "(redacted)"))
+            .field("foreign_token", &self.foreign_token.as_ref().map(|_| "(redacted)"))
+            .field("scopes", &self.scopes)
+            .field("allow_private_addresses", &self.allow_private_addresses)
+            .finish()
+    }
+}
+
+/// The result of a probe.
+#[derive(Clone, Debug)]
+pub struct ProbeOutcome {
+    pub chain: Vec<ChainLink>,
+    /// The first broken link in plain words.
+    pub headline: String,
+    pub error: Option<ErrorInfo>,
+    pub request_shapes: Vec<ShapeAttempt>,
+    /// The revision whose request shape the server accepted.
+    pub protocol_revision: Option<&'static str>,
+    pub challenges: Parsed,
+    /// `resource_metadata` member: tried URLs, which one served, which one clients use, the document.
+    pub resource_metadata: Value,
+    /// One entry per authorization server: issuer, chosen metadata URL, discovery attempts.
+    pub authorization_servers: Vec<Value>,
+}
+
+impl ProbeOutcome {
+    /// Every check of every link, in chain order.
+    pub fn checks(&self) -> Vec<CheckResult> {
+        self.chain.iter().flat_map(|l| l.checks.clone()).collect()
+    }
+}
+
+fn link(kind: &'static str, subject: &str, checks: Vec<CheckResult>, strict: bool) -> ChainLink {
+    ChainLink {
+        link: kind,
+        subject: subject.to_owned(),
+        ok: verdict(&checks, strict),
+        checks,
+    }
+}
+
+/// Whether `url`'s host is, or resolves to, a private address (DNS only for names): then the MCP server
+/// is private and may send clients to private addresses.
+async fn is_private_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => is_private_ip(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => is_private_ip(IpAddr::V6(ip)),
+        Some(url::Host::Domain(d)) => {
+            if crate::http::is_loopback(url) {
+                return true;
+            }
+            let port = url.port_or_known_default().unwrap_or(443);
+            match tokio::net::lookup_host((d, port)).await {
+                Ok(mut addrs) => addrs.any(|a| is_private_ip(a.ip())),
+                Err(_) => false,
+            }
+        }
+        None => false,
+    }
+}
+
+/// The client for every fetch after the first round trip: when the MCP server at `mcp_url` is public and
+/// the user did not allow private addresses, one that refuses to connect to them (at the resolver, so
+/// also for JWKS, discovery documents and redirects, and with no second lookup to rebind).
+async fn target_client(client: &HttpClient, mcp_url: &Url, allow: bool) -> Result<HttpClient, crate::error::Error> {
+    if allow || is_private_host(mcp_url).await {
+        return Ok(client.clone());
+    }
+    client.refusing_private()
+}
+
+/// Walks the chain of the MCP server at `url`.
+pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: SpecRevision) -> ProbeOutcome {
+    let mut out = ProbeOutcome {
+        chain: Vec::new(),
+        headline: String::new(),
+        error: None,
+        request_shapes: Vec::new(),
+        protocol_revision: None,
+        challenges: Parsed::default(),
+        resource_metadata: Value::Null,
+        authorization_servers: Vec::new(),
+    };
+    let subject = url.to_string();
+    let mut rs = Checks::new(spec, Some(subject.clone()));
+    match transport(url) {
+        Transport::Https => rs.pass(&RS_HTTPS, "the MCP endpoint is https"),
+        Transport::LoopbackHttp => rs.warn(
+            &RS_HTTPS,
+            "http on a loopback host: fine for local development, use https in production",
+        ),
+        Transport::Insecure => rs.violated(
+            &RS_HTTPS,
+            format!(
+                "{} is not https; bearer tokens would travel in clear text. Serve the endpoint over https.",
+                sanitize::line(&subject)
+            ),
+        ),
+    }
+
+    // Round trip 1: the unauthenticated POST and the well-known candidates, together (and the lookup
+    // deciding whether the MCP server is public).
+    let candidates = discovery::prm_candidates(url);
+    let (first, speculative, targets) = futures::join!(
+        client.send(SHAPES[0].request(url, None)),
+        futures::future::join_all(candidates.iter().map(|u| client.get(u))),
+        target_client(client, url, opts.allow_private_addresses)
+    );
+    // From here on every fetch, to the MCP server or wherever it points, refuses private addresses when
+    // the MCP server is public.
+    let client = match &targets {
+        Ok(c) => c,
+        Err(e) => {
+            out.error = Some(e.to_info());
+            out.chain
+                .push(link("resource-server", &subject, rs.into_results(), opts.strict));
+            out.headline = format!("Could not set up the HTTP client: {}", sanitize::line(&e.to_string()));
+            return out;
+        }
+    };
+    let mut shape = 0;
+    let mut resp = first;
+    loop {
+        match &resp {
+            // Reported as a failed check, not followed (contract: redirects are same-origin only).
+            Err(FetchError::CrossOriginRedirect { .. }) => break,
+            Err(e) => {
+                out.error = Some(e.to_info());
+                out.chain
+                    .push(link("resource-server", &subject, rs.into_results(), opts.strict));
+                out.headline = format!("Could not reach the MCP server: {}", sanitize::line(&e.to_string()));
+                return out;
+            }
+            Ok(r) => {
+                out.request_shapes.push(ShapeAttempt {
+                    shape: SHAPES[shape],
+                    status: Some(r.status),
+                    jsonrpc_error: if r.status == 400 { jsonrpc_error_code(r) } else { None },
+                    with_token: false,
+                });
+                if r.status != 400 || shape + 1 == SHAPES.len() {
+                    break;
+                }
+            }
+        }
+        shape += 1;
+        resp = client.send(SHAPES[shape].request(url, None)).await;
+    }
+    let shape_at = shape;
+    let shape = SHAPES[shape];
+    let facts = match resp {
+        Ok(resp) => {
+            if resp.status != 400 {
+                out.protocol_revision = Some(shape.revision);
+            }
+            first_response(&mut rs, &resp, shape, &out.request_shapes);
+            let www = resp.header_values("www-authenticate");
+            out.challenges = challenge::parse_all(&www);
+            rules::evaluate_unauthenticated(&mut rs, resp.status, &out.challenges, www.len())
+        }
+        Err(e) => {
+            rs.violated(
+                &RS_UNAUTHENTICATED_401,
+                format!(
+                    "{}: MCP clients need a 401 from the endpoint itself, not a redirect to a login page.",
+                    sanitize::line(&e.to_string())
+                ),
+            );
+            rules::skip_challenge(
+                &mut rs,
+                "the POST was redirected to another origin: no challenge to inspect",
+            );
+            rules::ChallengeFacts::default()
+        }
+    };
+
+    // Which PRM URL clients use, and which one served.
+    let header_url = facts.resource_metadata.as_deref().and_then(|u| Url::parse(u).ok());
+    let Located {
+        attempts,
+        served,
+        header_failed,
+        blockers,
+        wk_winner,
+        client_url,
+    } = locate_prm(client, url, &candidates, &speculative, header_url.as_ref(), &mut rs).await;
+    let (prm_url, prm, doc) = match served {
+        None => {
+            let mut prm = Checks::new(spec, Some(candidates[0].to_string()));
+            let tried: Vec<String> = attempts
+                .iter()
+                .map(|a| {
+                    let result = a
+                        .status
+                        .map_or_else(|| a.error.clone().unwrap_or_default(), |s| s.to_string());
+                    format!("{} ({result})", a.url)
+                })
+                .collect();
+            prm.violated(
+                &PRM_DISCOVERY_ORDER,
+                format!(
+                    "no protected resource metadata at any URL clients try: {}. Serve it at {} and name it in resource_metadata.",
+                    sanitize::line(&tried.join(", ")),
+                    candidates[0]
+                ),
+            );
+            out.resource_metadata = json!({"tried": attempts, "served_by": null, "client_url": client_url});
+            if speculative.iter().all(|r| r.is_err())
+                && let Some(Err(e)) = speculative.first()
+            {
+                out.error = Some(e.to_info());
+            }
+            (candidates[0].to_string(), prm, Map::new())
+        }
+        Some((prm_url, via, prm_resp, doc)) => {
+            let mut prm = Checks::new(spec, Some(prm_url.clone()));
+            let order = DiscoveryFacts {
+                via,
+                wk_winner,
+                header_failed,
+                blockers: &blockers,
+                well_known: &candidates[0],
+            };
+            fetch_checks(&mut prm, &order, &prm_url, &prm_resp);
+            rules::evaluate_prm(
+                &mut prm,
+                &doc,
+                PrmContext {
+                    resource_url: url.as_str(),
+                    found_via: via,
+                },
+            );
+            out.resource_metadata = json!({
+                "tried": attempts,
+                "served_by": prm_url,
+                "found_via": via,
+                "client_url": client_url,
+                "document": Value::Object(doc.clone()),
+            });
+            (prm_url, prm, doc)
+        }
+    };
+    let mut prm = prm;
+
+    // Round trips 2 and 3: every authorization server (metadata, then JWKS) and the token tests, together.
+    let mut issuers: Vec<String> = crate::metadata::Document(&doc)
+        .str_array("authorization_servers")
+        .present()
+        .unwrap_or_default()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    if issuers.len() > MAX_AUTHORIZATION_SERVERS {
+        prm.warn(&PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS, too_many_servers(issuers.len()));
+        issuers.truncate(MAX_AUTHORIZATION_SERVERS);
+    }
+    for issuer in &issuers {
+        if let Ok(u) = Url::parse(issuer)
+            && u.origin() != url.origin()
+        {
+            prm.info(
+                &PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS,
+                format!(
+                    "{} is on another origin than the MCP server: fetched and checked below",
+                    sanitize::line(issuer)
+                ),
+            );
+        }
+    }
+    let as_checks = futures::future::join_all(issuers.iter().map(|issuer| check_issuer(client, issuer, spec)));
+    // 2025-03-26 has no PRM: clients discard the MCP URL's path and discover the authorization server
+    // from the origin (RFC 8414 only), falling back to default endpoints there.
+    let base = (spec == SpecRevision::V2025_03_26).then(|| url.origin().ascii_serialization());
+    let origin_check = async {
+        match &base {
+            Some(b) => Some(provider::check(client, b, &Source::Discover(discovery::ProviderType::Oauth), spec).await),
+            None => None,
+        }
+    };
+    let token_checks = async {
+        let (at, attempts) = match &opts.token {
+            Some(t) => negotiate_with_token(client, url, t.expose(), shape_at).await,
+            None => (shape_at, Vec::new()),
+        };
+        let results = token_tests(client, url, SHAPES[at], opts, spec, &subject).await;
+        (results, at, attempts)
+    };
+    let (as_results, origin_outcome, (token_results, token_at, token_attempts)) =
+        futures::join!(as_checks, origin_check, token_checks);
+    let mut rs_results = rs.into_results();
+    rs_results.extend(token_results);
+    if token_at != shape_at {
+        out.protocol_revision = Some(SHAPES[token_at].revision);
+        let refused: Vec<String> = token_attempts
+            .iter()
+            .filter(|a| a.status == Some(400))
+            .map(|a| match a.jsonrpc_error {
+                Some(code) => format!("{} (400, JSON-RPC {code})", a.shape.revision),
+                None => format!("{} (400)", a.shape.revision),
+            })
+            .collect();
+        let mut note = Checks::new(spec, Some(subject.clone()));
+        note.info(
+            &RS_VALID_TOKEN_ACCEPTED,
+            format!(
+                "the server speaks MCP {}: it answers 401 to every request shape without a token, and refused the newer shape(s) {} once the token was accepted — a header/version problem, not an authorization result; the token tests use the {} shape",
+                SHAPES[token_at].revision,
+                refused.join(", "),
+                SHAPES[token_at].revision
+            ),
+        );
+        rs_results.extend(note.into_results());
+    }
+    out.request_shapes.extend(token_attempts);
+    out.chain
+        .push(link("resource-server", &subject, rs_results, opts.strict));
+    let mut prm_link_checks = prm.into_results();
+    let mut as_links = Vec::new();
+    let mut key_sets: Vec<(String, Option<Value>)> = Vec::new();
+    // Rule: under 2025-03-26 missing origin metadata is never a failure (clients then use the default
+    // endpoints, reported as information and not exercised), and PRM with its authorization servers is
+    // still checked as in later revisions, so a normal 2025-06-18+ server passes.
+    let mut trusted = issuers.clone();
+    let origin_links = match (&base, origin_outcome) {
+        (Some(b), Some(outcome)) => {
+            let links = origin_links(b, outcome, &doc, &mut out, &mut key_sets, spec, opts.strict);
+            if !trusted.contains(b) && key_sets.iter().any(|(i, _)| i == b) {
+                trusted.push(b.clone());
+            }
+            links
+        }
+        _ => Vec::new(),
+    };
+    for (issuer, result) in issuers.iter().zip(as_results) {
+        match result {
+            // Already checked at the origin (2025-03-26: the MCP server is its own authorization server).
+            _ if base.as_ref() == Some(issuer) => {}
+            None => {} // not a URL: prm-authorization-servers-are-issuers already failed
+            Some(Err(why)) => {
+                let mut c = Checks::new(spec, Some(prm_url.clone()));
+                c.violated(&PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS, why);
+                prm_link_checks.extend(c.into_results());
+            }
+            Some(Ok(outcome)) => {
+                record_server(&mut out, &mut key_sets, issuer, &outcome, true);
+                as_links.extend(provider_links(&outcome, opts.strict));
+            }
+        }
+    }
+    // 2025-03-26 clients go from the MCP server to its origin's metadata; PRM follows for newer clients.
+    out.chain.extend(origin_links);
+    out.chain.push(link(
+        "protected-resource-metadata",
+        &prm_url,
+        prm_link_checks,
+        opts.strict,
+    ));
+    out.chain.extend(as_links);
+    if let Some(token) = &opts.token {
+        let checks = verify_against_chain(token, &trusted, &key_sets, url, &opts.scopes, spec);
+        out.chain
+            .push(link("access-token", &token.label(), checks, opts.strict));
+    }
+    finish_headline(&mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_public_mcp_server_gets_a_client_refusing_private_addresses() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = HttpClient::new(crate::http::HttpConfig::default()).unwrap();
+        let refuses = |mcp: &str, allow: bool| {
+            let c = rt
+                .block_on(target_client(&client, &Url::parse(mcp).unwrap(), allow))
+                .unwrap();
+            c.config().refuse_private
+        };
+        assert!(refuses("https://93.184.216.34/mcp", false));
+        assert!(refuses("https://[2606:4700::1111]/mcp", false));
+        assert!(!refuses("https://93.184.216.34/mcp", true), "--allow-private-addresses");
+        for private in [
+            "http://127.0.0.1:1/mcp",
+            "http://localhost:1/mcp",
+            "https://10.0.0.5/mcp",
+        ] {
+            assert!(!refuses(private, false), "{private}");
+        }
+    }
+
+    #[test]
+    fn options_never_show_the_token() {
+        let o = ProbeOptions {
+            token: Some(crate::jwt::SecretToken::new("secret-token")),
+            foreign_token: Some(crate::jwt::SecretToken::new("foreign-secret")),
+            ..Default::default()
+        };
+        let shown = format!("{o:?}");
+        assert!(
+            !shown.contains("secret-token") && !shown.contains("foreign-secret"),
+            "{shown}"
+        );
+    }
+}
