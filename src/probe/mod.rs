@@ -28,14 +28,13 @@ use crate::catalogue::*;
 use crate::challenge::{self, Parsed};
 use crate::discovery;
 use crate::error::FetchError;
-use crate::http::{HttpClient, Transport, is_private_ip, transport};
+use crate::http::{HttpClient, Transport, transport};
 use crate::provider::{self, Source};
 use crate::report::{ChainLink, CheckResult, Checks, ErrorInfo, verdict};
 use crate::rules::resource::{self as rules, PrmContext};
 use crate::sanitize;
 use crate::spec::SpecRevision;
 use serde_json::{Map, Value, json};
-use std::net::IpAddr;
 use url::Url;
 
 /// What the user asked for.
@@ -96,36 +95,6 @@ fn link(kind: &'static str, subject: &str, checks: Vec<CheckResult>, strict: boo
     }
 }
 
-/// Whether `url`'s host is, or resolves to, a private address (DNS only for names): then the MCP server
-/// is private and may send clients to private addresses.
-async fn is_private_host(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => is_private_ip(IpAddr::V4(ip)),
-        Some(url::Host::Ipv6(ip)) => is_private_ip(IpAddr::V6(ip)),
-        Some(url::Host::Domain(d)) => {
-            if crate::http::is_loopback(url) {
-                return true;
-            }
-            let port = url.port_or_known_default().unwrap_or(443);
-            match tokio::net::lookup_host((d, port)).await {
-                Ok(mut addrs) => addrs.any(|a| is_private_ip(a.ip())),
-                Err(_) => false,
-            }
-        }
-        None => false,
-    }
-}
-
-/// The client for every fetch after the first round trip: when the MCP server at `mcp_url` is public and
-/// the user did not allow private addresses, one that refuses to connect to them (at the resolver, so
-/// also for JWKS, discovery documents and redirects, and with no second lookup to rebind).
-async fn target_client(client: &HttpClient, mcp_url: &Url, allow: bool) -> Result<HttpClient, crate::error::Error> {
-    if allow || is_private_host(mcp_url).await {
-        return Ok(client.clone());
-    }
-    client.refusing_private()
-}
-
 /// Walks the chain of the MCP server at `url`.
 pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: SpecRevision) -> ProbeOutcome {
     let mut out = ProbeOutcome {
@@ -161,7 +130,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     let (first, speculative, targets) = futures::join!(
         client.send(SHAPES[0].request(url, None)),
         futures::future::join_all(candidates.iter().map(|u| client.get(u))),
-        target_client(client, url, opts.allow_private_addresses)
+        client.guarded_for(url, opts.allow_private_addresses)
     );
     // From here on every fetch, to the MCP server or wherever it points, refuses private addresses when
     // the MCP server is public.
@@ -425,31 +394,6 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_a_public_mcp_server_gets_a_client_refusing_private_addresses() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let client = HttpClient::new(crate::http::HttpConfig::default()).unwrap();
-        let refuses = |mcp: &str, allow: bool| {
-            let c = rt
-                .block_on(target_client(&client, &Url::parse(mcp).unwrap(), allow))
-                .unwrap();
-            c.config().refuse_private
-        };
-        assert!(refuses("https://93.184.216.34/mcp", false));
-        assert!(refuses("https://[2606:4700::1111]/mcp", false));
-        assert!(!refuses("https://93.184.216.34/mcp", true), "--allow-private-addresses");
-        for private in [
-            "http://127.0.0.1:1/mcp",
-            "http://localhost:1/mcp",
-            "https://10.0.0.5/mcp",
-        ] {
-            assert!(!refuses(private, false), "{private}");
-        }
-    }
 
     #[test]
     fn options_never_show_the_token() {

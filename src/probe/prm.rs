@@ -1,6 +1,6 @@
 //! Locating the protected resource metadata the way clients do, and the checks on how it was found.
 
-use super::{SHAPES, target_client};
+use super::SHAPES;
 use crate::catalogue::*;
 use crate::challenge::{self};
 use crate::discovery;
@@ -59,7 +59,7 @@ pub async fn fetch_prm(
     let (first, speculative, targets) = futures::join!(
         client.send(SHAPES[0].request(url, None)),
         futures::future::join_all(candidates.iter().map(|u| client.get(u))),
-        target_client(client, url, false)
+        client.guarded_for(url, false)
     );
     let targets = targets.map_err(|e| e.to_string())?;
     let header_url = first.ok().and_then(|r| {
@@ -311,7 +311,6 @@ pub(super) async fn locate_prm(
 
 #[cfg(test)]
 mod tests {
-    use super::super::target_client;
     use super::*;
     use crate::report::CheckResult;
     use serde_json::json;
@@ -328,7 +327,7 @@ mod tests {
         trap.fixed("/prm", crate::server::Reply::json(&json!({"resource": "x"})));
         let client = HttpClient::new(crate::http::HttpConfig::default()).unwrap();
         let mcp = Url::parse("https://93.184.216.34/mcp").unwrap();
-        let client = rt.block_on(target_client(&client, &mcp, false)).unwrap();
+        let client = rt.block_on(client.guarded_for(&mcp, false)).unwrap();
         let by_name = trap.url("/prm").replace("127.0.0.1", "localhost");
         for target in ["http://169.254.169.254/latest/meta-data/", &trap.url("/prm"), &by_name] {
             let target = Url::parse(target).unwrap();

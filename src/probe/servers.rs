@@ -147,7 +147,6 @@ pub(super) fn origin_links(
 
 #[cfg(test)]
 mod tests {
-    use super::super::target_client;
     use super::*;
     use serde_json::json;
 
@@ -168,7 +167,7 @@ mod tests {
         trap.fixed("/jwks", crate::server::Reply::json(&json!({"keys": []})));
         let client = HttpClient::new(crate::http::HttpConfig::default()).unwrap();
         let mcp = Url::parse("https://93.184.216.34/mcp").unwrap();
-        let client = rt.block_on(target_client(&client, &mcp, false)).unwrap();
+        let client = rt.block_on(client.guarded_for(&mcp, false)).unwrap();
 
         let refused = rt.block_on(check_issuer(&client, &issuer, SpecRevision::LATEST));
         match refused {
