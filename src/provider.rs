@@ -56,13 +56,20 @@ pub struct ProviderOutcome {
     pub error: Option<ErrorInfo>,
 }
 
+/// The `discovery` member of a report: every metadata URL tried, and the one chosen.
+#[derive(Clone, Debug, Serialize)]
+pub struct Discovery {
+    pub tried: Vec<Attempt>,
+    pub chosen: Option<String>,
+}
+
 impl ProviderOutcome {
     /// The `discovery` member of the JSON report.
-    pub fn discovery_json(&self) -> Value {
-        serde_json::json!({
-            "tried": self.attempts,
-            "chosen": self.metadata_url,
-        })
+    pub fn discovery(&self) -> Discovery {
+        Discovery {
+            tried: self.attempts.clone(),
+            chosen: self.metadata_url.clone(),
+        }
     }
 }
 

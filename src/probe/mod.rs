@@ -31,10 +31,11 @@ use crate::error::FetchError;
 use crate::http::{HttpClient, Transport, transport};
 use crate::provider::{self, Source};
 use crate::report::{ChainLink, CheckResult, Checks, ErrorInfo, verdict};
-use crate::rules::resource::{self as rules, PrmContext};
+use crate::rules::resource::{self as rules, FoundVia, PrmContext};
 use crate::sanitize;
 use crate::spec::SpecRevision;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use url::Url;
 
 /// What the user asked for.
@@ -73,10 +74,45 @@ pub struct ProbeOutcome {
     /// The revision whose request shape the server accepted.
     pub protocol_revision: Option<&'static str>,
     pub challenges: Parsed,
-    /// `resource_metadata` member: tried URLs, which one served, which one clients use, the document.
-    pub resource_metadata: Value,
+    /// `resource_metadata` member; `None` (JSON `null`) when the walk stopped before looking for it.
+    pub resource_metadata: Option<ResourceMetadata>,
     /// One entry per authorization server: issuer, chosen metadata URL, discovery attempts.
-    pub authorization_servers: Vec<Value>,
+    pub authorization_servers: Vec<AuthorizationServer>,
+}
+
+/// The `resource_metadata` member of a probe report: the URLs tried, which one served, which one clients
+/// use, and the document.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResourceMetadata {
+    pub tried: Vec<PrmAttempt>,
+    /// The URL that served the document (JSON `null` when none did).
+    pub served_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found_via: Option<FoundVia>,
+    /// The URL clients following the spec use.
+    pub client_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<Map<String, Value>>,
+}
+
+/// One entry of the `authorization_servers` member of a probe report.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuthorizationServer {
+    pub issuer: String,
+    /// The metadata URL chosen (JSON `null` when none served).
+    pub metadata_url: Option<String>,
+    pub discovery: provider::Discovery,
+    /// 2025-03-26: the default endpoints clients fall back to when the origin serves no metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_endpoints: Option<DefaultEndpoints>,
+}
+
+/// The 2025-03-26 default endpoints at the authorization base URL.
+#[derive(Clone, Debug, Serialize)]
+pub struct DefaultEndpoints {
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub registration_endpoint: String,
 }
 
 impl ProbeOutcome {
@@ -104,7 +140,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         request_shapes: Vec::new(),
         protocol_revision: None,
         challenges: Parsed::default(),
-        resource_metadata: Value::Null,
+        resource_metadata: None,
         authorization_servers: Vec::new(),
     };
     let subject = url.to_string();
@@ -230,7 +266,13 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
                     candidates[0]
                 ),
             );
-            out.resource_metadata = json!({"tried": attempts, "served_by": null, "client_url": client_url});
+            out.resource_metadata = Some(ResourceMetadata {
+                tried: attempts,
+                served_by: None,
+                found_via: None,
+                client_url,
+                document: None,
+            });
             if speculative.iter().all(|r| r.is_err())
                 && let Some(Err(e)) = speculative.first()
             {
@@ -256,12 +298,12 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
                     found_via: via,
                 },
             );
-            out.resource_metadata = json!({
-                "tried": attempts,
-                "served_by": prm_url,
-                "found_via": via,
-                "client_url": client_url,
-                "document": Value::Object(doc.clone()),
+            out.resource_metadata = Some(ResourceMetadata {
+                tried: attempts,
+                served_by: Some(prm_url.clone()),
+                found_via: Some(via),
+                client_url,
+                document: Some(doc.clone()),
             });
             (prm_url, prm, doc)
         }
@@ -394,6 +436,73 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// The typed members serialize exactly as the `json!` literals they replaced (the JSON contract).
+    #[test]
+    fn typed_members_keep_the_json_shape() {
+        let attempt = PrmAttempt {
+            url: "https://x/.well-known/oauth-protected-resource/mcp".into(),
+            via: FoundVia::PathWellKnown,
+            status: Some(404),
+            error: None,
+        };
+        let missing = ResourceMetadata {
+            tried: vec![attempt.clone()],
+            served_by: None,
+            found_via: None,
+            client_url: None,
+            document: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&missing).unwrap(),
+            json!({"tried": [attempt.clone()], "served_by": null, "client_url": null}).to_string()
+        );
+        let mut doc = Map::new();
+        doc.insert("resource".into(), json!("https://x/mcp"));
+        let served = ResourceMetadata {
+            served_by: Some("https://x/prm".into()),
+            found_via: Some(FoundVia::Header),
+            client_url: Some("https://x/prm".into()),
+            document: Some(doc.clone()),
+            ..missing
+        };
+        assert_eq!(
+            serde_json::to_string(&served).unwrap(),
+            json!({"tried": [attempt], "served_by": "https://x/prm", "found_via": FoundVia::Header,
+                   "client_url": "https://x/prm", "document": Value::Object(doc)})
+            .to_string()
+        );
+        let base = "https://x";
+        let fallback = AuthorizationServer {
+            issuer: base.into(),
+            metadata_url: None,
+            discovery: provider::Discovery {
+                tried: Vec::new(),
+                chosen: None,
+            },
+            default_endpoints: Some(DefaultEndpoints {
+                authorization_endpoint: format!("{base}/authorize"),
+                token_endpoint: format!("{base}/token"),
+                registration_endpoint: format!("{base}/register"),
+            }),
+        };
+        assert_eq!(
+            serde_json::to_string(&fallback).unwrap(),
+            json!({"issuer": base, "metadata_url": null, "discovery": {"tried": [], "chosen": null},
+                   "default_endpoints": {"authorization_endpoint": "https://x/authorize",
+                   "token_endpoint": "https://x/token", "registration_endpoint": "https://x/register"}})
+            .to_string()
+        );
+        for via in [
+            FoundVia::Header,
+            FoundVia::PathWellKnown,
+            FoundVia::RootWellKnown,
+            FoundVia::Generated,
+        ] {
+            assert_eq!(json!(via), json!(via.as_str()));
+        }
+    }
 
     #[test]
     fn options_never_show_the_token() {

@@ -1,13 +1,13 @@
 //! The authorization servers a PRM lists (and, under 2025-03-26, the MCP server's origin).
 
-use super::{ProbeOutcome, link};
+use super::{AuthorizationServer, DefaultEndpoints, ProbeOutcome, link};
 use crate::catalogue::*;
 use crate::discovery;
 use crate::http::HttpClient;
 use crate::provider::{self, ProviderOutcome, Source};
 use crate::report::{ChainLink, Checks, verdict};
 use crate::spec::SpecRevision;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use url::Url;
 
 /// The chain links of one authorization server: its metadata, then its key set.
@@ -62,11 +62,12 @@ pub(super) fn record_server(
     outcome: &ProviderOutcome,
     trust_keys: bool,
 ) {
-    out.authorization_servers.push(json!({
-        "issuer": issuer,
-        "metadata_url": outcome.metadata_url,
-        "discovery": outcome.discovery_json(),
-    }));
+    out.authorization_servers.push(AuthorizationServer {
+        issuer: issuer.to_owned(),
+        metadata_url: outcome.metadata_url.clone(),
+        discovery: outcome.discovery(),
+        default_endpoints: None,
+    });
     if out.error.is_none() {
         out.error = outcome.error.clone();
     }
@@ -117,16 +118,16 @@ pub(super) fn origin_links(
                 statuses.join(", ")
             ),
         );
-        out.authorization_servers.push(json!({
-            "issuer": base,
-            "metadata_url": null,
-            "discovery": outcome.discovery_json(),
-            "default_endpoints": {
-                "authorization_endpoint": format!("{base}/authorize"),
-                "token_endpoint": format!("{base}/token"),
-                "registration_endpoint": format!("{base}/register"),
-            },
-        }));
+        out.authorization_servers.push(AuthorizationServer {
+            issuer: base.to_owned(),
+            metadata_url: None,
+            discovery: outcome.discovery(),
+            default_endpoints: Some(DefaultEndpoints {
+                authorization_endpoint: format!("{base}/authorize"),
+                token_endpoint: format!("{base}/token"),
+                registration_endpoint: format!("{base}/register"),
+            }),
+        });
         return vec![link("authorization-server", base, fallback.into_results(), strict)];
     }
     if outcome.metadata.is_some() {

@@ -35,6 +35,16 @@ impl FoundVia {
             FoundVia::Generated => "--resource",
         }
     }
+
+    /// The name in JSON reports (as serialized).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FoundVia::Header => "header",
+            FoundVia::PathWellKnown => "path-well-known",
+            FoundVia::RootWellKnown => "root-well-known",
+            FoundVia::Generated => "generated",
+        }
+    }
 }
 
 /// What the PRM rules need besides the document.

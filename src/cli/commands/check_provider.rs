@@ -61,7 +61,7 @@ pub fn fill(report: &mut Report, outcome: ProviderOutcome) {
         ]);
     }
     report.sections.push(tried);
-    report.set("discovery", outcome.discovery_json());
+    report.set("discovery", outcome.discovery());
     if let Some(m) = &outcome.metadata {
         report.set("metadata", m);
     }
