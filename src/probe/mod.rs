@@ -15,12 +15,12 @@ mod token;
 
 use headline::finish_headline;
 pub use headline::headline;
-use prm::{DiscoveryFacts, Located, fetch_checks, locate_prm};
 pub use prm::{PrmAttempt, fetch_prm};
+use prm::{locate_prm, prm_link};
 pub use servers::{MAX_AUTHORIZATION_SERVERS, provider_links, too_many_servers};
-use servers::{check_issuer, origin_links, record_server};
+use servers::{check_issuer, listed_issuers, server_links};
 pub use shapes::{RequestShape, SHAPES, ShapeAttempt};
-use shapes::{first_response, jsonrpc_error_code, negotiate_with_token};
+use shapes::{first_response, negotiate, negotiate_with_token, token_shape_note};
 pub use token::{Forgery, forge};
 use token::{token_tests, verify_against_chain};
 
@@ -28,10 +28,10 @@ use crate::catalogue::*;
 use crate::challenge::{self, Parsed};
 use crate::discovery;
 use crate::error::FetchError;
-use crate::http::{HttpClient, Transport, transport};
+use crate::http::{HttpClient, Response, Transport, transport};
 use crate::provider::{self, Source};
 use crate::report::{ChainLink, CheckResult, Checks, ErrorInfo, verdict};
-use crate::rules::resource::{self as rules, FoundVia, PrmContext};
+use crate::rules::resource::{self as rules, FoundVia};
 use crate::sanitize;
 use crate::spec::SpecRevision;
 use serde::Serialize;
@@ -145,20 +145,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     };
     let subject = url.to_string();
     let mut rs = Checks::new(spec, Some(subject.clone()));
-    match transport(url) {
-        Transport::Https => rs.pass(&RS_HTTPS, "the MCP endpoint is https"),
-        Transport::LoopbackHttp => rs.warn(
-            &RS_HTTPS,
-            "http on a loopback host: fine for local development, use https in production",
-        ),
-        Transport::Insecure => rs.violated(
-            &RS_HTTPS,
-            format!(
-                "{} is not https; bearer tokens would travel in clear text. Serve the endpoint over https.",
-                sanitize::line(&subject)
-            ),
-        ),
-    }
+    https_check(&mut rs, url);
 
     // Round trip 1: the unauthenticated POST and the well-known candidates, together (and the lookup
     // deciding whether the MCP server is public).
@@ -173,168 +160,29 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     let client = match &targets {
         Ok(c) => c,
         Err(e) => {
-            out.error = Some(e.to_info());
-            out.chain
-                .push(link("resource-server", &subject, rs.into_results(), opts.strict));
-            out.headline = format!("Could not set up the HTTP client: {}", sanitize::line(&e.to_string()));
-            return out;
+            let headline = format!("Could not set up the HTTP client: {}", sanitize::line(&e.to_string()));
+            return stop(out, rs, &subject, opts.strict, e.to_info(), headline);
         }
     };
-    let mut shape = 0;
-    let mut resp = first;
-    loop {
-        match &resp {
-            // Reported as a failed check, not followed (contract: redirects are same-origin only).
-            Err(FetchError::CrossOriginRedirect { .. }) => break,
-            Err(e) => {
-                out.error = Some(e.to_info());
-                out.chain
-                    .push(link("resource-server", &subject, rs.into_results(), opts.strict));
-                out.headline = format!("Could not reach the MCP server: {}", sanitize::line(&e.to_string()));
-                return out;
-            }
-            Ok(r) => {
-                out.request_shapes.push(ShapeAttempt {
-                    shape: SHAPES[shape],
-                    status: Some(r.status),
-                    jsonrpc_error: if r.status == 400 { jsonrpc_error_code(r) } else { None },
-                    with_token: false,
-                });
-                if r.status != 400 || shape + 1 == SHAPES.len() {
-                    break;
-                }
-            }
+    let (shape_at, attempts, resp) = negotiate(client, url, first).await;
+    out.request_shapes = attempts;
+    let resp = match resp {
+        // Reported as a failed check, not followed (contract: redirects are same-origin only).
+        Err(e) if !matches!(e, FetchError::CrossOriginRedirect { .. }) => {
+            let headline = format!("Could not reach the MCP server: {}", sanitize::line(&e.to_string()));
+            return stop(out, rs, &subject, opts.strict, e.to_info(), headline);
         }
-        shape += 1;
-        resp = client.send(SHAPES[shape].request(url, None)).await;
-    }
-    let shape_at = shape;
-    let shape = SHAPES[shape];
-    let facts = match resp {
-        Ok(resp) => {
-            if resp.status != 400 {
-                out.protocol_revision = Some(shape.revision);
-            }
-            first_response(&mut rs, &resp, shape, &out.request_shapes);
-            let www = resp.header_values("www-authenticate");
-            out.challenges = challenge::parse_all(&www);
-            rules::evaluate_unauthenticated(&mut rs, resp.status, &out.challenges, www.len())
-        }
-        Err(e) => {
-            rs.violated(
-                &RS_UNAUTHENTICATED_401,
-                format!(
-                    "{}: MCP clients need a 401 from the endpoint itself, not a redirect to a login page.",
-                    sanitize::line(&e.to_string())
-                ),
-            );
-            rules::skip_challenge(
-                &mut rs,
-                "the POST was redirected to another origin: no challenge to inspect",
-            );
-            rules::ChallengeFacts::default()
-        }
+        other => other,
     };
+    let facts = unauthenticated(&mut rs, resp, SHAPES[shape_at], &mut out);
 
     // Which PRM URL clients use, and which one served.
     let header_url = facts.resource_metadata.as_deref().and_then(|u| Url::parse(u).ok());
-    let Located {
-        attempts,
-        served,
-        header_failed,
-        blockers,
-        wk_winner,
-        client_url,
-    } = locate_prm(client, url, &candidates, &speculative, header_url.as_ref(), &mut rs).await;
-    let (prm_url, prm, doc) = match served {
-        None => {
-            let mut prm = Checks::new(spec, Some(candidates[0].to_string()));
-            let tried: Vec<String> = attempts
-                .iter()
-                .map(|a| {
-                    let result = a
-                        .status
-                        .map_or_else(|| a.error.clone().unwrap_or_default(), |s| s.to_string());
-                    format!("{} ({result})", a.url)
-                })
-                .collect();
-            prm.violated(
-                &PRM_DISCOVERY_ORDER,
-                format!(
-                    "no protected resource metadata at any URL clients try: {}. Serve it at {} and name it in resource_metadata.",
-                    sanitize::line(&tried.join(", ")),
-                    candidates[0]
-                ),
-            );
-            out.resource_metadata = Some(ResourceMetadata {
-                tried: attempts,
-                served_by: None,
-                found_via: None,
-                client_url,
-                document: None,
-            });
-            if speculative.iter().all(|r| r.is_err())
-                && let Some(Err(e)) = speculative.first()
-            {
-                out.error = Some(e.to_info());
-            }
-            (candidates[0].to_string(), prm, Map::new())
-        }
-        Some((prm_url, via, prm_resp, doc)) => {
-            let mut prm = Checks::new(spec, Some(prm_url.clone()));
-            let order = DiscoveryFacts {
-                via,
-                wk_winner,
-                header_failed,
-                blockers: &blockers,
-                well_known: &candidates[0],
-            };
-            fetch_checks(&mut prm, &order, &prm_url, &prm_resp);
-            rules::evaluate_prm(
-                &mut prm,
-                &doc,
-                PrmContext {
-                    resource_url: url.as_str(),
-                    found_via: via,
-                },
-            );
-            out.resource_metadata = Some(ResourceMetadata {
-                tried: attempts,
-                served_by: Some(prm_url.clone()),
-                found_via: Some(via),
-                client_url,
-                document: Some(doc.clone()),
-            });
-            (prm_url, prm, doc)
-        }
-    };
-    let mut prm = prm;
+    let located = locate_prm(client, url, &candidates, &speculative, header_url.as_ref(), &mut rs).await;
+    let mut prm = prm_link(located, url, &candidates, &speculative, spec, &mut out);
+    let issuers = listed_issuers(&prm.doc, url, &mut prm.checks);
 
     // Round trips 2 and 3: every authorization server (metadata, then JWKS) and the token tests, together.
-    let mut issuers: Vec<String> = crate::metadata::Document(&doc)
-        .str_array("authorization_servers")
-        .present()
-        .unwrap_or_default()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    if issuers.len() > MAX_AUTHORIZATION_SERVERS {
-        prm.warn(&PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS, too_many_servers(issuers.len()));
-        issuers.truncate(MAX_AUTHORIZATION_SERVERS);
-    }
-    for issuer in &issuers {
-        if let Ok(u) = Url::parse(issuer)
-            && u.origin() != url.origin()
-        {
-            prm.info(
-                &PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS,
-                format!(
-                    "{} is on another origin than the MCP server: fetched and checked below",
-                    sanitize::line(issuer)
-                ),
-            );
-        }
-    }
     let as_checks = futures::future::join_all(issuers.iter().map(|issuer| check_issuer(client, issuer, spec)));
     // 2025-03-26 has no PRM: clients discard the MCP URL's path and discover the authorization server
     // from the origin (RFC 8414 only), falling back to default endpoints there.
@@ -359,71 +207,13 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     rs_results.extend(token_results);
     if token_at != shape_at {
         out.protocol_revision = Some(SHAPES[token_at].revision);
-        let refused: Vec<String> = token_attempts
-            .iter()
-            .filter(|a| a.status == Some(400))
-            .map(|a| match a.jsonrpc_error {
-                Some(code) => format!("{} (400, JSON-RPC {code})", a.shape.revision),
-                None => format!("{} (400)", a.shape.revision),
-            })
-            .collect();
-        let mut note = Checks::new(spec, Some(subject.clone()));
-        note.info(
-            &RS_VALID_TOKEN_ACCEPTED,
-            format!(
-                "the server speaks MCP {}: it answers 401 to every request shape without a token, and refused the newer shape(s) {} once the token was accepted — a header/version problem, not an authorization result; the token tests use the {} shape",
-                SHAPES[token_at].revision,
-                refused.join(", "),
-                SHAPES[token_at].revision
-            ),
-        );
-        rs_results.extend(note.into_results());
+        rs_results.extend(token_shape_note(&token_attempts, token_at, spec, &subject));
     }
     out.request_shapes.extend(token_attempts);
     out.chain
         .push(link("resource-server", &subject, rs_results, opts.strict));
-    let mut prm_link_checks = prm.into_results();
-    let mut as_links = Vec::new();
-    let mut key_sets: Vec<(String, Option<Value>)> = Vec::new();
-    // Rule: under 2025-03-26 missing origin metadata is never a failure (clients then use the default
-    // endpoints, reported as information and not exercised), and PRM with its authorization servers is
-    // still checked as in later revisions, so a normal 2025-06-18+ server passes.
-    let mut trusted = issuers.clone();
-    let origin_links = match (&base, origin_outcome) {
-        (Some(b), Some(outcome)) => {
-            let links = origin_links(b, outcome, &doc, &mut out, &mut key_sets, spec, opts.strict);
-            if !trusted.contains(b) && key_sets.iter().any(|(i, _)| i == b) {
-                trusted.push(b.clone());
-            }
-            links
-        }
-        _ => Vec::new(),
-    };
-    for (issuer, result) in issuers.iter().zip(as_results) {
-        match result {
-            // Already checked at the origin (2025-03-26: the MCP server is its own authorization server).
-            _ if base.as_ref() == Some(issuer) => {}
-            None => {} // not a URL: prm-authorization-servers-are-issuers already failed
-            Some(Err(why)) => {
-                let mut c = Checks::new(spec, Some(prm_url.clone()));
-                c.violated(&PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS, why);
-                prm_link_checks.extend(c.into_results());
-            }
-            Some(Ok(outcome)) => {
-                record_server(&mut out, &mut key_sets, issuer, &outcome, true);
-                as_links.extend(provider_links(&outcome, opts.strict));
-            }
-        }
-    }
-    // 2025-03-26 clients go from the MCP server to its origin's metadata; PRM follows for newer clients.
-    out.chain.extend(origin_links);
-    out.chain.push(link(
-        "protected-resource-metadata",
-        &prm_url,
-        prm_link_checks,
-        opts.strict,
-    ));
-    out.chain.extend(as_links);
+    let origin = base.as_deref().zip(origin_outcome);
+    let (trusted, key_sets) = server_links(&mut out, prm, &issuers, as_results, origin, spec, opts.strict);
     if let Some(token) = &opts.token {
         let checks = verify_against_chain(token, &trusted, &key_sets, url, &opts.scopes, spec);
         out.chain
@@ -431,6 +221,72 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     }
     finish_headline(&mut out);
     out
+}
+
+/// `rs-https`: the MCP endpoint's transport.
+fn https_check(rs: &mut Checks, url: &Url) {
+    match transport(url) {
+        Transport::Https => rs.pass(&RS_HTTPS, "the MCP endpoint is https"),
+        Transport::LoopbackHttp => rs.warn(
+            &RS_HTTPS,
+            "http on a loopback host: fine for local development, use https in production",
+        ),
+        Transport::Insecure => rs.violated(
+            &RS_HTTPS,
+            format!(
+                "{} is not https; bearer tokens would travel in clear text. Serve the endpoint over https.",
+                sanitize::line(url.as_str())
+            ),
+        ),
+    }
+}
+
+/// The outcome of a walk that stopped at the resource server: `error`, the checks so far, and `headline`.
+fn stop(
+    mut out: ProbeOutcome,
+    rs: Checks,
+    subject: &str,
+    strict: bool,
+    error: ErrorInfo,
+    headline: String,
+) -> ProbeOutcome {
+    out.error = Some(error);
+    out.chain
+        .push(link("resource-server", subject, rs.into_results(), strict));
+    out.headline = headline;
+    out
+}
+
+/// `rs-unauthenticated-401` and the challenge checks on the answer the request-shape negotiation settled
+/// on (`Err`: a cross-origin redirect); records the accepted revision and the challenges in `out`.
+fn unauthenticated(
+    rs: &mut Checks,
+    resp: Result<Response, FetchError>,
+    shape: RequestShape,
+    out: &mut ProbeOutcome,
+) -> rules::ChallengeFacts {
+    match resp {
+        Ok(resp) => {
+            if resp.status != 400 {
+                out.protocol_revision = Some(shape.revision);
+            }
+            first_response(rs, &resp, shape, &out.request_shapes);
+            let www = resp.header_values("www-authenticate");
+            out.challenges = challenge::parse_all(&www);
+            rules::evaluate_unauthenticated(rs, resp.status, &out.challenges, www.len())
+        }
+        Err(e) => {
+            rs.violated(
+                &RS_UNAUTHENTICATED_401,
+                format!(
+                    "{}: MCP clients need a 401 from the endpoint itself, not a redirect to a login page.",
+                    sanitize::line(&e.to_string())
+                ),
+            );
+            rules::skip_challenge(rs, "the POST was redirected to another origin: no challenge to inspect");
+            rules::ChallengeFacts::default()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! Locating the protected resource metadata the way clients do, and the checks on how it was found.
 
-use super::SHAPES;
+use super::{ProbeOutcome, ResourceMetadata, SHAPES};
 use crate::catalogue::*;
 use crate::challenge::{self};
 use crate::discovery;
 use crate::error::FetchError;
 use crate::http::{HttpClient, Response, Transport, transport};
 use crate::report::Checks;
-use crate::rules::resource::FoundVia;
+use crate::rules::resource::{self as rules, FoundVia, PrmContext};
 use crate::sanitize;
 use crate::spec::SpecRevision;
 use serde::Serialize;
@@ -306,6 +306,100 @@ pub(super) async fn locate_prm(
         blockers,
         wk_winner,
         client_url,
+    }
+}
+
+/// The protected-resource-metadata link as found: its subject URL, its checks so far and the document.
+pub(super) struct PrmLink {
+    pub(super) url: String,
+    pub(super) checks: Checks,
+    /// Empty when no document was found.
+    pub(super) doc: Map<String, Value>,
+}
+
+/// The checks on where the document was found and on the document itself; records `resource_metadata`
+/// in `out` (and, when no well-known candidate answered at all, the fetch error).
+pub(super) fn prm_link(
+    located: Located,
+    url: &Url,
+    candidates: &[Url],
+    speculative: &[Result<Response, FetchError>],
+    spec: SpecRevision,
+    out: &mut ProbeOutcome,
+) -> PrmLink {
+    let Located {
+        attempts,
+        served,
+        header_failed,
+        blockers,
+        wk_winner,
+        client_url,
+    } = located;
+    let Some((prm_url, via, prm_resp, doc)) = served else {
+        let mut prm = Checks::new(spec, Some(candidates[0].to_string()));
+        let tried: Vec<String> = attempts
+            .iter()
+            .map(|a| {
+                let result = a
+                    .status
+                    .map_or_else(|| a.error.clone().unwrap_or_default(), |s| s.to_string());
+                format!("{} ({result})", a.url)
+            })
+            .collect();
+        prm.violated(
+            &PRM_DISCOVERY_ORDER,
+            format!(
+                "no protected resource metadata at any URL clients try: {}. Serve it at {} and name it in resource_metadata.",
+                sanitize::line(&tried.join(", ")),
+                candidates[0]
+            ),
+        );
+        out.resource_metadata = Some(ResourceMetadata {
+            tried: attempts,
+            served_by: None,
+            found_via: None,
+            client_url,
+            document: None,
+        });
+        if speculative.iter().all(|r| r.is_err())
+            && let Some(Err(e)) = speculative.first()
+        {
+            out.error = Some(e.to_info());
+        }
+        return PrmLink {
+            url: candidates[0].to_string(),
+            checks: prm,
+            doc: Map::new(),
+        };
+    };
+    let mut prm = Checks::new(spec, Some(prm_url.clone()));
+    let order = DiscoveryFacts {
+        via,
+        wk_winner,
+        header_failed,
+        blockers: &blockers,
+        well_known: &candidates[0],
+    };
+    fetch_checks(&mut prm, &order, &prm_url, &prm_resp);
+    rules::evaluate_prm(
+        &mut prm,
+        &doc,
+        PrmContext {
+            resource_url: url.as_str(),
+            found_via: via,
+        },
+    );
+    out.resource_metadata = Some(ResourceMetadata {
+        tried: attempts,
+        served_by: Some(prm_url.clone()),
+        found_via: Some(via),
+        client_url,
+        document: Some(doc.clone()),
+    });
+    PrmLink {
+        url: prm_url,
+        checks: prm,
+        doc,
     }
 }
 

@@ -1,11 +1,13 @@
 //! The authorization servers a PRM lists (and, under 2025-03-26, the MCP server's origin).
 
+use super::prm::PrmLink;
 use super::{AuthorizationServer, DefaultEndpoints, ProbeOutcome, link};
 use crate::catalogue::*;
 use crate::discovery;
 use crate::http::HttpClient;
 use crate::provider::{self, ProviderOutcome, Source};
 use crate::report::{ChainLink, Checks, verdict};
+use crate::sanitize;
 use crate::spec::SpecRevision;
 use serde_json::{Map, Value};
 use url::Url;
@@ -144,6 +146,93 @@ pub(super) fn origin_links(
     links[0].checks = checks;
     links[0].ok = links[0].ok && verdict(&links[0].checks, strict);
     links
+}
+
+/// The PRM's `authorization_servers`, at most [`MAX_AUTHORIZATION_SERVERS`]; notes on the PRM link the
+/// bound, and each server on another origin than the MCP server at `url`.
+pub(super) fn listed_issuers(doc: &Map<String, Value>, url: &Url, prm: &mut Checks) -> Vec<String> {
+    let mut issuers: Vec<String> = crate::metadata::Document(doc)
+        .str_array("authorization_servers")
+        .present()
+        .unwrap_or_default()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    if issuers.len() > MAX_AUTHORIZATION_SERVERS {
+        prm.warn(&PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS, too_many_servers(issuers.len()));
+        issuers.truncate(MAX_AUTHORIZATION_SERVERS);
+    }
+    for issuer in &issuers {
+        if let Ok(u) = Url::parse(issuer)
+            && u.origin() != url.origin()
+        {
+            prm.info(
+                &PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS,
+                format!(
+                    "{} is on another origin than the MCP server: fetched and checked below",
+                    sanitize::line(issuer)
+                ),
+            );
+        }
+    }
+    issuers
+}
+
+/// The issuers `--token` may come from, and their key sets (`None`: not fetched).
+pub(super) type Trusted = (Vec<String>, Vec<(String, Option<Value>)>);
+
+/// Appends the chain after the resource server: under 2025-03-26 the `origin` (the authorization base
+/// URL and its check) first, then the PRM link (with the listed servers refused as private addresses),
+/// then each listed server's links from `as_results`. Returns the trusted issuers and their key sets.
+pub(super) fn server_links(
+    out: &mut ProbeOutcome,
+    prm: PrmLink,
+    issuers: &[String],
+    as_results: Vec<Option<Result<ProviderOutcome, String>>>,
+    origin: Option<(&str, ProviderOutcome)>,
+    spec: SpecRevision,
+    strict: bool,
+) -> Trusted {
+    let mut prm_link_checks = prm.checks.into_results();
+    let mut as_links = Vec::new();
+    let mut key_sets: Vec<(String, Option<Value>)> = Vec::new();
+    // Rule: under 2025-03-26 missing origin metadata is never a failure (clients then use the default
+    // endpoints, reported as information and not exercised), and PRM with its authorization servers is
+    // still checked as in later revisions, so a normal 2025-06-18+ server passes.
+    let mut trusted = issuers.to_vec();
+    let base = origin.as_ref().map(|(b, _)| b.to_string());
+    let origin_links = match origin {
+        Some((b, outcome)) => {
+            let links = origin_links(b, outcome, &prm.doc, out, &mut key_sets, spec, strict);
+            if !trusted.iter().any(|i| i == b) && key_sets.iter().any(|(i, _)| i == b) {
+                trusted.push(b.to_owned());
+            }
+            links
+        }
+        None => Vec::new(),
+    };
+    for (issuer, result) in issuers.iter().zip(as_results) {
+        match result {
+            // Already checked at the origin (2025-03-26: the MCP server is its own authorization server).
+            _ if base.as_ref() == Some(issuer) => {}
+            None => {} // not a URL: prm-authorization-servers-are-issuers already failed
+            Some(Err(why)) => {
+                let mut c = Checks::new(spec, Some(prm.url.clone()));
+                c.violated(&PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS, why);
+                prm_link_checks.extend(c.into_results());
+            }
+            Some(Ok(outcome)) => {
+                record_server(out, &mut key_sets, issuer, &outcome, true);
+                as_links.extend(provider_links(&outcome, strict));
+            }
+        }
+    }
+    // 2025-03-26 clients go from the MCP server to its origin's metadata; PRM follows for newer clients.
+    out.chain.extend(origin_links);
+    out.chain
+        .push(link("protected-resource-metadata", &prm.url, prm_link_checks, strict));
+    out.chain.extend(as_links);
+    (trusted, key_sets)
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
 //! Request shapes of each MCP revision, and the fallback down them on a 400 (checklist N3).
 
 use crate::catalogue::*;
+use crate::error::FetchError;
 use crate::http::{HttpClient, Request, Response};
+use crate::report::CheckResult;
 use crate::report::Checks;
 use crate::sanitize;
+use crate::spec::SpecRevision;
 use serde::Serialize;
 use serde_json::json;
 use url::Url;
@@ -183,6 +186,61 @@ pub(super) fn refusal(a: &ShapeAttempt) -> String {
         Some(code) => format!("{} (400, JSON-RPC {code})", a.shape.revision),
         None => format!("{} (400)", a.shape.revision),
     }
+}
+
+/// The unauthenticated request-shape fallback: from `first` (the answer to the newest shape) down
+/// [`SHAPES`] while the server answers 400, stopping at a failed request. Returns the index of the last
+/// shape tried, the attempts answered, and the last answer.
+pub(super) async fn negotiate(
+    client: &HttpClient,
+    url: &Url,
+    first: Result<Response, FetchError>,
+) -> (usize, Vec<ShapeAttempt>, Result<Response, FetchError>) {
+    let mut attempts = Vec::new();
+    let mut shape = 0;
+    let mut resp = first;
+    while let Ok(r) = &resp {
+        attempts.push(ShapeAttempt {
+            shape: SHAPES[shape],
+            status: Some(r.status),
+            jsonrpc_error: if r.status == 400 { jsonrpc_error_code(r) } else { None },
+            with_token: false,
+        });
+        if r.status != 400 || shape + 1 == SHAPES.len() {
+            break;
+        }
+        shape += 1;
+        resp = client.send(SHAPES[shape].request(url, None)).await;
+    }
+    (shape, attempts, resp)
+}
+
+/// The note when `--token` settled on an older shape (index `at`) than the unauthenticated requests did.
+pub(super) fn token_shape_note(
+    attempts: &[ShapeAttempt],
+    at: usize,
+    spec: SpecRevision,
+    subject: &str,
+) -> Vec<CheckResult> {
+    let refused: Vec<String> = attempts
+        .iter()
+        .filter(|a| a.status == Some(400))
+        .map(|a| match a.jsonrpc_error {
+            Some(code) => format!("{} (400, JSON-RPC {code})", a.shape.revision),
+            None => format!("{} (400)", a.shape.revision),
+        })
+        .collect();
+    let mut note = Checks::new(spec, Some(subject.to_owned()));
+    note.info(
+        &RS_VALID_TOKEN_ACCEPTED,
+        format!(
+            "the server speaks MCP {}: it answers 401 to every request shape without a token, and refused the newer shape(s) {} once the token was accepted — a header/version problem, not an authorization result; the token tests use the {} shape",
+            SHAPES[at].revision,
+            refused.join(", "),
+            SHAPES[at].revision
+        ),
+    );
+    note.into_results()
 }
 
 #[cfg(test)]
