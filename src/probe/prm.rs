@@ -179,11 +179,14 @@ pub(super) fn fetch_checks(prm: &mut Checks, f: &DiscoveryFacts<'_>, prm_url: &s
     }
 }
 
+/// A served document: its URL, how it was found, the response and the document.
+pub(super) type Served = (String, FoundVia, Response, Map<String, Value>);
+
 /// Where the protected resource metadata was looked for, and what served it.
 pub(super) struct Located {
     pub(super) attempts: Vec<PrmAttempt>,
     /// URL, how it was found, the response and the document.
-    pub(super) served: Option<(String, FoundVia, Response, Map<String, Value>)>,
+    pub(super) served: Option<Served>,
     /// The `resource_metadata` URL did not serve the document (clients stop there).
     pub(super) header_failed: bool,
     /// Earlier well-known candidates that answered something other than 404 or the document.
@@ -192,6 +195,66 @@ pub(super) struct Located {
     pub(super) wk_winner: Option<usize>,
     /// The URL clients following the spec use.
     pub(super) client_url: Option<String>,
+}
+
+/// The `resource_metadata` URL `hu` of the challenge (from the speculative fetches when it is one of the
+/// `candidates`): `rs-resource-metadata-url-valid`, the attempt, and what it served.
+async fn header_prm(
+    client: &HttpClient,
+    url: &Url,
+    candidates: &[Url],
+    speculative: &[Result<Response, FetchError>],
+    hu: &Url,
+    rs: &mut Checks,
+) -> (PrmAttempt, Option<Served>) {
+    if hu.origin() != url.origin() {
+        rs.info(
+            &RS_RESOURCE_METADATA_URL_VALID,
+            format!(
+                "resource_metadata is on another origin ({}) than the MCP server; fetched and reported",
+                hu.origin().ascii_serialization()
+            ),
+        );
+    }
+    let fetched = match candidates.iter().position(|c| c == hu) {
+        Some(i) => speculative[i].as_ref().cloned().map_err(FetchError::to_string),
+        None => client.get(hu).await.map_err(|e| e.to_string()),
+    };
+    let (status, error) = describe_fetch(&fetched);
+    let doc = fetched.as_ref().ok().map(|resp| (resp, prm_document(resp)));
+    match doc {
+        Some((resp, Ok(m))) => {
+            rs.pass(&RS_RESOURCE_METADATA_URL_VALID, "resource_metadata serves the metadata");
+            let attempt = PrmAttempt {
+                url: hu.to_string(),
+                via: FoundVia::Header,
+                status,
+                error,
+            };
+            (attempt, Some((hu.to_string(), FoundVia::Header, resp.clone(), m)))
+        }
+        other => {
+            let why = match other {
+                Some((_, Err(w))) => w,
+                _ => error.clone().unwrap_or_default(),
+            };
+            rs.violated(
+                &RS_RESOURCE_METADATA_URL_VALID,
+                format!(
+                    "resource_metadata {} does not serve the metadata ({}); clients use it and stop there.",
+                    sanitize::line(hu.as_str()),
+                    sanitize::line(&why)
+                ),
+            );
+            let attempt = PrmAttempt {
+                url: hu.to_string(),
+                via: FoundVia::Header,
+                status,
+                error: Some(why),
+            };
+            (attempt, None)
+        }
+    }
 }
 
 /// Follows the client's order: the `resource_metadata` URL, else the (already fetched) well-known
@@ -205,57 +268,13 @@ pub(super) async fn locate_prm(
     rs: &mut Checks,
 ) -> Located {
     let mut attempts: Vec<PrmAttempt> = Vec::new();
-    let mut served: Option<(String, FoundVia, Response, Map<String, Value>)> = None;
+    let mut served: Option<Served> = None;
     let mut header_failed = false;
     if let Some(hu) = header_url {
-        if hu.origin() != url.origin() {
-            rs.info(
-                &RS_RESOURCE_METADATA_URL_VALID,
-                format!(
-                    "resource_metadata is on another origin ({}) than the MCP server; fetched and reported",
-                    hu.origin().ascii_serialization()
-                ),
-            );
-        }
-        let fetched = match candidates.iter().position(|c| c == hu) {
-            Some(i) => speculative[i].as_ref().cloned().map_err(FetchError::to_string),
-            None => client.get(hu).await.map_err(|e| e.to_string()),
-        };
-        let (status, error) = describe_fetch(&fetched);
-        let doc = fetched.as_ref().ok().map(|resp| (resp, prm_document(resp)));
-        match doc {
-            Some((resp, Ok(m))) => {
-                rs.pass(&RS_RESOURCE_METADATA_URL_VALID, "resource_metadata serves the metadata");
-                served = Some((hu.to_string(), FoundVia::Header, resp.clone(), m));
-                attempts.push(PrmAttempt {
-                    url: hu.to_string(),
-                    via: FoundVia::Header,
-                    status,
-                    error,
-                });
-            }
-            other => {
-                let why = match other {
-                    Some((_, Err(w))) => w,
-                    _ => error.clone().unwrap_or_default(),
-                };
-                rs.violated(
-                    &RS_RESOURCE_METADATA_URL_VALID,
-                    format!(
-                        "resource_metadata {} does not serve the metadata ({}); clients use it and stop there.",
-                        sanitize::line(hu.as_str()),
-                        sanitize::line(&why)
-                    ),
-                );
-                attempts.push(PrmAttempt {
-                    url: hu.to_string(),
-                    via: FoundVia::Header,
-                    status,
-                    error: Some(why),
-                });
-                header_failed = true;
-            }
-        }
+        let (attempt, found) = header_prm(client, url, candidates, speculative, hu, rs).await;
+        header_failed = found.is_none();
+        served = found;
+        attempts.push(attempt);
     }
     // The well-known candidates (already fetched): the fallback clients use, and a diagnosis aid.
     let mut blockers: Vec<String> = Vec::new();

@@ -4,6 +4,7 @@
 use super::{ProbeOptions, RequestShape};
 use crate::catalogue::*;
 use crate::challenge::{self};
+use crate::error::FetchError;
 use crate::http::{HttpClient, Response};
 use crate::report::{CheckResult, Checks};
 use crate::rules::resource::{self as rules};
@@ -142,6 +143,30 @@ pub(super) async fn token_tests(
             format!("--token is not a JWT ({why}): forged variants were not tried"),
         );
     }
+    let forbidden = valid_token_result(&mut checks, valid, url);
+    query_token_result(&mut checks, query);
+    foreign_token_result(&mut checks, foreign_resp);
+    match forbidden {
+        Some(resp) => rules::evaluate_forbidden(
+            &mut checks,
+            &challenge::parse_all(&resp.header_values("www-authenticate")),
+        ),
+        None => checks.skip(&RS_INSUFFICIENT_SCOPE_403, "no 403 was seen"),
+    }
+    let mut results = checks.into_results();
+    // Error texts can quote the ?access_token= URL: never let a token reach the output.
+    for t in [token, foreign].into_iter().flatten().filter(|t| !t.is_empty()) {
+        for r in &mut results {
+            if r.message.contains(t) {
+                r.message = r.message.replace(t, "REDACTED").into();
+            }
+        }
+    }
+    results
+}
+
+/// `rs-valid-token-accepted` on the answer to `--token`; returns a 403 answer, for `rs-insufficient-scope-403`.
+fn valid_token_result(checks: &mut Checks, valid: Option<Result<Response, FetchError>>, url: &Url) -> Option<Response> {
     let mut forbidden: Option<Response> = None;
     match valid {
         None => checks.skip(&RS_VALID_TOKEN_ACCEPTED, "no --token given"),
@@ -168,6 +193,11 @@ pub(super) async fn token_tests(
             ),
         },
     }
+    forbidden
+}
+
+/// `rs-query-token-ignored` on the answer to the token in `?access_token=`.
+fn query_token_result(checks: &mut Checks, query: Option<Result<Response, FetchError>>) {
     match query {
         None => checks.skip(&RS_QUERY_TOKEN_IGNORED, "no --token given"),
         Some(Err(e)) => checks.violated(
@@ -186,6 +216,10 @@ pub(super) async fn token_tests(
             ),
         },
     }
+}
+
+/// `rs-wrong-audience-rejected` on the answer to `--foreign-token`.
+fn foreign_token_result(checks: &mut Checks, foreign_resp: Option<Result<Response, FetchError>>) {
     match foreign_resp {
         None => checks.skip(
             &RS_WRONG_AUDIENCE_REJECTED,
@@ -213,23 +247,6 @@ pub(super) async fn token_tests(
             ),
         },
     }
-    match forbidden {
-        Some(resp) => rules::evaluate_forbidden(
-            &mut checks,
-            &challenge::parse_all(&resp.header_values("www-authenticate")),
-        ),
-        None => checks.skip(&RS_INSUFFICIENT_SCOPE_403, "no 403 was seen"),
-    }
-    let mut results = checks.into_results();
-    // Error texts can quote the ?access_token= URL: never let a token reach the output.
-    for t in [token, foreign].into_iter().flatten().filter(|t| !t.is_empty()) {
-        for r in &mut results {
-            if r.message.contains(t) {
-                r.message = r.message.replace(t, "REDACTED").into();
-            }
-        }
-    }
-    results
 }
 
 pub(super) fn error_description(resp: &Response) -> String {
