@@ -238,6 +238,28 @@ pub(super) fn server_links(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_issuers_are_bounded_and_other_origins_noted() {
+        let url = Url::parse("https://mcp.example/mcp").unwrap();
+        let mut servers: Vec<String> = (0..20).map(|i| format!("https://as{i}.example")).collect();
+        servers.insert(0, "https://mcp.example/tenant".into());
+        let mut doc = Map::new();
+        doc.insert("authorization_servers".into(), json!(servers));
+        let mut prm = Checks::new(SpecRevision::LATEST, None);
+        let issuers = listed_issuers(&doc, &url, &mut prm);
+        assert_eq!(issuers, servers[..MAX_AUTHORIZATION_SERVERS]);
+        let results = prm.into_results();
+        assert_eq!(results[0].status, crate::report::Status::Warn);
+        assert!(
+            results[0].message.contains("only the first 16"),
+            "{}",
+            results[0].message
+        );
+        // One note per listed server on another origin; the same-origin one gets none.
+        assert_eq!(results.len(), 1 + MAX_AUTHORIZATION_SERVERS - 1);
+        assert!(listed_issuers(&Map::new(), &url, &mut Checks::new(SpecRevision::LATEST, None)).is_empty());
+    }
     use serde_json::json;
 
     /// The authorization server a public MCP server names, and the JWKS an authorization server names,

@@ -246,6 +246,33 @@ pub(super) fn token_shape_note(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_token_shape_note_names_the_refused_shapes() {
+        let attempts = [
+            ShapeAttempt {
+                shape: SHAPES[0],
+                status: Some(400),
+                jsonrpc_error: Some(-32020),
+                with_token: true,
+            },
+            ShapeAttempt {
+                shape: SHAPES[1],
+                status: Some(200),
+                jsonrpc_error: None,
+                with_token: true,
+            },
+        ];
+        let note = token_shape_note(&attempts, 1, SpecRevision::LATEST, "https://x/mcp");
+        assert_eq!(note.len(), 1);
+        assert_eq!(note[0].id, RS_VALID_TOKEN_ACCEPTED.id);
+        assert_eq!(note[0].status, crate::report::Status::Info);
+        let m = &note[0].message;
+        assert!(
+            m.contains("2026-07-28 (400, JSON-RPC -32020)") && m.contains("use the 2025-11-25 shape"),
+            "{m}"
+        );
+    }
     use serde_json::Value;
 
     #[test]
