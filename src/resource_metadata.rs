@@ -31,6 +31,8 @@ pub struct PrmInput {
 pub struct Generated {
     /// The canonical resource URI written into the document.
     pub resource: String,
+    /// The issuers written into `authorization_servers`, validated and without repeats.
+    pub authorization_servers: Vec<String>,
     pub document: Value,
     /// Where the document must be served (RFC 9728 §3.1 path insertion).
     pub well_known_url: String,
@@ -256,6 +258,7 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
     }
     Ok(Generated {
         resource,
+        authorization_servers: issuers.iter().map(|i| (*i).to_owned()).collect(),
         document: Value::Object(doc),
         well_known_url,
         www_authenticate,
