@@ -21,3 +21,4 @@ pub mod rules;
 pub mod sanitize;
 pub mod server;
 pub mod spec;
+pub mod verify;
