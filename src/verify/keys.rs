@@ -74,26 +74,7 @@ pub(super) async fn load(
         return Ok(keys);
     }
     let (prm_url, listed) = listed_servers(client, &resource, opts).await?;
-    let wanted: Vec<&String> = match token {
-        Some(token) => {
-            let iss = match jwt::decode_unverified(token.expose()) {
-                Unverified::Jws(p) => p.claims.get("iss").and_then(Value::as_str).map(str::to_owned),
-                _ => None,
-            };
-            vec![listed.iter().find(|s| Some(*s) == iss.as_ref()).unwrap_or(&listed[0])]
-        }
-        None => {
-            let mut seen = std::collections::HashSet::new();
-            let unique: Vec<&String> = listed.iter().filter(|s| seen.insert(s.as_str())).collect();
-            if unique.len() > crate::probe::MAX_AUTHORIZATION_SERVERS {
-                keys.warnings.push(crate::probe::too_many_servers(unique.len()));
-            }
-            unique
-                .into_iter()
-                .take(crate::probe::MAX_AUTHORIZATION_SERVERS)
-                .collect()
-        }
-    };
+    let wanted = wanted(&listed, token, &mut keys.warnings);
     let loaded = futures::future::join_all(wanted.iter().map(|issuer| load_keys(client, opts, Some(issuer)))).await;
     for (issuer, loaded) in wanted.into_iter().zip(loaded) {
         let note = format!("the issuer is the token's iss, {issuer}, listed in authorization_servers of {prm_url}");
@@ -117,6 +98,31 @@ pub(super) async fn load(
     );
     keys.fallback_note = Some(sanitize::line(&fallback_note).into_owned());
     Ok(keys)
+}
+
+/// The listed servers whose keys are loaded: for one token, the one [`Keys::pick`] will choose (its `iss`
+/// when listed, else the first); for a batch, every distinct listed server up to the bound.
+fn wanted<'l>(listed: &'l [String], token: Option<&SecretToken>, warnings: &mut Vec<String>) -> Vec<&'l String> {
+    match token {
+        Some(token) => {
+            let iss = match jwt::decode_unverified(token.expose()) {
+                Unverified::Jws(p) => p.claims.get("iss").and_then(Value::as_str).map(str::to_owned),
+                _ => None,
+            };
+            vec![listed.iter().find(|s| Some(*s) == iss.as_ref()).unwrap_or(&listed[0])]
+        }
+        None => {
+            let mut seen = std::collections::HashSet::new();
+            let unique: Vec<&String> = listed.iter().filter(|s| seen.insert(s.as_str())).collect();
+            if unique.len() > crate::probe::MAX_AUTHORIZATION_SERVERS {
+                warnings.push(crate::probe::too_many_servers(unique.len()));
+            }
+            unique
+                .into_iter()
+                .take(crate::probe::MAX_AUTHORIZATION_SERVERS)
+                .collect()
+        }
+    }
 }
 
 /// What the claims are checked against for one issuer.
