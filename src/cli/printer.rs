@@ -2,6 +2,7 @@
 
 use super::args::OutputFormat;
 use super::context::Context;
+use crate::exit::ExitStatus;
 use crate::render::{self, Style};
 use crate::report::Report;
 use std::io::Write;
@@ -10,7 +11,7 @@ use std::io::Write;
 const PIPE_WIDTH: u16 = 120;
 
 /// Prints `report` as the context says and returns the contract's exit code.
-pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<u8> {
+pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<ExitStatus> {
     let text = text(ctx, report);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
@@ -19,7 +20,7 @@ pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<u8> {
 }
 
 /// Prints `report` to stderr instead (stdout carries something else, e.g. `login --print-token`).
-pub fn emit_stderr(ctx: &Context, report: &Report) -> anyhow::Result<u8> {
+pub fn emit_stderr(ctx: &Context, report: &Report) -> anyhow::Result<ExitStatus> {
     let mut err = std::io::stderr().lock();
     err.write_all(text(ctx, report).as_bytes())?;
     err.flush()?;
@@ -33,7 +34,7 @@ fn text(ctx: &Context, report: &Report) -> String {
         OutputFormat::Junit => render::junit(report),
         OutputFormat::Human if ctx.quiet => format!("{}\n", render::verdict_line(report)),
         OutputFormat::Human => {
-            let width = terminal_width().unwrap_or(PIPE_WIDTH);
+            let width = ctx.columns.unwrap_or(PIPE_WIDTH);
             render::human(
                 report,
                 Style {
@@ -43,8 +44,4 @@ fn text(ctx: &Context, report: &Report) -> String {
             )
         }
     }
-}
-
-fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
 }

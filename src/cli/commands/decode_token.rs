@@ -1,19 +1,21 @@
 //! `mcp-auth decode-token [TOKEN|-]`: header and claims WITHOUT verification, said in words, with the
 //! command that would verify the token. No network, so start-up stays in milliseconds.
 
-use super::verify_token::{push_sections, read_token};
+use super::verify_token::read_token;
 use crate::catalogue::JWT_COMPACT_JWS;
 use crate::cli::args::DecodeTokenArgs;
 use crate::cli::context::Context;
 use crate::cli::printer::emit;
+use crate::exit::ExitStatus;
 use crate::jwt::{self, Unverified};
 use crate::report::{Checks, Report};
 use crate::sanitize;
+use crate::verify::push_sections;
 use serde_json::{Map, Value};
 
-pub fn decode_token(args: DecodeTokenArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub fn decode_token(args: DecodeTokenArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let token = read_token(args.token, "decode-token")?;
-    let now = i64::try_from(crate::server::auth::now()).unwrap_or(i64::MAX);
+    let now = i64::try_from(crate::time::now()).unwrap_or(i64::MAX);
     let mut report = Report::new("decode-token", token.label(), ctx.spec, ctx.strict);
     let mut checks = Checks::new(ctx.spec, None);
     let (header, claims) = match jwt::decode_unverified(token.expose()) {

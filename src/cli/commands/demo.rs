@@ -3,13 +3,11 @@
 //! runs one command's evaluation through the same library code as the real command, and returns its report.
 //! Add a step by writing a `fn(&Context) -> StepFuture` and listing it in [`steps`].
 
-use crate::cli::args::VerifyTokenArgs;
 use crate::cli::args::{DemoArgs, OutputFormat};
-use crate::cli::commands::check_provider::fill;
-use crate::cli::commands::{gen_metadata, probe as probe_cmd, verify_token};
 use crate::cli::context::Context;
 use crate::discovery::ProviderType;
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::http::Request;
 use crate::jwt::SecretToken;
 use crate::probe::ProbeOptions;
@@ -19,6 +17,7 @@ use crate::report::{Report, Status};
 use crate::resource_metadata::{self, PrmInput};
 use crate::server::auth::{AuthServer, Flaw};
 use crate::server::mcp::{McpFlaw, McpServer};
+use crate::verify::{self, VerifyOptions};
 use futures::future::BoxFuture;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -155,31 +154,35 @@ fn gen_metadata_good(ctx: &Context) -> StepFuture<'_> {
             jwks_uri: None,
         };
         let generated = resource_metadata::generate(&input, ctx.spec)?;
-        Ok(gen_metadata::report(&generated, None, ctx.spec, false))
+        Ok(crate::outcomes::generated(&generated, None, ctx.spec, false))
     })
 }
 
-fn verify_args(resource: &str, issuer: &str) -> VerifyTokenArgs {
-    VerifyTokenArgs {
-        token: None,
-        resource: resource.to_owned(),
-        issuer: Some(issuer.to_owned()),
-        jwks: None,
-        audience: None,
-        scopes: vec!["mcp:read".into()],
-        leeway: 60,
-        algorithms: Vec::new(),
-        profile: None,
-        batch: false,
-        jobs: None,
+/// What the demo's verify steps check a token against: the embedded issuer, the resource, `mcp:read`.
+fn verify_options(resource: &str, issuer: &str, ctx: &Context) -> VerifyOptions {
+    VerifyOptions {
+        spec: ctx.spec,
+        strict: ctx.strict,
+        ..VerifyOptions::new(resource).issuer(issuer).scope("mcp:read")
     }
+}
+
+/// Verifies `token` for the embedded MCP server through the library operation `verify-token` uses.
+async fn verify_embedded(
+    ctx: &Context,
+    auth: &AuthServer,
+    mcp: &McpServer,
+    token: &SecretToken,
+) -> anyhow::Result<Report> {
+    let client = ctx.client()?;
+    Ok(verify::report(&client, &verify_options(mcp.url(), auth.issuer(), ctx), token).await?)
 }
 
 fn verify_good(ctx: &Context) -> StepFuture<'_> {
     Box::pin(async move {
         let (auth, mcp) = start_chain(&[])?;
         let token = obtain_token(ctx, &auth, mcp.url()).await?;
-        Ok(verify_token::report(&verify_args(mcp.url(), auth.issuer()), &token, ctx).await?)
+        verify_embedded(ctx, &auth, &mcp, &token).await
     })
 }
 
@@ -187,7 +190,7 @@ fn verify_broken(ctx: &Context) -> StepFuture<'_> {
     Box::pin(async move {
         let (auth, mcp) = start_chain(&[])?;
         let token = obtain_token(ctx, &auth, "https://other-resource.example/mcp").await?;
-        Ok(verify_token::report(&verify_args(mcp.url(), auth.issuer()), &token, ctx).await?)
+        verify_embedded(ctx, &auth, &mcp, &token).await
     })
 }
 
@@ -254,7 +257,7 @@ async fn probe_embedded(ctx: &Context, flaws: &[McpFlaw]) -> anyhow::Result<Repo
         strict: false,
     };
     let outcome = crate::probe::probe(&ctx.client()?, &url, &opts, ctx.spec).await;
-    Ok(probe_cmd::report(outcome, &url, ctx.spec, false))
+    Ok(crate::outcomes::probe(outcome, &url, ctx.spec, false))
 }
 
 /// The flaws of the broken provider step.
@@ -281,7 +284,7 @@ async fn check_embedded_provider(ctx: &Context, flaws: &[Flaw]) -> anyhow::Resul
     let mut report = Report::new("check-provider", &issuer, ctx.spec, false);
     let source = Source::Discover(ProviderType::Auto);
     let outcome = provider::check(&client, &issuer, &source, ctx.spec).await;
-    fill(&mut report, outcome);
+    crate::outcomes::provider(&mut report, outcome);
     drop(server);
     Ok(report)
 }
@@ -302,7 +305,7 @@ fn failed_ids(report: &Report) -> BTreeSet<&'static str> {
         .collect()
 }
 
-pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     if ctx.output == OutputFormat::Junit {
         return Err(Error::Usage("demo prints human or JSON output (--json), not JUnit".into()).into());
     }
@@ -320,13 +323,14 @@ pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<u8> {
         });
     }
     let ok = ran.iter().all(|r| r.as_expected);
-    let code = if ok {
-        0
-    } else if ran.iter().any(|r| r.report.error.is_some()) {
-        3
-    } else {
-        1
-    };
+    // The steps are parts of one demonstration: the worst step decides.
+    let code = ran
+        .iter()
+        .map(|r| match (r.report.error.is_some(), r.as_expected) {
+            (true, _) => ExitStatus::Unavailable,
+            (false, expected) => ExitStatus::from_ok(expected),
+        })
+        .fold(ExitStatus::Ok, ExitStatus::worst);
     let text = match ctx.output {
         OutputFormat::Json => {
             let steps: Vec<serde_json::Value> = ran.iter().map(step_json).collect();
@@ -375,7 +379,7 @@ fn human(ran: &[Ran], ctx: &Context, broken: bool, ok: bool) -> String {
                 &r.report,
                 Style {
                     color: ctx.color,
-                    width: terminal_width(),
+                    width: ctx.columns.unwrap_or(120),
                 },
             ));
         }
@@ -417,11 +421,4 @@ fn same_as(report: &Report) -> String {
         "login" => format!("BROWSER='curl -sSL -o /dev/null' mcp-auth login {target} --test-refresh"),
         command => format!("mcp-auth {command} {target}"),
     }
-}
-
-fn terminal_width() -> u16 {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(120)
 }

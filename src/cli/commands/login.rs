@@ -2,9 +2,9 @@
 
 use crate::cli::args::{GrantArg, LoginArgs, RegistrationArg};
 use crate::cli::context::Context;
-use crate::cli::input::http_url;
 use crate::cli::printer::{emit, emit_stderr};
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::login::{self, Browser, GrantKind, LoginOptions, LoginOutcome, RegistrationMode};
 use crate::report::{Report, Section};
 use crate::spec::SpecRevision;
@@ -18,8 +18,8 @@ fn browser(args: &LoginArgs, ctx: &Context) -> Result<Browser, Error> {
     if args.no_browser {
         return Ok(Browser::Manual);
     }
-    if let Some(b) = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty()) {
-        return Ok(Browser::Command(b));
+    if let Some(b) = &ctx.browser {
+        return Ok(Browser::Command(b.clone()));
     }
     if ctx.stdin_tty && ctx.stderr_tty {
         return Ok(Browser::System);
@@ -33,9 +33,6 @@ fn browser(args: &LoginArgs, ctx: &Context) -> Result<Browser, Error> {
 }
 
 fn options(args: &LoginArgs, ctx: &Context) -> Result<LoginOptions, Error> {
-    if let Some(u) = &args.client_metadata_url {
-        http_url("--client-metadata-url", u)?;
-    }
     let call_args = match &args.call_args {
         Some(j) => serde_json::from_str(j).map_err(|e| Error::Usage(format!("--call-args is not JSON ({e})")))?,
         None => serde_json::json!({}),
@@ -65,8 +62,9 @@ fn options(args: &LoginArgs, ctx: &Context) -> Result<LoginOptions, Error> {
     })
 }
 
-pub async fn login(args: LoginArgs, ctx: &Context) -> anyhow::Result<u8> {
-    let url: Url = http_url("MCP_SERVER_URL", &args.url)?;
+pub async fn login(args: LoginArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
+    // Validated at parse time (`input::http_url`).
+    let url = Url::parse(&args.url).map_err(|e| Error::Usage(format!("MCP_SERVER_URL: {e}")))?;
     let opts = options(&args, ctx)?;
     let client = ctx.client()?;
     let spinner = ctx.spinner(&format!("logging in to {url}"));
@@ -78,7 +76,7 @@ pub async fn login(args: LoginArgs, ctx: &Context) -> anyhow::Result<u8> {
         return emit(ctx, &report);
     }
     let code = emit_stderr(ctx, &report)?;
-    if let (Some(t), 0) = (token, code) {
+    if let (Some(t), ExitStatus::Ok) = (token, code) {
         let mut out = std::io::stdout().lock();
         writeln!(out, "{}", t.expose())?;
         out.flush()?;
