@@ -69,12 +69,16 @@ impl GlobalArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// Tables for people.
+    /// For people: the verdict, then each problem and its fix (-v: every check).
     Human,
     /// One JSON document on stdout (--batch: one per line).
     Json,
     /// JUnit XML, one testcase per check, for CI test reporters.
     Junit,
+    /// GitHub Actions workflow commands: one ::error/::warning annotation per finding.
+    Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -28,6 +28,13 @@ pub struct Context {
     pub spec: SpecRevision,
     pub stdin_tty: bool,
     pub stderr_tty: bool,
+    /// Columns of the terminal on stdout (`COLUMNS` overrides the tty's size); `None` when stdout is not a
+    /// terminal: human output then uses a list layout and wraps nothing.
+    pub width: Option<u16>,
+    /// The same for stderr (gen-metadata's report, printed beside the document on stdout).
+    pub stderr_width: Option<u16>,
+    /// When the run started (JUnit `time`).
+    pub started: std::time::Instant,
     pub http: HttpConfig,
 }
 
@@ -79,6 +86,9 @@ impl Context {
             spec: g.spec,
             stdin_tty,
             stderr_tty,
+            width: width(stdout_tty, &console::Term::stdout()),
+            stderr_width: width(stderr_tty, &console::Term::stderr()),
+            started: std::time::Instant::now(),
             http: HttpConfig {
                 timeout: Duration::from_secs(g.timeout),
                 extra_roots_pem,
@@ -106,4 +116,17 @@ impl Context {
         pb.enable_steady_tick(Duration::from_millis(80));
         pb
     }
+}
+
+/// Columns of the terminal `term` when `tty`: `COLUMNS` when set (an override, as shells rarely export it),
+/// else the tty's size, else 80. `None` when not a terminal.
+fn width(tty: bool, term: &console::Term) -> Option<u16> {
+    if !tty {
+        return None;
+    }
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok());
+    let columns = columns
+        .filter(|c| *c > 0)
+        .or_else(|| term.size_checked().map(|(_rows, cols)| cols));
+    Some(columns.unwrap_or(80).max(20))
 }

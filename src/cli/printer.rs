@@ -6,32 +6,40 @@ use crate::render::{self, Style};
 use crate::report::Report;
 use std::io::Write;
 
-/// Width used for tables when stdout is not a terminal.
-const PIPE_WIDTH: u16 = 120;
-
 /// Prints `report` as the context says and returns the contract's exit code.
 pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<u8> {
     let text = match ctx.output {
         OutputFormat::Json => format!("{}\n", render::json(report)),
-        OutputFormat::Junit => render::junit(report),
+        OutputFormat::Junit => render::junit(report, ctx.started.elapsed()),
+        OutputFormat::Github => render::github(report),
+        OutputFormat::Sarif => format!("{:#}\n", render::sarif(report)),
         OutputFormat::Human if ctx.quiet => format!("{}\n", render::verdict_line(report)),
-        OutputFormat::Human => {
-            let width = terminal_width().unwrap_or(PIPE_WIDTH);
-            render::human(
-                report,
-                Style {
-                    color: ctx.color,
-                    width,
-                },
-            )
-        }
+        OutputFormat::Human => render::human(report, style(ctx)),
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    print(&text)?;
+    if ctx.output == OutputFormat::Human
+        && !ctx.quiet
+        && let Some(error) = render::error_text(report)
+    {
+        eprint!("{error}");
+    }
     Ok(report.exit_code())
 }
 
-fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+/// The human style for stdout.
+pub fn style(ctx: &Context) -> Style {
+    Style {
+        color: ctx.color,
+        width: ctx.width,
+        verbose: ctx.verbose,
+        compact: false,
+    }
+}
+
+/// Writes `text` to stdout. A reader that went away (`| head`, `| grep -q`) comes back as a `BrokenPipe`
+/// error, which `cli::main` turns into a quiet exit, never a panic as `println!` would.
+pub fn print(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }

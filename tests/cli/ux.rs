@@ -298,7 +298,7 @@ fn quiet_prints_only_the_verdict() {
     assert_eq!(code, Some(0));
     assert!(stderr.is_empty(), "{stderr:?}");
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(stdout.starts_with("PASS: "), "{stdout}");
+    assert!(stdout.starts_with("✓ ready for MCP clients"), "{stdout}");
 
     let bad = AuthServer::builder().flaw(Flaw::PlainPkceOnly).start().unwrap();
     let (code, stdout, stderr) = output({
@@ -310,7 +310,7 @@ fn quiet_prints_only_the_verdict() {
     assert!(stderr.is_empty(), "{stderr:?}");
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(
-        stdout.starts_with("FAIL: ") && stdout.contains("as-pkce-s256"),
+        stdout.starts_with("✗ 1 problem: as-pkce-s256"),
         "{stdout}"
     );
 
@@ -320,5 +320,5 @@ fn quiet_prints_only_the_verdict() {
         c
     });
     assert_eq!(code, Some(3));
-    assert!(stdout.starts_with("ERROR (connect)"), "{stdout}");
+    assert!(stdout.starts_with("✗ could not complete (connect): "), "{stdout}");
 }

@@ -101,7 +101,7 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
             let mut report = Report::new("verify-token", &args.resource, ctx.spec, ctx.strict);
             report.error = Some(info);
             if args.batch {
-                println!("{}", crate::render::json(&report));
+                crate::cli::printer::print(&format!("{}\n", crate::render::json(&report)))?;
                 return Ok(report.exit_code());
             }
             return emit(ctx, &report);
