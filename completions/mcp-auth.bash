@@ -84,7 +84,7 @@ _mcp__auth() {
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -130,7 +130,7 @@ _mcp__auth() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -164,7 +164,7 @@ _mcp__auth() {
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -198,7 +198,7 @@ _mcp__auth() {
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -232,7 +232,7 @@ _mcp__auth() {
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -266,7 +266,7 @@ _mcp__auth() {
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -332,7 +332,7 @@ _mcp__auth() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -518,7 +518,7 @@ _mcp__auth() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -592,7 +592,7 @@ _mcp__auth() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)

@@ -24,9 +24,11 @@ function __fish_mcp_auth_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -56,9 +58,11 @@ oauth\t'RFC 8414 only'
 oidc\t'OpenID Connect Discovery only'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l metadata-url -d 'Fetch the metadata from this URL instead of discovering it' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l metadata-file -d 'Validate an offline metadata document (no network; network checks are skipped)' -r -F
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -82,9 +86,11 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l resou
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l resource-documentation -d 'URL of documentation for developers' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l jwks-uri -d 'URL of the resource\'s own JWK Set' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l out -d 'Write the document to FILE (atomically) instead of stdout' -r -F
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -111,9 +117,11 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l leewa
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l algorithm -d 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l profile -d 'Token profile: rfc9068 makes typ=at+jwt and its required claims MUST' -r -f -a "rfc9068\t'JWT access tokens per RFC 9068'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s j -l jobs -d 'With --batch: verify on this many threads (default: one per available core)' -r
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -130,9 +138,11 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s q -l 
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s V -l version -d 'Print version'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -151,9 +161,11 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s V -l 
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l token -d 'A valid access token: check it is accepted, and that forged variants are rejected' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l scope -d 'A scope the token should carry (repeatable)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l foreign-token -d 'A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check)' -r
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -170,9 +182,11 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s q -l quiet -
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s V -l version -d 'Print version'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -189,9 +203,11 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s q -l quiet
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s V -l version -d 'Print version'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -207,9 +223,11 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s q -l q
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''

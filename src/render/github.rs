@@ -31,7 +31,10 @@ pub fn github(report: &Report) -> String {
     if let Some(err) = &report.error {
         out.push_str(&format!(
             "::error title={}::{}\n",
-            property(&format!("mcp-auth {}: could not complete ({})", report.command, err.kind)),
+            property(&format!(
+                "mcp-auth {}: could not complete ({})",
+                report.command, err.kind
+            )),
             data(&sanitize::line(&err.message))
         ));
     }
@@ -68,9 +71,15 @@ mod tests {
         let out = github(&r);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 3, "{out}");
-        assert!(lines[0].starts_with("::error title=mcp-auth as-pkce-s256::only plain,"), "{out}");
+        assert!(
+            lines[0].starts_with("::error title=mcp-auth as-pkce-s256::only plain,"),
+            "{out}"
+        );
         assert!(lines[0].contains("not S256: 100%25 (at https://a.example)"), "{out}");
-        assert!(lines[1].starts_with("::warning title=mcp-auth as-token-endpoint::loopback http"), "{out}");
+        assert!(
+            lines[1].starts_with("::warning title=mcp-auth as-token-endpoint::loopback http"),
+            "{out}"
+        );
         r.strict = true;
         assert!(github(&r).lines().nth(1).unwrap().starts_with("::error "));
     }

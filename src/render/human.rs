@@ -75,7 +75,9 @@ pub fn error_text(report: &Report) -> Option<String> {
         "connect" if lower.contains("refused") => Some(
             "nothing is listening there: is the server running, and is the port right? Behind a proxy, set HTTPS_PROXY",
         ),
-        "connect" => Some("is the server running and reachable from here? Behind a proxy, set HTTPS_PROXY (and NO_PROXY)"),
+        "connect" => {
+            Some("is the server running and reachable from here? Behind a proxy, set HTTPS_PROXY (and NO_PROXY)")
+        }
         "timeout" => Some("the server did not answer in time: is it up? If it is just slow, raise --timeout"),
         _ => None,
     };
@@ -97,7 +99,11 @@ pub fn verdict_line(report: &Report) -> String {
             "✗ {}: {}{}",
             plural(problems.len(), "problem"),
             id_list(&problems),
-            if strict { " (--strict: warnings count as failures)" } else { "" }
+            if strict {
+                " (--strict: warnings count as failures)"
+            } else {
+                ""
+            }
         );
     }
     let warnings: Vec<&CheckResult> = report.checks.iter().filter(|c| c.status == Status::Warn).collect();
@@ -113,13 +119,21 @@ pub fn verdict_line(report: &Report) -> String {
     if warnings.is_empty() {
         verdict.to_owned()
     } else {
-        format!("{verdict}, {}: {}", plural(warnings.len(), "warning"), id_list(&warnings))
+        format!(
+            "{verdict}, {}: {}",
+            plural(warnings.len(), "warning"),
+            id_list(&warnings)
+        )
     }
 }
 
 /// `n thing` or `n things`.
 pub fn plural(n: usize, thing: &str) -> String {
-    if n == 1 { format!("1 {thing}") } else { format!("{n} {thing}s") }
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
 }
 
 /// The distinct ids of `checks` in order, `×n` after an id found more than once.
@@ -133,7 +147,13 @@ fn id_list(checks: &[&CheckResult]) -> String {
     }
     let shown: Vec<String> = ids
         .iter()
-        .map(|(id, n)| if *n > 1 { format!("{id} ×{n}") } else { (*id).to_owned() })
+        .map(|(id, n)| {
+            if *n > 1 {
+                format!("{id} ×{n}")
+            } else {
+                (*id).to_owned()
+            }
+        })
         .collect();
     shown.join(", ")
 }
@@ -143,7 +163,11 @@ fn counts_line(report: &Report, verbose: bool) -> String {
     let s = report.summary();
     if report.command == "decode-token" && s.fail == 0 {
         // Nothing was verified: no "passed" to misread.
-        return if verbose { String::new() } else { "-v lists the format checks".to_owned() };
+        return if verbose {
+            String::new()
+        } else {
+            "-v lists the format checks".to_owned()
+        };
     }
     let mut parts = Vec::new();
     if s.fail > 0 {
@@ -194,7 +218,11 @@ fn problems_text(report: &Report, style: Style) -> String {
     let subjects: std::collections::HashSet<_> = report.checks.iter().map(|c| &c.subject).collect();
     let with_subject = subjects.len() > 1 && report.chain.is_none();
     let mut groups: Vec<Vec<&CheckResult>> = Vec::new();
-    for c in report.checks.iter().filter(|c| matches!(c.status, Status::Fail | Status::Warn)) {
+    for c in report
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, Status::Fail | Status::Warn))
+    {
         match groups.iter_mut().find(|g| g[0].id == c.id && g[0].status == c.status) {
             Some(g) => g.push(c),
             None => groups.push(vec![c]),
@@ -207,7 +235,11 @@ fn problems_text(report: &Report, style: Style) -> String {
     let mut last_subject: Option<&Option<String>> = None;
     for group in &groups {
         let c = group[0];
-        let (mark, color) = if c.status == Status::Fail { ("✗", RED) } else { ("!", YELLOW) };
+        let (mark, color) = if c.status == Status::Fail {
+            ("✗", RED)
+        } else {
+            ("!", YELLOW)
+        };
         let head = format!("{} {} [{}]", paint(mark, color, style), c.id, c.level.as_str());
         let message = sanitize::line(&c.message);
         if style.compact && c.status == Status::Warn {
@@ -215,8 +247,13 @@ fn problems_text(report: &Report, style: Style) -> String {
                 out.push('\n');
                 compact_block = true;
             }
-            let more = if group.len() > 1 { format!(" (+{} more)", group.len() - 1) } else { String::new() };
-            out.push_str(&wrap(&format!("{head} {message}{more}"), "", "  ", style.width));
+            let more = if group.len() > 1 {
+                format!(" (+{} more)", group.len() - 1)
+            } else {
+                String::new()
+            };
+            // One row even on a terminal: the demo's warnings are all "loopback http", and -v has them whole.
+            let _ = writeln!(out, "{}", truncate(&format!("{head} {message}{more}"), style.width));
             continue;
         }
         out.push('\n');
@@ -225,10 +262,18 @@ fn problems_text(report: &Report, style: Style) -> String {
         } else {
             let _ = writeln!(out, "{head} ×{}", group.len());
             for c in group {
-                out.push_str(&wrap(&format!("- {}", sanitize::line(&c.message)), "  ", "    ", style.width));
+                out.push_str(&wrap(
+                    &format!("- {}", sanitize::line(&c.message)),
+                    "  ",
+                    "    ",
+                    style.width,
+                ));
             }
         }
-        if with_subject && last_subject != Some(&c.subject) && let Some(s) = &c.subject {
+        if with_subject
+            && last_subject != Some(&c.subject)
+            && let Some(s) = &c.subject
+        {
             out.push_str(&wrap(&format!("at {}", sanitize::line(s)), "  ", "  ", style.width));
         }
         last_subject = Some(&c.subject);
@@ -265,7 +310,13 @@ fn chain_text(chain: &[crate::report::ChainLink], unreachable: Option<&str>, sty
             (false, true) => "ok",
             (false, false) => "BROKEN",
         };
-        let _ = writeln!(out, "{}. {} {} [{mark}]", i + 1, link.link, sanitize::line(&link.subject));
+        let _ = writeln!(
+            out,
+            "{}. {} {} [{mark}]",
+            i + 1,
+            link.link,
+            sanitize::line(&link.subject)
+        );
         if style.verbose && !link.checks.is_empty() {
             out.push_str(&checks_text(&link.checks, style));
         }
@@ -425,6 +476,32 @@ fn wrap(text: &str, first: &str, rest: &str, width: Option<u16>) -> String {
     out
 }
 
+/// `line` cut to `width` columns with `…` (whole when piped).
+fn truncate(line: &str, width: Option<u16>) -> String {
+    let width = width.map_or(usize::MAX, usize::from);
+    if visible_len(line) <= width {
+        return line.to_owned();
+    }
+    // Cut by visible columns, keeping colour sequences whole.
+    let mut out = String::new();
+    let (mut n, mut in_escape) = (0, false);
+    for ch in line.chars() {
+        match (in_escape, ch) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, _) if n + 1 >= width => break,
+            (false, _) => n += 1,
+        }
+        out.push(ch);
+    }
+    if in_escape || out.contains('\x1b') {
+        out.push_str("\x1b[0m");
+    }
+    out.push('…');
+    out
+}
+
 /// Columns taken by `s`: characters outside ANSI colour sequences.
 fn visible_len(s: &str) -> usize {
     let mut n = 0;
@@ -452,6 +529,14 @@ mod tests {
         let wrapped = wrap(&text, "", "  ", Some(30));
         assert!(wrapped.lines().any(|l| l.trim() == url), "{wrapped}");
         assert!(wrapped.lines().all(|l| l.len() <= 30 || l.contains(url)), "{wrapped}");
+    }
+
+    #[test]
+    fn truncate_keeps_a_row() {
+        assert_eq!(truncate("abcdef", Some(4)), "abc…");
+        assert_eq!(truncate("abc", Some(4)), "abc");
+        assert_eq!(truncate("abcdef", None), "abcdef");
+        assert_eq!(visible_len(&truncate("\x1b[33m!\x1b[0m abcdefgh", Some(5))), 5);
     }
 
     #[test]

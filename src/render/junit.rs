@@ -132,7 +132,10 @@ mod tests {
         ] {
             assert!(xml.contains(&format!("name={name}")), "{name} in {xml}");
         }
-        assert!(xml.contains("<skipped") && xml.contains("skipped=\"1\"") && xml.contains("disabled=\"0\""), "{xml}");
+        assert!(
+            xml.contains("<skipped") && xml.contains("skipped=\"1\"") && xml.contains("disabled=\"0\""),
+            "{xml}"
+        );
         assert!(xml.contains("time=\"1.500\""), "{xml}");
     }
 }

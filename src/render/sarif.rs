@@ -66,14 +66,24 @@ fn result(report: &Report, c: &CheckResult, rule_index: usize) -> Option<Value> 
         Status::Info => "note",
         Status::Pass | Status::Skip | Status::Fail => return None,
     };
-    let uri = c.subject.as_deref().unwrap_or(&report.target);
-    Some(json!({
+    let mut result = json!({
         "ruleId": c.id,
         "ruleIndex": rule_index,
         "level": level,
         "message": {"text": c.message},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
-    }))
+    });
+    // Where the finding is: the URL checked, or the metadata file (a path in the repository, which code
+    // scanning links to). A token label is neither and is left out.
+    let is_uri = |s: &&str| url::Url::parse(s).is_ok() || (!s.is_empty() && !s.contains(char::is_whitespace));
+    if let Some(uri) = c
+        .subject
+        .as_deref()
+        .filter(is_uri)
+        .or(Some(report.target.as_str()).filter(is_uri))
+    {
+        result["locations"] = json!([{"physicalLocation": {"artifactLocation": {"uri": uri}}}]);
+    }
+    Some(result)
 }
 
 fn level(l: Level) -> &'static str {

@@ -55,7 +55,10 @@ fn check_provider_passes_a_compliant_server_with_a_path_issuer() {
     assert!(human.starts_with("✓ ready for MCP clients"), "{human}");
     assert!(!human.contains("Discovery"), "the discovery table is detail:\n{human}");
     let verbose = run_human(check_with(a.issuer(), &["-v"]), 0);
-    assert!(verbose.contains("Discovery") && verbose.contains("PASS as-"), "{verbose}");
+    assert!(
+        verbose.contains("Discovery") && verbose.contains("PASS as-"),
+        "{verbose}"
+    );
 }
 
 #[test]
@@ -86,7 +89,7 @@ fn check_provider_accepts_an_oidc_only_provider_at_the_second_candidate() {
     );
     assert_eq!(r.status("as-oidc-required-fields"), "pass");
     assert_eq!(tried(&r)[0]["status"], 404);
-    let human = run_human(check(a.issuer()), 0);
+    let human = run_human(check_with(a.issuer(), &["-v"]), 0);
     assert!(human.contains("earlier ones answered 4xx"), "{human}");
 }
 
@@ -156,7 +159,10 @@ fn check_provider_fails_plain_only_pkce_with_exit_1() {
     assert!(r.message("as-pkce-s256").contains("will refuse this provider"));
     let human = run_human(check(a.issuer()), 1);
     assert!(human.contains("✗ as-pkce-s256 [must]"), "{human}");
-    assert!(human.contains("fix: Enable S256") && human.contains("mcp-auth explain as-pkce-s256"), "{human}");
+    assert!(
+        human.contains("fix: Enable S256") && human.contains("mcp-auth explain as-pkce-s256"),
+        "{human}"
+    );
 }
 
 #[test]
@@ -484,7 +490,7 @@ fn check_provider_junit_has_one_testcase_per_check_and_the_failures() {
     let fails = json.checks.iter().filter(|c| c.status == "fail").count();
     assert_eq!(fails, 2);
     assert_eq!(xml.matches("<failure ").count(), fails, "{xml}");
-    assert!(xml.contains("name=\"as-pkce-advertised ("), "{xml}");
+    assert!(xml.contains("name=\"as-pkce-advertised\""), "{xml}");
     assert!(xml.contains("<skipped"), "skips are reported as skipped: {xml}");
 }
 
@@ -538,15 +544,16 @@ fn check_provider_quiet_prints_only_the_verdict() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(
-        stdout == "✗ 1 problem: as-pkce-s256\n",
-        "{stdout}"
-    );
+    assert!(stdout == "✗ 1 problem: as-pkce-s256\n", "{stdout}");
     assert!(out.stderr.is_empty());
     let good = AuthServer::builder().start().unwrap();
     let out = check_with(good.issuer(), &["-q"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8(out.stdout).unwrap().starts_with("✓ ready for MCP clients"));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("✓ ready for MCP clients")
+    );
 }
 
 #[test]

@@ -108,7 +108,10 @@ fn demo_human_output_tells_a_newcomer_what_happened() {
         text.contains("expected to fail on as-issuer-matches, as-pkce-s256, as-jwks-valid): as expected"),
         "{text}"
     );
-    assert!(text.contains("✗ 3 problems: ") && text.contains("✓ ready for MCP clients"), "{text}");
+    assert!(
+        text.contains("✗ 3 problems: ") && text.contains("✓ ready for MCP clients"),
+        "{text}"
+    );
     assert!(text.contains("First broken link: the MCP server"), "{text}");
     assert!(
         text.contains("== Same as: mcp-auth verify-token \"$TOKEN\" --resource http://127.0.0.1:"),
@@ -123,7 +126,10 @@ fn demo_human_output_tells_a_newcomer_what_happened() {
         },
         0,
     );
-    assert!(quiet.contains("✓ ready for MCP clients") && !quiet.contains("fix:"), "{quiet}");
+    assert!(
+        quiet.contains("✓ ready for MCP clients") && !quiet.contains("fix:"),
+        "{quiet}"
+    );
 }
 
 #[test]
@@ -136,7 +142,7 @@ fn demo_refuses_junit() {
         },
         2,
     );
-    assert!(text.contains("not JUnit"), "{text}");
+    assert!(text.contains("human or JSON output (--json) only"), "{text}");
 }
 
 #[test]

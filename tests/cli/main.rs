@@ -8,6 +8,7 @@ mod explain;
 mod gen_metadata;
 mod hostile;
 mod leak;
+mod outputs;
 mod probe;
 mod providers;
 mod support;

@@ -309,10 +309,7 @@ fn quiet_prints_only_the_verdict() {
     assert_eq!(code, Some(1));
     assert!(stderr.is_empty(), "{stderr:?}");
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(
-        stdout.starts_with("✗ 1 problem: as-pkce-s256"),
-        "{stdout}"
-    );
+    assert!(stdout.starts_with("✗ 1 problem: as-pkce-s256"), "{stdout}");
 
     let (code, stdout, _) = output({
         let mut c = check_provider("http://127.0.0.1:9/");

@@ -502,10 +502,7 @@ fn verify_token_without_issuer_trusts_iss_only_when_the_resource_metadata_lists_
             .contains("not one of the resource's authorization_servers")
     );
     let human = run_human(verify_by_resource(&foreign, m.url()), 1);
-    assert!(
-        human.contains("✗ jwt-iss-is-resource-as ["),
-        "{human}"
-    );
+    assert!(human.contains("✗ jwt-iss-is-resource-as ["), "{human}");
     assert!(r.message("jwt-iss-is-resource-as").contains(a.issuer()));
     // Its keys are never fetched: the unverified iss chose nothing.
     assert!(

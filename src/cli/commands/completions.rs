@@ -4,6 +4,9 @@ use crate::cli::args::{Cli, CompletionsArgs};
 use clap::CommandFactory;
 
 pub fn completions(args: CompletionsArgs) -> anyhow::Result<u8> {
-    clap_complete::generate(args.shell, &mut Cli::command(), "mcp-auth", &mut std::io::stdout());
+    // Generated into memory first: clap_complete panics when its writer fails (`| head` closing the pipe).
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "mcp-auth", &mut script);
+    crate::cli::printer::print(&String::from_utf8_lossy(&script))?;
     Ok(0)
 }

@@ -8,13 +8,13 @@ use crate::cli::args::{DemoArgs, OutputFormat};
 use crate::cli::commands::check_provider::fill;
 use crate::cli::commands::{gen_metadata, probe as probe_cmd, verify_token};
 use crate::cli::context::Context;
+use crate::cli::printer;
 use crate::discovery::ProviderType;
 use crate::error::Error;
 use crate::http::Request;
 use crate::jwt::SecretToken;
 use crate::probe::ProbeOptions;
 use crate::provider::{self, Source};
-use crate::cli::printer;
 use crate::render;
 use crate::report::{Report, Status};
 use crate::resource_metadata::{self, PrmInput};
@@ -310,7 +310,11 @@ fn human(ran: &[Ran], ctx: &Context, broken: bool, ok: bool) -> String {
         } else {
             format!("expected to fail on {}", r.step.expect_fail.join(", "))
         };
-        let outcome = if r.as_expected { "as expected" } else { "NOT as expected" };
+        let outcome = if r.as_expected {
+            "as expected"
+        } else {
+            "NOT as expected"
+        };
         out.push_str(&format!(
             "== Step {}/{total}: {} ({expectation}): {outcome}\n== Same as: {}\n",
             i + 1,
