@@ -8,14 +8,16 @@ pub mod input;
 pub mod printer;
 
 use args::{Cli, Command};
-use clap::Parser;
 use context::Context;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
 /// Entry point used by `src/main.rs`.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = args::command()
+        .try_get_matches_from(args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => redact_usage_error(e).exit(),
     };
@@ -118,6 +120,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
     use crate::error::{Error, FetchError};
 
     #[test]
