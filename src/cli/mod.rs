@@ -120,8 +120,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
     use crate::error::{Error, FetchError};
+    use clap::Parser;
 
     #[test]
     fn error_messages_name_each_cause_once() {
