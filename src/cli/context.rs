@@ -4,6 +4,7 @@
 use super::args::{ColorChoice, GlobalArgs, OutputFormat};
 use crate::error::Error;
 use crate::http::{HttpClient, HttpConfig, RequestLog};
+use crate::jwt::SecretToken;
 use crate::spec::SpecRevision;
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ pub mod env {
     /// Test hook: pretend stdin, stdout and stderr are terminals (as xh's XH_TEST_MODE_TERM).
     pub const TEST_TTY: &str = "MCP_AUTH_TEST_TTY";
     pub const NO_COLOR: &str = "NO_COLOR";
+    pub const COLUMNS: &str = "COLUMNS";
 }
 
 #[derive(Clone)]
@@ -36,6 +38,8 @@ pub struct Context {
     /// When the run started (JUnit `time`).
     pub started: std::time::Instant,
     pub http: HttpConfig,
+    /// `MCP_AUTH_TOKEN`, as clap also reads it for the TOKEN arguments (verify-token tells the two apart).
+    pub env_token: Option<SecretToken>,
 }
 
 impl Context {
@@ -54,7 +58,7 @@ impl Context {
             };
         let extra_roots_pem = match &g.cacert {
             Some(path) => Some(std::fs::read(path).map_err(|source| Error::Io {
-                path: format!("--cacert {}", path.display()),
+                path: format!("--cacert {}", crate::sanitize::argument(&path.to_string_lossy())),
                 source,
             })?),
             None => None,
@@ -95,6 +99,7 @@ impl Context {
                 log,
                 ..HttpConfig::default()
             },
+            env_token: std::env::var(env::TOKEN).ok().map(SecretToken::new),
         })
     }
 
@@ -124,7 +129,7 @@ fn width(tty: bool, term: &console::Term) -> Option<u16> {
     if !tty {
         return None;
     }
-    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok());
+    let columns = std::env::var(env::COLUMNS).ok().and_then(|c| c.trim().parse::<u16>().ok());
     let columns = columns
         .filter(|c| *c > 0)
         .or_else(|| term.size_checked().map(|(_rows, cols)| cols));

@@ -2,12 +2,13 @@
 
 use super::args::OutputFormat;
 use super::context::Context;
+use crate::exit::ExitStatus;
 use crate::render::{self, Style};
 use crate::report::Report;
 use std::io::Write;
 
 /// Prints `report` as the context says and returns the contract's exit code.
-pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<u8> {
+pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<ExitStatus> {
     let text = match ctx.output {
         OutputFormat::Json => format!("{}\n", render::json(report)),
         OutputFormat::Junit => render::junit(report, ctx.started.elapsed()),

@@ -5,12 +5,12 @@
 
 use crate::cli::args::VerifyTokenArgs;
 use crate::cli::args::{DemoArgs, OutputFormat};
-use crate::cli::commands::check_provider::fill;
-use crate::cli::commands::{gen_metadata, probe as probe_cmd, verify_token};
+use crate::cli::commands::verify_token;
 use crate::cli::context::Context;
 use crate::cli::printer;
 use crate::discovery::ProviderType;
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::http::Request;
 use crate::jwt::SecretToken;
 use crate::probe::ProbeOptions;
@@ -144,7 +144,7 @@ fn gen_metadata_good(ctx: &Context) -> StepFuture<'_> {
             jwks_uri: None,
         };
         let generated = resource_metadata::generate(&input, ctx.spec)?;
-        Ok(gen_metadata::report(&generated, None, ctx.spec, false))
+        Ok(crate::outcomes::generated(&generated, None, ctx.spec, false))
     })
 }
 
@@ -203,7 +203,7 @@ async fn probe_embedded(ctx: &Context, flaws: &[McpFlaw]) -> anyhow::Result<Repo
         strict: false,
     };
     let outcome = crate::probe::probe(&ctx.client()?, &url, &opts, ctx.spec).await;
-    Ok(probe_cmd::report(outcome, &url, ctx.spec, false))
+    Ok(crate::outcomes::probe(outcome, &url, ctx.spec, false))
 }
 
 /// The flaws of the broken provider step.
@@ -230,7 +230,7 @@ async fn check_embedded_provider(ctx: &Context, flaws: &[Flaw]) -> anyhow::Resul
     let mut report = Report::new("check-provider", &issuer, ctx.spec, false);
     let source = Source::Discover(ProviderType::Auto);
     let outcome = provider::check(&client, &issuer, &source, ctx.spec).await;
-    fill(&mut report, outcome);
+    crate::outcomes::provider(&mut report, outcome);
     drop(server);
     Ok(report)
 }
@@ -251,7 +251,7 @@ fn failed_ids(report: &Report) -> BTreeSet<&'static str> {
         .collect()
 }
 
-pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     if !matches!(ctx.output, OutputFormat::Human | OutputFormat::Json) {
         return Err(Error::Usage("demo prints human or JSON output (--json) only".into()).into());
     }
@@ -269,13 +269,14 @@ pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<u8> {
         });
     }
     let ok = ran.iter().all(|r| r.as_expected);
-    let code = if ok {
-        0
-    } else if ran.iter().any(|r| r.report.error.is_some()) {
-        3
-    } else {
-        1
-    };
+    // The steps are parts of one demonstration: the worst step decides.
+    let code = ran
+        .iter()
+        .map(|r| match (r.report.error.is_some(), r.as_expected) {
+            (true, _) => ExitStatus::Unavailable,
+            (false, expected) => ExitStatus::from_ok(expected),
+        })
+        .fold(ExitStatus::Ok, ExitStatus::worst);
     let text = match ctx.output {
         OutputFormat::Json => {
             let steps: Vec<serde_json::Value> = ran.iter().map(step_json).collect();

@@ -5,10 +5,11 @@ use crate::cli::args::{ExplainArgs, OutputFormat};
 use crate::cli::context::Context;
 use crate::cli::printer::print;
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::spec::SpecRevision;
 use serde_json::json;
 
-pub fn explain(args: ExplainArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub fn explain(args: ExplainArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     if args.list {
         let text = if ctx.output == OutputFormat::Json {
             let all: Vec<_> = catalogue::all().map(to_json).collect();
@@ -19,7 +20,7 @@ pub fn explain(args: ExplainArgs, ctx: &Context) -> anyhow::Result<u8> {
                 .collect()
         };
         print(&text)?;
-        return Ok(0);
+        return Ok(ExitStatus::Ok);
     }
     let id = args.check_id.unwrap_or_default();
     let Some(def) = catalogue::find(&id) else {
@@ -40,7 +41,7 @@ pub fn explain(args: ExplainArgs, ctx: &Context) -> anyhow::Result<u8> {
     } else {
         print(&text(def))?;
     }
-    Ok(0)
+    Ok(ExitStatus::Ok)
 }
 
 fn levels(def: &CheckDef) -> Vec<(SpecRevision, &'static str)> {
