@@ -347,8 +347,25 @@ pub struct DemoArgs {
 
 /// Tokens are wrapped as soon as clap reads them, so that `Debug` of the parsed arguments (and anything
 /// built from them) never shows one.
+/// A token pasted with its `Bearer ` prefix (copied from an Authorization header) is accepted without it,
+/// and the prefix is named on stderr.
 fn secret(s: &str) -> Result<SecretToken, std::convert::Infallible> {
-    Ok(SecretToken::new(s))
+    let (token, had_prefix) = without_bearer(s);
+    if had_prefix {
+        eprintln!(
+            "mcp-auth: note: the token started with \"Bearer \" (from an Authorization header); using what follows it"
+        );
+    }
+    Ok(SecretToken::new(token))
+}
+
+/// `s` without a leading `Bearer ` (any case), and whether it had one.
+pub fn without_bearer(s: &str) -> (&str, bool) {
+    let t = s.trim_start();
+    match t.get(..7) {
+        Some(p) if p.eq_ignore_ascii_case("bearer ") => (t[7..].trim_start(), true),
+        _ => (s, false),
+    }
 }
 
 #[cfg(test)]
@@ -375,6 +392,14 @@ mod tests {
             assert!(!shown.contains(token) && !shown.contains("c2lnbmF0dXJl"), "{shown}");
             assert!(shown.contains("SecretToken(redacted)"), "{shown}");
         }
+    }
+
+    #[test]
+    fn a_bearer_prefix_is_dropped() {
+        assert_eq!(without_bearer("Bearer eyJ.a.b"), ("eyJ.a.b", true));
+        assert_eq!(without_bearer("  bearer   eyJ.a.b"), ("eyJ.a.b", true));
+        assert_eq!(without_bearer("eyJ.a.b"), ("eyJ.a.b", false));
+        assert_eq!(without_bearer("Bearer"), ("Bearer", false));
     }
 
     #[test]

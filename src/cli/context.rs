@@ -129,7 +129,9 @@ fn width(tty: bool, term: &console::Term) -> Option<u16> {
     if !tty {
         return None;
     }
-    let columns = std::env::var(env::COLUMNS).ok().and_then(|c| c.trim().parse::<u16>().ok());
+    let columns = std::env::var(env::COLUMNS)
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok());
     let columns = columns
         .filter(|c| *c > 0)
         .or_else(|| term.size_checked().map(|(_rows, cols)| cols));

@@ -69,22 +69,30 @@ fn replace_run_after(text: &str, marker: &str, keep: impl Fn(char) -> bool, with
     out
 }
 
-/// The Keycloak fixture without `code_challenge_methods_supported`: fails on PKCE alone.
-fn metadata_without_pkce() -> (tempfile::NamedTempFile, String) {
-    let text = std::fs::read_to_string("tests/fixtures/providers/keycloak.json").unwrap();
-    let mut doc: Value = serde_json::from_str(&text).unwrap();
-    doc.as_object_mut().unwrap().remove("code_challenge_methods_supported");
+const ISSUER: &str = "https://auth.example.com/tenant1";
+
+/// An offline metadata document that meets every MCP requirement, or (`pkce: false`) all but PKCE: it
+/// lacks `code_challenge_methods_supported`.
+fn metadata(pkce: bool) -> tempfile::NamedTempFile {
+    let mut doc = crate::support::compliant_metadata(ISSUER);
+    if !pkce {
+        doc.as_object_mut().unwrap().remove("code_challenge_methods_supported");
+    }
     let f = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(f.path(), doc.to_string()).unwrap();
-    (f, doc["issuer"].as_str().unwrap().to_owned())
+    f
 }
 
-fn keycloak_issuer() -> String {
-    let text = std::fs::read_to_string("tests/fixtures/providers/keycloak.json").unwrap();
-    serde_json::from_str::<Value>(&text).unwrap()["issuer"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+/// `check-provider ISSUER --metadata-file FILE` and more arguments.
+fn offline<'a>(file: &'a tempfile::NamedTempFile, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "check-provider",
+        ISSUER,
+        "--metadata-file",
+        file.path().to_str().unwrap(),
+    ];
+    args.extend(more);
+    args
 }
 
 /// A token with no time claims, so that its decoding never changes.
@@ -92,29 +100,29 @@ const TOKEN: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6ImsxIn0.eyJ
 
 /// Every command's human output, for one layout: `(snapshot name, exit code, stdout + stderr)`.
 fn every_command(layout: Layout) -> Vec<(&'static str, i32, String)> {
-    let (nopkce, nopkce_issuer) = metadata_without_pkce();
-    let nopkce_path = nopkce.path().to_str().unwrap().to_owned();
+    let (nopkce, good) = (metadata(false), metadata(true));
     let a = AuthServer::builder().issuer_path("/tenant1").start().unwrap();
     let mcp = McpServer::builder().protected_by(&a).start().unwrap();
     let token = a.mint(mcp.url(), "mcp:read", 300);
     let runs: Vec<(&'static str, Vec<String>)> = vec![
         (
             "check_provider_failing_pkce",
-            vec![
-                "check-provider".into(),
-                nopkce_issuer,
-                "--metadata-file".into(),
-                nopkce_path,
-            ],
+            offline(&nopkce, &[]).into_iter().map(String::from).collect(),
         ),
         (
             "check_provider_passing",
-            vec![
-                "check-provider".into(),
-                keycloak_issuer(),
-                "--metadata-file".into(),
-                "tests/fixtures/providers/keycloak.json".into(),
-            ],
+            offline(&good, &[]).into_iter().map(String::from).collect(),
+        ),
+        (
+            "check_provider_apple",
+            [
+                "check-provider",
+                "https://appleid.apple.com",
+                "--metadata-file",
+                "tests/fixtures/providers/apple.json",
+            ]
+            .map(String::from)
+            .to_vec(),
         ),
         ("decode_token", vec!["decode-token".into(), TOKEN.into()]),
         (
@@ -174,17 +182,9 @@ fn human_output_snapshots_at_80_and_120_columns_and_piped() {
 /// nothing but a URL, a header value or a command is ever longer than the terminal.
 #[test]
 fn reports_fit_their_line_budgets() {
-    let (nopkce, issuer) = metadata_without_pkce();
+    let (nopkce, good) = (metadata(false), metadata(true));
     for layout in LAYOUTS {
-        let (code, out, _) = run(
-            layout,
-            &[
-                "check-provider",
-                &issuer,
-                "--metadata-file",
-                nopkce.path().to_str().unwrap(),
-            ],
-        );
+        let (code, out, _) = run(layout, &offline(&nopkce, &[]));
         assert_eq!(code, 1);
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines.len() <= 25, "{layout:?}: {} lines:\n{out}", lines.len());
@@ -202,15 +202,7 @@ fn reports_fit_their_line_budgets() {
             first_problem + 1
         );
 
-        let (code, out, _) = run(
-            layout,
-            &[
-                "check-provider",
-                &keycloak_issuer(),
-                "--metadata-file",
-                "tests/fixtures/providers/keycloak.json",
-            ],
-        );
+        let (code, out, _) = run(layout, &offline(&good, &[]));
         assert_eq!(code, 0);
         assert!(out.lines().count() <= 12, "{layout:?}:\n{out}");
         assert!(out.starts_with("✓ ready for MCP clients"), "{out}");
@@ -283,7 +275,8 @@ fn the_terminal_width_comes_from_the_tty() {
         eprintln!("skipped: util-linux `script` is not installed");
         return;
     }
-    let (nopkce, issuer) = metadata_without_pkce();
+    let nopkce = metadata(false);
+    let issuer = ISSUER;
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_mcp-auth"));
     let line = format!(
         "stty cols 70 rows 40; exec '{}' check-provider '{issuer}' --metadata-file '{}'",
@@ -315,7 +308,8 @@ fn the_terminal_width_comes_from_the_tty() {
 /// cargo and ripgrep, never with a panic (exit 101).
 #[test]
 fn every_command_exits_quietly_when_the_reader_closes_the_pipe() {
-    let (nopkce, issuer) = metadata_without_pkce();
+    let nopkce = metadata(false);
+    let issuer = ISSUER;
     let a = AuthServer::builder().start().unwrap();
     let mcp = McpServer::builder().protected_by(&a).start().unwrap();
     let token = a.mint(mcp.url(), "mcp:read", 300);
@@ -323,8 +317,8 @@ fn every_command_exits_quietly_when_the_reader_closes_the_pipe() {
     let runs: Vec<Vec<&str>> = vec![
         vec!["explain", "--list"],
         vec!["explain", "as-pkce-s256"],
-        vec!["check-provider", &issuer, "--metadata-file", path],
-        vec!["check-provider", &issuer, "--metadata-file", path, "--json"],
+        vec!["check-provider", issuer, "--metadata-file", path],
+        vec!["check-provider", issuer, "--metadata-file", path, "--json"],
         vec!["decode-token", TOKEN],
         vec![
             "gen-metadata",
@@ -358,14 +352,8 @@ fn every_command_exits_quietly_when_the_reader_closes_the_pipe() {
 
 #[test]
 fn github_output_annotates_each_finding() {
-    let (nopkce, issuer) = metadata_without_pkce();
-    let path = nopkce.path().to_str().unwrap();
-    let github = |extra: &[&str]| {
-        let mut args = vec!["check-provider", &issuer, "--metadata-file", path, "--output", "github"];
-        args.extend(extra);
-        run(Layout::Piped, &args)
-    };
-    let (code, out, _) = github(&[]);
+    let nopkce = metadata(false);
+    let (code, out, _) = run(Layout::Piped, &offline(&nopkce, &["--output", "github"]));
     assert_eq!(code, 1);
     let lines: Vec<&str> = out.lines().collect();
     assert!(
@@ -374,18 +362,28 @@ fn github_output_annotates_each_finding() {
     );
     assert!(lines[1].starts_with("::error title=mcp-auth as-pkce-s256::"), "{out}");
     assert!(
-        lines[2].starts_with("::warning title=mcp-auth as-cimd-supported::"),
-        "{out}"
-    );
-    assert!(
         lines[0].contains("Fix: ") && lines[0].contains("mcp-auth explain as-pkce-advertised"),
         "{out}"
     );
-    assert_eq!(lines.len(), 4, "one line per finding and the verdict:\n{out}");
-    assert!(lines[3].starts_with("✗ 2 problems"), "{out}");
-    // --strict: warnings are errors.
-    let (_, out, _) = github(&["--strict"]);
-    assert!(out.contains("::error title=mcp-auth as-cimd-supported::"), "{out}");
+    assert_eq!(lines.len(), 3, "one line per finding and the verdict:\n{out}");
+    assert!(lines[2].starts_with("✗ 2 problems"), "{out}");
+    // Warnings are ::warning, and ::error under --strict.
+    let apple = |extra: &[&'static str]| {
+        let mut args = vec![
+            "check-provider",
+            "https://appleid.apple.com",
+            "--metadata-file",
+            "tests/fixtures/providers/apple.json",
+            "--output",
+            "github",
+        ];
+        args.extend(extra);
+        run(Layout::Piped, &args).1
+    };
+    let out = apple(&[]);
+    assert!(out.contains("\n::warning title=mcp-auth as-cimd-supported::"), "{out}");
+    let out = apple(&["--strict"]);
+    assert!(out.contains("\n::error title=mcp-auth as-cimd-supported::"), "{out}");
 }
 
 fn sarif_schema() -> Value {
@@ -394,12 +392,13 @@ fn sarif_schema() -> Value {
 
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0_with_one_rule_per_check() {
-    let (nopkce, issuer) = metadata_without_pkce();
+    let nopkce = metadata(false);
+    let issuer = ISSUER;
     let a = AuthServer::builder().start().unwrap();
     let mcp = McpServer::builder().protected_by(&a).start().unwrap();
     let path = nopkce.path().to_str().unwrap();
     let runs: Vec<(Vec<&str>, i32)> = vec![
-        (vec!["check-provider", &issuer, "--metadata-file", path], 1),
+        (vec!["check-provider", issuer, "--metadata-file", path], 1),
         (vec!["probe", mcp.url()], 0),
         (vec!["probe", "http://127.0.0.1:9/mcp"], 3),
     ];
@@ -427,7 +426,7 @@ fn sarif_output_is_valid_sarif_2_1_0_with_one_rule_per_check() {
     }
     let (_, out, _) = run(
         Layout::Piped,
-        &["check-provider", &issuer, "--metadata-file", path, "--output", "sarif"],
+        &["check-provider", issuer, "--metadata-file", path, "--output", "sarif"],
     );
     let doc: Value = serde_json::from_str(&out).unwrap();
     let results = doc["runs"][0]["results"].as_array().unwrap();
@@ -435,14 +434,7 @@ fn sarif_output_is_valid_sarif_2_1_0_with_one_rule_per_check() {
         .iter()
         .map(|r| (r["ruleId"].as_str().unwrap(), r["level"].as_str().unwrap()))
         .collect();
-    assert_eq!(
-        found,
-        [
-            ("as-pkce-advertised", "error"),
-            ("as-pkce-s256", "error"),
-            ("as-cimd-supported", "warning")
-        ]
-    );
+    assert_eq!(found, [("as-pkce-advertised", "error"), ("as-pkce-s256", "error")]);
     let pkce = doc["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap()
@@ -468,7 +460,7 @@ fn junit_names_are_unique_and_skips_are_skipped() {
         Layout::Piped,
         &[
             "check-provider",
-            &keycloak_issuer(),
+            "https://auth.eudiw.dev/realms/pid-issuer-realm",
             "--metadata-file",
             "tests/fixtures/providers/keycloak.json",
             "--output",
@@ -521,4 +513,57 @@ fn readme_examples_match_the_real_output() {
         checked += 1;
     }
     assert!(checked >= 2, "README examples found: {checked}");
+}
+
+/// `--json` always prints one JSON document, a usage error too: `… --json | jq -e .ok` cannot pass on one.
+#[test]
+fn json_mode_answers_usage_errors_in_json() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["verify-token", "--resource", "https://mcp.example.com/mcp", "--json"],
+            "no token",
+        ),
+        (
+            &["check-provider", "https://a.example", "--json", "--no-such-flag"],
+            "--no-such-flag",
+        ),
+        (
+            &["--output", "json", "check-provider", "auth.example.com"],
+            "did you mean https://auth.example.com?",
+        ),
+        (&["explain", "no-such-check", "--json"], "unknown check id"),
+    ];
+    for (args, words) in cases {
+        let (code, stdout, stderr) = run(Layout::Piped, args);
+        assert_eq!(code, 2, "{args:?}: {stdout} {stderr}");
+        let doc: Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {stdout:?}"));
+        assert_eq!(doc["ok"], false, "{doc}");
+        assert_eq!(doc["error"]["kind"], "usage", "{doc}");
+        let message = doc["error"]["message"].as_str().unwrap();
+        assert!(message.contains(words), "{args:?}: {message}");
+        assert!(stderr.contains(words), "people still read it on stderr: {stderr}");
+    }
+    // Help is not an error, even with --json.
+    let (code, stdout, _) = run(Layout::Piped, &["check-provider", "--help", "--json"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Examples:"), "{stdout}");
+}
+
+/// Forgiving input: a host without https:// gets a suggestion; a token pasted with `Bearer ` is used.
+#[test]
+fn a_bare_host_and_a_bearer_prefix_are_understood() {
+    let (code, _, stderr) = run(Layout::Piped, &["check-provider", "auth.example.com"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean https://auth.example.com?"), "{stderr}");
+    assert!(!stderr.contains("relative URL without a base"), "{stderr}");
+
+    let (code, stdout, stderr) = run(Layout::Piped, &["decode-token", &format!("Bearer {TOKEN}")]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stderr.contains("started with \"Bearer \""), "{stderr}");
+    assert!(stdout.contains("iss: https://auth.example.com"), "{stdout}");
+    assert!(
+        !stderr.contains(TOKEN) && !stdout.contains(TOKEN),
+        "the token is never shown"
+    );
 }

@@ -24,20 +24,7 @@ impl HttpsProvider {
         let tls = TlsFront::start(backend.addr());
         let issuer = tls.origin();
         let key = SigningKey::generate("tls-key");
-        let metadata = json!({
-            "issuer": issuer,
-            "authorization_endpoint": format!("{issuer}/authorize"),
-            "token_endpoint": format!("{issuer}/token"),
-            "registration_endpoint": format!("{issuer}/register"),
-            "jwks_uri": format!("{issuer}/jwks"),
-            "response_types_supported": ["code"],
-            "grant_types_supported": ["authorization_code", "refresh_token"],
-            "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": ["none"],
-            "scopes_supported": ["mcp:read"],
-            "client_id_metadata_document_supported": true,
-            "authorization_response_iss_parameter_supported": true,
-        });
+        let metadata = crate::support::compliant_metadata(&issuer);
         backend.fixed("/.well-known/oauth-authorization-server", Reply::json(&metadata));
         backend.fixed("/jwks", Reply::json(&json!({"keys": [key.public_jwk]})));
         let cacert = tempfile::NamedTempFile::new().unwrap();

@@ -332,7 +332,11 @@ pub fn read_token(arg: Option<SecretToken>, command: &str) -> Result<SecretToken
             )));
         }
     };
-    non_empty(SecretToken::new(raw))
+    let (token, had_prefix) = crate::cli::args::without_bearer(&raw);
+    if had_prefix {
+        eprintln!("mcp-auth: note: the token on stdin started with \"Bearer \"; using what follows it");
+    }
+    non_empty(SecretToken::new(token))
 }
 
 fn non_empty(token: SecretToken) -> Result<SecretToken, Error> {
