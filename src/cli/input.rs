@@ -38,9 +38,21 @@ fn bare_host(value: &str) -> Option<&str> {
             host
         }
     });
-    let plausible = !name.is_empty()
-        && (name.contains('.') || name == "localhost")
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    // A name whose last label is letters (a TLD), `localhost` or an IPv4 address: a pasted JWT (dots and
+    // base64url, long segments) is none of these, and must never be echoed back.
+    let labels: Vec<&str> = name.split('.').collect();
+    let last = labels.last().copied().unwrap_or_default();
+    let ipv4 = labels.len() == 4
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
+    let domain = labels.len() >= 2
+        && last.len() >= 2
+        && last.bytes().all(|b| b.is_ascii_alphabetic())
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    let plausible = name == "localhost" || ipv4 || domain;
     (plausible && !value.contains("://")).then_some(value)
 }
 
@@ -98,6 +110,13 @@ mod tests {
                 .contains("https://localhost:8080/mcp?")
         );
         assert!(!http_url("not a url").unwrap_err().contains("did you mean"));
+        let jwt = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhIiwiYXVkIjoiaHR0cHM6Ly9tY3AuZXhhbXBsZS5jb20vbWNwIn0.c2lnbmF0dXJlLXNlZ21lbnQtMTIzNDU2Nzg5";
+        assert!(!http_url(jwt).unwrap_err().contains("did you mean"));
+        assert!(
+            http_url("127.0.0.1:8080/mcp")
+                .unwrap_err()
+                .contains("https://127.0.0.1:8080/mcp?")
+        );
     }
 
     #[test]

@@ -43,11 +43,21 @@ pub fn human(report: &Report, style: Style) -> String {
     if let Some(h) = &report.headline {
         let _ = writeln!(out, "  {}", sanitize::line(h));
     }
-    for section in report.sections.iter().filter(|s| s.essential || style.verbose) {
+    // No empty tables: a run that stopped early has nothing to show in some.
+    for section in report
+        .sections
+        .iter()
+        .filter(|s| (s.essential || style.verbose) && !s.rows.is_empty())
+    {
         let _ = write!(out, "\n{}\n{}", section.title, section_text(section, style));
     }
     if let Some(chain) = &report.chain {
-        let unreachable = report.error.as_ref().and_then(|e| e.url.as_deref());
+        // A network failure at a link's URL: the link was not reached (an HTTP error there is BROKEN).
+        let unreachable = report
+            .error
+            .as_ref()
+            .filter(|e| matches!(e.kind, "connect" | "timeout" | "tls" | "transport"))
+            .and_then(|e| e.url.as_deref());
         out.push_str(&chain_text(chain, unreachable, style));
     } else if style.verbose && !report.checks.is_empty() {
         let _ = write!(out, "\nChecks\n{}", checks_text(&report.checks, style));
