@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mcp_auth_global_optspecs
-    string join \n output= json spec= strict timeout= cacert= q/quiet v/verbose color= h/help V/version
+    string join \n output= json spec= strict timeout= cacert= q/quiet v/verbose all color= h/help V/version
 end
 
 function __fish_mcp_auth_needs_command
@@ -41,7 +41,8 @@ never\t''"
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'
@@ -75,7 +76,8 @@ never\t''"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l resource -d 'The protected resource\'s canonical URI (the MCP endpoint), e.g. https://api.example.com/mcp' -r
@@ -105,7 +107,8 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l verif
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l resource -d 'The resource the token must be for (its canonical URI)' -r
@@ -135,7 +138,8 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l batch
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
@@ -155,7 +159,8 @@ never\t''"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l token -d 'A valid access token: check it is accepted, and that forged variants are rejected' -r
@@ -179,7 +184,8 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l allow-privat
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
@@ -200,7 +206,8 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l list -d 'L
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
@@ -220,7 +227,8 @@ never\t''"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
@@ -241,7 +249,8 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l broken -d 'Al
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'

@@ -54,9 +54,13 @@ pub struct GlobalArgs {
     /// Print only the verdict.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted.
+    /// Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request
+    /// (method, URL, status, time) on stderr, tokens redacted.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Every check and the detail tables, as -v, without the request log.
+    #[arg(long, global = true, conflicts_with = "quiet")]
+    pub all: bool,
     /// When to use colour (NO_COLOR is honoured).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

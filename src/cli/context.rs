@@ -26,6 +26,8 @@ pub struct Context {
     pub color: bool,
     pub quiet: bool,
     pub verbose: bool,
+    /// Every check and the detail tables in human output (`-v` or `--all`).
+    pub all_checks: bool,
     pub strict: bool,
     pub spec: SpecRevision,
     pub stdin_tty: bool,
@@ -86,6 +88,7 @@ impl Context {
             color,
             quiet: g.quiet,
             verbose: g.verbose,
+            all_checks: g.verbose || g.all,
             strict: g.strict,
             spec: g.spec,
             stdin_tty,

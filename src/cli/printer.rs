@@ -32,7 +32,7 @@ pub fn style(ctx: &Context) -> Style {
     Style {
         color: ctx.color,
         width: ctx.width,
-        verbose: ctx.verbose,
+        verbose: ctx.all_checks,
         compact: false,
     }
 }

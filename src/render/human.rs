@@ -88,7 +88,8 @@ pub fn error_text(report: &Report) -> Option<String> {
         "connect" => {
             Some("is the server running and reachable from here? Behind a proxy, set HTTPS_PROXY (and NO_PROXY)")
         }
-        "timeout" => Some("the server did not answer in time: is it up? If it is just slow, raise --timeout"),
+        // The message itself already suggests --timeout.
+        "timeout" => Some("no answer in time: is the server up, and reachable from here (a firewall, a proxy)?"),
         _ => None,
     };
     if let Some(h) = hint {

@@ -567,3 +567,19 @@ fn a_bare_host_and_a_bearer_prefix_are_understood() {
         "the token is never shown"
     );
 }
+
+/// `--all` (or `-v`) lists every check with its citation; `--all` without the request log.
+#[test]
+fn all_lists_every_check() {
+    let good = metadata(true);
+    let (code, all, stderr) = run(Layout::Piped, &offline(&good, &["--all"]));
+    assert_eq!(code, 0);
+    assert!(
+        all.contains("PASS as-pkce-s256 [must]") && all.contains("    spec: "),
+        "{all}"
+    );
+    assert!(!all.contains("-v lists every check"), "{all}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let (_, verbose, _) = run(Layout::Piped, &offline(&good, &["-v"]));
+    assert_eq!(all, verbose);
+}

@@ -86,7 +86,7 @@ pub async fn gen_metadata(args: GenMetadataArgs, ctx: &Context) -> anyhow::Resul
                 Style {
                     color: ctx.color && ctx.stderr_tty,
                     width: ctx.stderr_width,
-                    verbose: ctx.verbose,
+                    verbose: ctx.all_checks,
                     compact: false,
                 },
             );
