@@ -11,7 +11,7 @@ mod schema;
 
 pub use github::github;
 pub use human::{Style, error_text, human, plural, verdict_line};
-pub use json::{json, json_line_into};
+pub use json::{BatchLine, batch_line_into, json, json_line_into};
 pub use junit::junit;
 pub use sarif::{SARIF_SCHEMA, sarif};
 pub use schema::report_schema;
