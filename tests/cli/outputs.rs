@@ -331,18 +331,35 @@ fn every_command_exits_quietly_when_the_reader_closes_the_pipe() {
         vec!["probe", mcp.url()],
         vec!["completions", "bash"],
         vec!["demo"],
+        // Many lines in, one result per line out, the reader gone.
+        vec![
+            "verify-token",
+            "--batch",
+            "--resource",
+            mcp.url(),
+            "--issuer",
+            a.issuer(),
+        ],
     ];
+    let batch_input = format!("{token}\n").repeat(200);
     for args in runs {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mcp-auth"))
             .args(&args)
             .env("NO_COLOR", "1")
             .env_remove("MCP_AUTH_TOKEN")
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         // Close the read end at once: the first write gets EPIPE.
         drop(child.stdout.take());
+        let mut stdin = child.stdin.take().unwrap();
+        if args.contains(&"--batch") {
+            // The child may stop reading once its output is gone: a failed write here is expected.
+            let _ = std::io::Write::write_all(&mut stdin, batch_input.as_bytes());
+        }
+        drop(stdin);
         let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
