@@ -151,8 +151,8 @@ pub enum Command {
 Examples:
   mcp-auth check-provider https://auth.example.com/tenant1
   mcp-auth check-provider https://accounts.google.com --type oidc
-  mcp-auth check-provider https://auth.example.com --metadata-file metadata.json    # offline
-  mcp-auth check-provider https://auth.example.com --output github                  # CI annotations")]
+  mcp-auth check-provider https://auth.example.com --metadata-file as.json
+  mcp-auth check-provider https://auth.example.com --output github")]
 pub struct CheckProviderArgs {
     /// The issuer, e.g. https://auth.example.com/tenant1 (the expected `issuer` value).
     #[arg(value_parser = input::http_url)]
@@ -176,7 +176,7 @@ mcp-auth gen-metadata --interactive [OPTIONS]",
     after_help = "\
 Examples:
   mcp-auth gen-metadata --resource https://mcp.example.com/mcp \\
-      --authorization-server https://auth.example.com --scope mcp:read > prm.json
+      --authorization-server https://auth.example.com --scope mcp:read >prm.json
   mcp-auth gen-metadata --resource https://mcp.example.com/mcp \\
       --authorization-server https://auth.example.com --verify
   mcp-auth gen-metadata --interactive --out prm.json"
@@ -222,10 +222,12 @@ pub struct GenMetadataArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
-  mcp-auth verify-token \"$TOKEN\" --resource https://mcp.example.com/mcp --issuer https://auth.example.com
-  MCP_AUTH_TOKEN=... mcp-auth verify-token --resource https://mcp.example.com/mcp    # token from the environment
-  pbpaste | mcp-auth verify-token - --resource https://mcp.example.com/mcp --jwks jwks.json
-  mcp-auth verify-token --batch --resource https://mcp.example.com/mcp < tokens.txt")]
+  mcp-auth verify-token \"$TOKEN\" --resource https://mcp.example.com/mcp \\
+      --issuer https://auth.example.com
+  MCP_AUTH_TOKEN=… mcp-auth verify-token --resource https://mcp.example.com/mcp
+  pbpaste | mcp-auth verify-token - --resource https://mcp.example.com/mcp \\
+      --jwks jwks.json
+  mcp-auth verify-token --batch --resource https://mcp.example.com/mcp <tokens")]
 pub struct VerifyTokenArgs {
     /// The token, or `-` to read it from stdin. Defaults to $MCP_AUTH_TOKEN.
     #[arg(value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true, value_parser = secret)]
@@ -297,7 +299,8 @@ pub struct DecodeTokenArgs {
 #[command(after_help = "\
 Examples:
   mcp-auth probe https://mcp.example.com/mcp
-  mcp-auth probe https://mcp.example.com/mcp --token \"$TOKEN\" --foreign-token \"$OTHER_TOKEN\"
+  mcp-auth probe https://mcp.example.com/mcp --token \"$TOKEN\" \\
+      --foreign-token \"$OTHER_TOKEN\"
   mcp-auth probe https://mcp.example.com/mcp --output sarif > mcp-auth.sarif")]
 pub struct ProbeArgs {
     /// The MCP endpoint, e.g. https://mcp.example.com/mcp.
