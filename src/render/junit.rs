@@ -8,7 +8,19 @@ use std::time::Duration;
 
 /// The report as JUnit XML; `elapsed` is the run's wall time.
 pub fn junit(report: &Report, elapsed: Duration) -> String {
-    let mut suites = quick_junit::Report::new("mcp-auth");
+    junit_suites(vec![junit_suite(report, elapsed)], elapsed)
+}
+
+/// One XML document holding `suites` (one per report), with the run's `time`.
+pub fn junit_suites(suites: Vec<TestSuite>, elapsed: Duration) -> String {
+    let mut report = quick_junit::Report::new("mcp-auth");
+    report.add_test_suites(suites);
+    report.set_time(elapsed);
+    report.to_string().unwrap_or_default()
+}
+
+/// The test suite of one report: one testcase per check, and one error case when it could not complete.
+pub fn junit_suite(report: &Report, elapsed: Duration) -> TestSuite {
     let mut suite = TestSuite::new(format!("{} {}", report.command, report.target));
     let names = names(&report.checks);
     for (check, name) in report.checks.iter().zip(names) {
@@ -58,9 +70,7 @@ pub fn junit(report: &Report, elapsed: Duration) -> String {
     suite.disabled = 0;
     suite.extra.insert("skipped".into(), skipped.to_string().into());
     suite.set_time(elapsed);
-    suites.add_test_suite(suite);
-    suites.set_time(elapsed);
-    suites.to_string().unwrap_or_default()
+    suite
 }
 
 /// One unique name per check: the id alone when it occurs once; otherwise the id with what tells the

@@ -12,6 +12,6 @@ mod schema;
 pub use github::github;
 pub use human::{Style, error_text, human, plural, verdict_line};
 pub use json::{BatchLine, batch_line_into, json, json_line_into};
-pub use junit::junit;
+pub use junit::{junit, junit_suite, junit_suites};
 pub use sarif::{SARIF_SCHEMA, sarif};
 pub use schema::report_schema;
