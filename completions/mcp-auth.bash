@@ -83,14 +83,14 @@ _mcp__auth() {
 
     case "${cmd}" in
         mcp__auth)
-            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version check-provider gen-metadata verify-token decode-token probe login explain completions demo help"
+            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version check-provider gen-metadata verify-token decode-token probe login explain completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -117,7 +117,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__check__subcmd__provider)
-            opts="-q -v -h -V --type --metadata-url --metadata-file --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --type --metadata-url --metadata-file --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,7 +136,7 @@ _mcp__auth() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -163,14 +163,14 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__completions)
-            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -197,14 +197,14 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__decode__subcmd__token)
-            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -231,14 +231,14 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__demo)
-            opts="-q -v -h -V --broken --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --broken --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -265,14 +265,14 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__explain)
-            opts="-q -v -h -V --list --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --list --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -299,7 +299,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__gen__subcmd__metadata)
-            opts="-q -v -h -V --resource --authorization-server --scope --bearer-method --resource-name --resource-documentation --jwks-uri --out --interactive --verify --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --resource --authorization-server --scope --bearer-method --resource-name --resource-documentation --jwks-uri --out --interactive --verify --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -338,7 +338,7 @@ _mcp__auth() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -519,7 +519,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__login)
-            opts="-q -v -h -V --client-id --client-secret --client-metadata-url --registration --grant --callback-port --no-browser --login-timeout --no-resource --scope --call --call-args --print-token --test-refresh --audit --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --client-id --client-secret --client-metadata-url --registration --grant --callback-port --no-browser --login-timeout --no-resource --scope --call --call-args --print-token --test-refresh --audit --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -566,7 +566,7 @@ _mcp__auth() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -593,7 +593,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__probe)
-            opts="-q -v -h -V --token --scope --foreign-token --allow-private-addresses --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --token --scope --foreign-token --allow-private-addresses --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -612,7 +612,7 @@ _mcp__auth() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)
@@ -639,7 +639,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__verify__subcmd__token)
-            opts="-j -q -v -h -V --resource --issuer --jwks --audience --scope --leeway --algorithm --profile --batch --jobs --batch-detail --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-j -q -v -h -V --resource --issuer --jwks --audience --scope --leeway --algorithm --profile --batch --jobs --batch-detail --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -690,7 +690,7 @@ _mcp__auth() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --spec)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mcp_auth_global_optspecs
-    string join \n output= json spec= strict timeout= cacert= q/quiet v/verbose color= h/help V/version
+    string join \n output= json spec= strict timeout= cacert= q/quiet v/verbose all color= h/help V/version
 end
 
 function __fish_mcp_auth_needs_command
@@ -24,9 +24,11 @@ function __fish_mcp_auth_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -39,7 +41,8 @@ never\t''"
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'
@@ -57,9 +60,11 @@ oauth\t'RFC 8414 only'
 oidc\t'OpenID Connect Discovery only'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l metadata-url -d 'Fetch the metadata from this URL instead of discovering it' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l metadata-file -d 'Validate an offline metadata document (no network; network checks are skipped)' -r -F
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -72,7 +77,8 @@ never\t''"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l resource -d 'The protected resource\'s canonical URI (the MCP endpoint), e.g. https://api.example.com/mcp' -r
@@ -83,9 +89,11 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l resou
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l resource-documentation -d 'URL of documentation for developers' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l jwks-uri -d 'URL of the resource\'s own JWK Set' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l out -d 'Write the document to FILE (atomically) instead of stdout' -r -F
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -100,7 +108,8 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l verif
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l resource -d 'The resource the token must be for (its canonical URI)' -r
@@ -114,9 +123,11 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l profi
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s j -l jobs -d 'With --batch: verify on this many threads (default: one per available core)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l batch-detail -d 'With --batch: what each line carries. compact: token prefix and fingerprint, ok, issuer, and the checks that did not pass; full: the whole verify-token JSON document' -r -f -a "compact\t'Token prefix and fingerprint, ok, issuer, and only the checks that did not pass'
 full\t'The full verify-token JSON document on each line'"
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -130,12 +141,15 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l batch
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s V -l version -d 'Print version'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -148,15 +162,18 @@ never\t''"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l token -d 'A valid access token: check it is accepted, and that forged variants are rejected' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l scope -d 'A scope the token should carry (repeatable)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l foreign-token -d 'A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check)' -r
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -170,7 +187,8 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l allow-privat
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-id -d 'A pre-registered client id (the first registration route)' -r
@@ -187,9 +205,11 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l login-timeou
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l scope -d 'Scopes to request (space-separated), instead of the challenge\'s or the metadata\'s' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l call -d 'Also call this tool after tools/list (opt-in: tools can have side effects)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l call-args -d 'JSON arguments for --call' -r
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -207,12 +227,15 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l audit -d 'Tw
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s V -l version -d 'Print version'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -226,12 +249,15 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l list -d 'L
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s V -l version -d 'Print version'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -244,12 +270,15 @@ never\t''"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
-junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+junit\t'JUnit XML, one testcase per check, for CI test reporters'
+github\t'GitHub Actions workflow commands: one ::error/::warning annotation per finding'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
 2025-06-18\t''
 2025-11-25\t''
@@ -263,7 +292,8 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l broken -d 'Al
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s q -l quiet -d 'Print only the verdict'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l all -d 'Every check and the detail tables, as -v, without the request log'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe login explain completions demo help" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'

@@ -7,7 +7,8 @@ use crate::report::ErrorInfo;
 pub enum FetchError {
     #[error("{url}: timed out after {secs} s (raise --timeout if the server is just slow)")]
     Timeout { url: String, secs: u64 },
-    #[error("{url}: TLS certificate verification failed: {reason} (for a private CA, pass --cacert FILE)")]
+    /// `reason` is in words ([`tls_in_words`]), with a `--cacert` hint where one helps.
+    #[error("{url}: TLS certificate verification failed: {reason}")]
     Tls { url: String, reason: String },
     #[error("{url}: could not connect: {reason}")]
     Connect { url: String, reason: String },
@@ -30,6 +31,50 @@ pub enum FetchError {
         "{url}: not fetched: {reason}; a public server must not send clients to internal addresses (SSRF, e.g. the 169.254.169.254 metadata service). Pass --allow-private-addresses to fetch it anyway"
     )]
     PrivateAddress { url: String, reason: String },
+}
+
+/// A TLS failure (rustls' error text, e.g. `invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))`)
+/// in words, with the `--cacert` hint when the certificate's issuer is the problem: as a suggestion when
+/// `cacert_given` is false, as a finding (those roots do not sign it either) when it is true.
+pub fn tls_in_words(reason: &str, cacert_given: bool) -> String {
+    const ISSUER: &[(&str, &str)] = &[
+        (
+            "CaUsedAsEndEntity",
+            "the server presented a CA certificate as its own: a self-signed certificate",
+        ),
+        ("SelfSigned", "the certificate is self-signed"),
+        (
+            "UnknownIssuer",
+            "the certificate is signed by a certificate authority that is not trusted here",
+        ),
+    ];
+    const OTHER: &[(&str, &str)] = &[
+        (
+            "NotValidYet",
+            "the certificate is not valid yet (is this machine's clock right?)",
+        ),
+        ("Expired", "the certificate has expired"),
+        ("NotValidForName", "the certificate is not valid for this host name"),
+        ("Revoked", "the certificate has been revoked"),
+        ("BadSignature", "the certificate's signature does not verify"),
+        ("InvalidPurpose", "the certificate is not meant for TLS servers"),
+        (
+            "UnsupportedSignatureAlgorithm",
+            "the certificate is signed with an algorithm that is not supported",
+        ),
+    ];
+    if let Some((_, words)) = ISSUER.iter().find(|(k, _)| reason.contains(k)) {
+        return if cacert_given {
+            format!("{words}, and the --cacert roots do not sign it either")
+        } else {
+            format!("{words} (for a private CA, pass --cacert FILE)")
+        };
+    }
+    match OTHER.iter().find(|(k, _)| reason.contains(k)) {
+        Some((_, words)) => (*words).to_owned(),
+        None if cacert_given => reason.to_owned(),
+        None => format!("{reason} (for a private CA, pass --cacert FILE)"),
+    }
 }
 
 /// The `error.kind` of [`FetchError::PrivateAddress`].
@@ -130,3 +175,32 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_failures_are_said_in_words_and_name_cacert_once() {
+        let self_signed = "invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))";
+        let words = tls_in_words(self_signed, false);
+        assert!(
+            words.contains("self-signed") && words.contains("pass --cacert"),
+            "{words}"
+        );
+        assert!(!words.contains("OtherError"), "{words}");
+        let given = tls_in_words(self_signed, true);
+        assert!(
+            given.contains("--cacert roots do not sign it") && !given.contains("pass --cacert"),
+            "{given}"
+        );
+        let expired = tls_in_words(
+            "invalid peer certificate: ExpiredContext { time: 1, not_after: 0 }",
+            false,
+        );
+        assert_eq!(expired, "the certificate has expired");
+        let name = tls_in_words("invalid peer certificate: NotValidForNameContext { expected: x }", true);
+        assert_eq!(name, "the certificate is not valid for this host name");
+        assert!(tls_in_words("handshake failure", false).ends_with("(for a private CA, pass --cacert FILE)"));
+    }
+}

@@ -345,10 +345,7 @@ impl HttpClient {
         if let Some(body) = &req.body {
             builder = builder.body(body.clone());
         }
-        let mut resp = builder
-            .send()
-            .await
-            .map_err(|e| classify(&url_s, &e, self.config.timeout))?;
+        let mut resp = builder.send().await.map_err(|e| classify(&url_s, &e, &self.config))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let limit = self.config.max_body;
@@ -356,11 +353,7 @@ impl HttpClient {
             return Err(FetchError::TooLarge { url: url_s, limit });
         }
         let mut body = Vec::new();
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|e| classify(&url_s, &e, self.config.timeout))?
-        {
+        while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&url_s, &e, &self.config))? {
             if body.len() + chunk.len() > limit {
                 return Err(FetchError::TooLarge { url: url_s, limit });
             }
@@ -389,7 +382,7 @@ fn redirect_target(resp: &Response) -> Option<Option<Url>> {
     Some(loc.and_then(|l| resp.url.join(l).ok()))
 }
 
-fn classify(url: &str, e: &reqwest::Error, timeout: Duration) -> FetchError {
+fn classify(url: &str, e: &reqwest::Error, config: &HttpConfig) -> FetchError {
     let url = url.to_owned();
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(c) = cause {
@@ -404,13 +397,16 @@ fn classify(url: &str, e: &reqwest::Error, timeout: Duration) -> FetchError {
     if e.is_timeout() {
         return FetchError::Timeout {
             url,
-            secs: timeout.as_secs(),
+            secs: config.timeout.as_secs(),
         };
     }
     let chain = error_chain(e);
     let lower = chain.to_ascii_lowercase();
     if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        return FetchError::Tls { url, reason: chain };
+        return FetchError::Tls {
+            url,
+            reason: crate::error::tls_in_words(&chain, config.extra_roots_pem.is_some()),
+        };
     }
     if e.is_connect() {
         return FetchError::Connect { url, reason: chain };

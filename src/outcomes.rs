@@ -117,8 +117,9 @@ pub fn generated(generated: &Generated, out: Option<&Path>, spec: SpecRevision, 
     ]);
     report.sections.push(serve);
     // One unwrapped line, so the URL and the header value can be copied from a terminal.
+    let written = out.map(|p| format!("Written to {}. ", p.display())).unwrap_or_default();
     report.headline = Some(format!(
-        "Serve it at {} and answer 401s with: WWW-Authenticate: {}",
+        "{written}Serve it at {} and answer 401s with: WWW-Authenticate: {}",
         generated.well_known_url, generated.www_authenticate
     ));
     report.checks = generated.checks.clone();

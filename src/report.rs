@@ -220,6 +220,9 @@ pub struct Section {
     pub title: String,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Shown by default (decode-token's claims, gen-metadata's values to paste); other sections are detail,
+    /// shown with `-v`.
+    pub essential: bool,
 }
 
 impl Section {
@@ -228,6 +231,7 @@ impl Section {
             title: title.into(),
             header: header.iter().map(|h| (*h).to_owned()).collect(),
             rows: Vec::new(),
+            essential: false,
         }
     }
 

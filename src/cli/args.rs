@@ -54,12 +54,47 @@ pub struct GlobalArgs {
     /// Print only the verdict.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted.
+    /// Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request
+    /// (method, URL, status, time) on stderr, tokens redacted.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Every check and the detail tables, as -v, without the request log.
+    #[arg(long, global = true, conflicts_with = "quiet")]
+    pub all: bool,
     /// When to use colour (NO_COLOR is honoured).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// The command line as parsed and as `--help` shows it: [`Cli`], with the global options listed once, in
+/// `mcp-auth --help`. A subcommand's help names them in one line instead of repeating them. Completions
+/// and the man page use `Cli::command()`, which still lists them everywhere.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    // A hidden copy of each global option in every subcommand: clap then does not propagate the shown one.
+    let globals: Vec<clap::Arg> = cmd.get_arguments().filter(|a| a.is_global_set()).cloned().collect();
+    let names: Vec<String> = globals
+        .iter()
+        .map(|a| match (a.get_long(), a.get_short()) {
+            (Some(l), _) => format!("--{l}"),
+            (None, Some(s)) => format!("-{s}"),
+            (None, None) => a.get_id().to_string(),
+        })
+        .collect();
+    let line = format!(
+        "Global options ({}) work here too; `mcp-auth --help` describes them.",
+        names.join(", ")
+    );
+    for sub in cmd.get_subcommands_mut() {
+        let mut s = std::mem::take(sub);
+        for a in &globals {
+            s = s.arg(a.clone().hide(true));
+        }
+        let after = s.get_after_help().map(|h| format!("{h}\n\n")).unwrap_or_default();
+        *sub = s.after_help(format!("{after}{line}"));
+    }
+    cmd
 }
 
 impl GlobalArgs {
@@ -71,12 +106,16 @@ impl GlobalArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// Tables for people.
+    /// For people: the verdict, then each problem and its fix (-v: every check).
     Human,
     /// One JSON document on stdout (--batch: one per line).
     Json,
     /// JUnit XML, one testcase per check, for CI test reporters.
     Junit,
+    /// GitHub Actions workflow commands: one ::error/::warning annotation per finding.
+    Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,6 +150,12 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  mcp-auth check-provider https://auth.example.com/tenant1
+  mcp-auth check-provider https://accounts.google.com --type oidc
+  mcp-auth check-provider https://auth.example.com --metadata-file as.json
+  mcp-auth check-provider https://auth.example.com --output github")]
 pub struct CheckProviderArgs {
     /// The issuer, e.g. https://auth.example.com/tenant1 (the expected `issuer` value).
     #[arg(value_parser = input::http_url)]
@@ -128,6 +173,17 @@ pub struct CheckProviderArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "mcp-auth gen-metadata --resource <URI> --authorization-server <ISSUER>... [OPTIONS]\n       \
+mcp-auth gen-metadata --interactive [OPTIONS]",
+    after_help = "\
+Examples:
+  mcp-auth gen-metadata --resource https://mcp.example.com/mcp \\
+      --authorization-server https://auth.example.com --scope mcp:read >prm.json
+  mcp-auth gen-metadata --resource https://mcp.example.com/mcp \\
+      --authorization-server https://auth.example.com --verify
+  mcp-auth gen-metadata --interactive --out prm.json"
+)]
 pub struct GenMetadataArgs {
     /// The protected resource's canonical URI (the MCP endpoint), e.g. https://api.example.com/mcp.
     #[arg(long, value_name = "URI", required_unless_present = "interactive", value_parser = input::http_url)]
@@ -167,6 +223,14 @@ pub struct GenMetadataArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  mcp-auth verify-token \"$TOKEN\" --resource https://mcp.example.com/mcp \\
+      --issuer https://auth.example.com
+  MCP_AUTH_TOKEN=… mcp-auth verify-token --resource https://mcp.example.com/mcp
+  pbpaste | mcp-auth verify-token - --resource https://mcp.example.com/mcp \\
+      --jwks jwks.json
+  mcp-auth verify-token --batch --resource https://mcp.example.com/mcp <tokens")]
 pub struct VerifyTokenArgs {
     /// The token, or `-` to read it from stdin. Defaults to $MCP_AUTH_TOKEN.
     #[arg(value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true, value_parser = secret)]
@@ -223,6 +287,11 @@ pub enum TokenProfile {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  mcp-auth decode-token \"$TOKEN\"
+  pbpaste | mcp-auth decode-token -
+  mcp-auth decode-token \"$TOKEN\" --json | jq .claims")]
 pub struct DecodeTokenArgs {
     /// The token, or `-` to read it from stdin. Defaults to $MCP_AUTH_TOKEN.
     #[arg(value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true, value_parser = secret)]
@@ -230,6 +299,12 @@ pub struct DecodeTokenArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  mcp-auth probe https://mcp.example.com/mcp
+  mcp-auth probe https://mcp.example.com/mcp --token \"$TOKEN\" \\
+      --foreign-token \"$OTHER_TOKEN\"
+  mcp-auth probe https://mcp.example.com/mcp --output sarif > mcp-auth.sarif")]
 pub struct ProbeArgs {
     /// The MCP endpoint, e.g. https://mcp.example.com/mcp.
     #[arg(value_parser = input::http_url)]
@@ -326,6 +401,11 @@ pub enum GrantArg {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  mcp-auth explain as-pkce-s256
+  mcp-auth explain --list
+  mcp-auth explain --list | grep jwt-")]
 pub struct ExplainArgs {
     /// The check id, e.g. as-pkce-s256.
     #[arg(required_unless_present = "list")]
@@ -336,19 +416,27 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  mcp-auth completions zsh > ~/.zfunc/_mcp-auth
+  mcp-auth completions bash > /etc/bash_completion.d/mcp-auth
+  mcp-auth completions fish > ~/.config/fish/completions/mcp-auth.fish")]
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Exit code: without --broken, 0 when the compliant server passes. With --broken, the \
+#[command(after_help = "Examples:
+  mcp-auth demo
+  mcp-auth demo --broken
+  mcp-auth demo --json | jq '.steps[] | {command, ok}'
+
+Exit code: without --broken, 0 when the compliant server passes. With --broken, the \
 misconfigured server is expected to fail: the exit code is 0 when every finding on it is exactly the expected one \
 (and the compliant run passed), 1 otherwise; 3 if a step could not complete. --strict does not apply (the \
 embedded servers are loopback http, which always warns). --json prints one document: \
-{\"command\": \"demo\", \"ok\": .., \"steps\": [<check-provider report>, ...]}."
-)]
+{\"command\": \"demo\", \"ok\": .., \"steps\": [<check-provider report>, ...]}.")]
 pub struct DemoArgs {
     /// Also run against a deliberately misconfigured server (plain-only PKCE, issuer with a trailing
     /// slash, a JWKS that leaks its private key) and show what mcp-auth reports.
@@ -358,8 +446,25 @@ pub struct DemoArgs {
 
 /// Tokens are wrapped as soon as clap reads them, so that `Debug` of the parsed arguments (and anything
 /// built from them) never shows one.
+/// A token pasted with its `Bearer ` prefix (copied from an Authorization header) is accepted without it,
+/// and the prefix is named on stderr.
 fn secret(s: &str) -> Result<SecretToken, std::convert::Infallible> {
-    Ok(SecretToken::new(s))
+    let (token, had_prefix) = without_bearer(s);
+    if had_prefix {
+        eprintln!(
+            "mcp-auth: note: the token started with \"Bearer \" (from an Authorization header); using what follows it"
+        );
+    }
+    Ok(SecretToken::new(token))
+}
+
+/// `s` without a leading `Bearer ` (any case), and whether it had one.
+pub fn without_bearer(s: &str) -> (&str, bool) {
+    let t = s.trim_start();
+    match t.get(..7) {
+        Some(p) if p.eq_ignore_ascii_case("bearer ") => (t[7..].trim_start(), true),
+        _ => (s, false),
+    }
 }
 
 #[cfg(test)]
@@ -389,8 +494,43 @@ mod tests {
     }
 
     #[test]
+    fn a_bearer_prefix_is_dropped() {
+        assert_eq!(without_bearer("Bearer eyJ.a.b"), ("eyJ.a.b", true));
+        assert_eq!(without_bearer("  bearer   eyJ.a.b"), ("eyJ.a.b", true));
+        assert_eq!(without_bearer("eyJ.a.b"), ("eyJ.a.b", false));
+        assert_eq!(without_bearer("Bearer"), ("Bearer", false));
+    }
+
+    #[test]
     fn cli_debug_assert() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn every_subcommand_has_examples_and_names_the_global_options_once() {
+        let mut cmd = command();
+        for sub in cmd.get_subcommands_mut() {
+            let name = sub.get_name().to_owned();
+            let help = sub.render_long_help().to_string();
+            assert!(help.contains("Examples:\n  mcp-auth "), "{name}: {help}");
+            assert!(help.contains("Global options (--output, --json,"), "{name}: {help}");
+            assert!(
+                !help.contains("Shorthand for --output json"),
+                "{name} repeats the globals: {help}"
+            );
+        }
+        let top = command().render_long_help().to_string();
+        assert!(top.contains("Shorthand for --output json"), "{top}");
+        let gen_help = command()
+            .find_subcommand_mut("gen-metadata")
+            .unwrap()
+            .render_usage()
+            .to_string();
+        assert!(
+            gen_help.contains("--resource <URI> --authorization-server <ISSUER>"),
+            "{gen_help}"
+        );
     }
 
     #[test]

@@ -28,15 +28,22 @@ pub struct Context {
     pub color: bool,
     pub quiet: bool,
     pub verbose: bool,
+    /// Every check and the detail tables in human output (`-v` or `--all`).
+    pub all_checks: bool,
     pub strict: bool,
     pub spec: SpecRevision,
     pub stdin_tty: bool,
     pub stderr_tty: bool,
+    /// Columns of the terminal on stdout (`COLUMNS` overrides the tty's size); `None` when stdout is not a
+    /// terminal: human output then uses a list layout and wraps nothing.
+    pub width: Option<u16>,
+    /// The same for stderr (gen-metadata's report, printed beside the document on stdout).
+    pub stderr_width: Option<u16>,
+    /// When the run started (JUnit `time`).
+    pub started: std::time::Instant,
     pub http: HttpConfig,
     /// `MCP_AUTH_TOKEN`, as clap also reads it for the TOKEN arguments (verify-token tells the two apart).
     pub env_token: Option<SecretToken>,
-    /// `COLUMNS`: the table width when stdout is not a terminal.
-    pub columns: Option<u16>,
     /// `BROWSER`, when set and not blank.
     pub browser: Option<String>,
 }
@@ -85,10 +92,14 @@ impl Context {
             color,
             quiet: g.quiet,
             verbose: g.verbose,
+            all_checks: g.verbose || g.all,
             strict: g.strict,
             spec: g.spec,
             stdin_tty,
             stderr_tty,
+            width: width(stdout_tty, &console::Term::stdout()),
+            stderr_width: width(stderr_tty, &console::Term::stderr()),
+            started: std::time::Instant::now(),
             http: HttpConfig {
                 timeout: Duration::from_secs(g.timeout),
                 extra_roots_pem,
@@ -96,7 +107,6 @@ impl Context {
                 ..HttpConfig::default()
             },
             env_token: std::env::var(env::TOKEN).ok().map(SecretToken::new),
-            columns: std::env::var(env::COLUMNS).ok().and_then(|c| c.parse().ok()),
             browser: std::env::var(env::BROWSER).ok().filter(|b| !b.trim().is_empty()),
         })
     }
@@ -119,4 +129,19 @@ impl Context {
         pb.enable_steady_tick(Duration::from_millis(80));
         pb
     }
+}
+
+/// Columns of the terminal `term` when `tty`: `COLUMNS` when set (an override, as shells rarely export it),
+/// else the tty's size, else 80. `None` when not a terminal.
+fn width(tty: bool, term: &console::Term) -> Option<u16> {
+    if !tty {
+        return None;
+    }
+    let columns = std::env::var(env::COLUMNS)
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok());
+    let columns = columns
+        .filter(|c| *c > 0)
+        .or_else(|| term.size_checked().map(|(_rows, cols)| cols));
+    Some(columns.unwrap_or(80).max(20))
 }

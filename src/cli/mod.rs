@@ -9,32 +9,62 @@ pub mod printer;
 
 use crate::exit::ExitStatus;
 use args::{Cli, Command};
-use clap::Parser;
 use context::Context;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
 /// Entry point used by `src/main.rs`.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let json = wants_json(&args);
+    let parsed = args::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => redact_usage_error(e).exit(),
+        Err(e) => {
+            let e = redact_usage_error(e);
+            if json && e.use_stderr() {
+                // Still one JSON document on stdout: `… --json | jq -e .ok` must not pass on a typo.
+                print_json_error("usage", &e.to_string());
+            }
+            e.exit()
+        }
     };
     let ctx = match Context::resolve(&cli.global) {
         Ok(ctx) => ctx,
-        Err(e) => return fail(&e.into()),
+        Err(e) => return fail(&e.into(), json),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
-        Err(e) => return fail(&anyhow::anyhow!("could not start the async runtime: {e}")),
+        Err(e) => return fail(&anyhow::anyhow!("could not start the async runtime: {e}"), json),
     };
     let result = runtime.block_on(run(cli.command, ctx));
     // Embedded demo servers and stray requests must not keep the process alive.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {
         Ok(status) => status.into(),
-        Err(e) => fail(&e),
+        Err(e) => fail(&e, json),
     }
+}
+
+/// Whether the command line asks for JSON (`--json`, `--output json`), read before parsing so that a usage
+/// error can be answered in JSON too.
+fn wants_json(args: &[OsString]) -> bool {
+    args.iter()
+        .zip(args.iter().skip(1).map(Some).chain([None]))
+        .any(|(a, next)| {
+            a == "--json" || a == "--output=json" || (a == "--output" && next.is_some_and(|n| n == "json"))
+        })
+}
+
+/// The JSON document of a run that did not get to a report: `{"ok": false, "error": {"kind", "message"}}`.
+fn print_json_error(kind: &str, message: &str) {
+    let message = message.lines().find(|l| !l.trim().is_empty()).unwrap_or(kind);
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    let doc = serde_json::json!({"ok": false, "error": {"kind": kind, "message": message}});
+    // A closed stdout is not worth reporting: the exit code says it all.
+    let _ = printer::print(&format!("{doc}\n"));
 }
 
 async fn run(command: Command, ctx: Context) -> anyhow::Result<ExitStatus> {
@@ -74,12 +104,18 @@ fn redact_usage_error(mut e: clap::Error) -> clap::Error {
 }
 
 /// Prints an error the way the contract says and returns its exit code.
-fn fail(e: &anyhow::Error) -> ExitCode {
+fn fail(e: &anyhow::Error, json: bool) -> ExitCode {
     if is_broken_pipe(e) {
         return ExitCode::SUCCESS;
     }
-    eprintln!("mcp-auth: error: {}", crate::sanitize::line(&message(e)));
-    exit_code_for(e).into()
+    let text = crate::sanitize::line(&message(e)).into_owned();
+    let status = exit_code_for(e);
+    if json {
+        let kind = if status == ExitStatus::Usage { "usage" } else { "error" };
+        print_json_error(kind, &text);
+    }
+    eprintln!("mcp-auth: error: {text}");
+    status.into()
 }
 
 /// The error and its causes on one line, each cause only once (typed errors often quote their source).
@@ -115,6 +151,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 mod tests {
     use super::*;
     use crate::error::{Error, FetchError};
+    use clap::Parser;
 
     #[test]
     fn error_messages_name_each_cause_once() {

@@ -251,8 +251,10 @@ fn stop(
     headline: String,
 ) -> ProbeOutcome {
     out.error = Some(error);
-    out.chain
-        .push(link("resource-server", subject, rs.into_results(), strict));
+    // The walk stopped here: whatever its checks say, this link does not work.
+    let mut stopped = link("resource-server", subject, rs.into_results(), strict);
+    stopped.ok = false;
+    out.chain.push(stopped);
     out.headline = headline;
     out
 }

@@ -530,9 +530,13 @@ fn type_name(v: &Value) -> &'static str {
 pub fn when(t: i64, now: i64) -> String {
     let mut out = String::with_capacity(40);
     write_date(&mut out, t);
-    out.push_str(if t >= now { " (in " } else { " (" });
+    if t == now {
+        out.push_str(" (now)");
+        return out;
+    }
+    out.push_str(if t > now { " (in " } else { " (" });
     write_duration(&mut out, t - now);
-    out.push_str(if t >= now { ")" } else { " ago)" });
+    out.push_str(if t > now { ")" } else { " ago)" });
     out
 }
 

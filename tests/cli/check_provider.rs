@@ -52,8 +52,13 @@ fn check_provider_passes_a_compliant_server_with_a_path_issuer() {
     assert_eq!(r.status("as-metadata-consistent"), "skip");
     assert_eq!(r.status("as-oidc-required-fields"), "skip");
     let human = run_human(check(a.issuer()), 0);
-    assert!(human.contains("PASS:"), "{human}");
-    assert!(human.contains("Discovery"), "{human}");
+    assert!(human.starts_with("✓ ready for MCP clients"), "{human}");
+    assert!(!human.contains("Discovery"), "the discovery table is detail:\n{human}");
+    let verbose = run_human(check_with(a.issuer(), &["-v"]), 0);
+    assert!(
+        verbose.contains("Discovery") && verbose.contains("PASS as-"),
+        "{verbose}"
+    );
 }
 
 #[test]
@@ -84,7 +89,7 @@ fn check_provider_accepts_an_oidc_only_provider_at_the_second_candidate() {
     );
     assert_eq!(r.status("as-oidc-required-fields"), "pass");
     assert_eq!(tried(&r)[0]["status"], 404);
-    let human = run_human(check(a.issuer()), 0);
+    let human = run_human(check_with(a.issuer(), &["-v"]), 0);
     assert!(human.contains("earlier ones answered 4xx"), "{human}");
 }
 
@@ -137,7 +142,8 @@ fn check_provider_fails_a_provider_without_pkce() {
     assert!(r.message("as-pkce-advertised").contains("MUST refuse to proceed"));
     let human = run_human(check(a.issuer()), 1);
     assert!(
-        human.contains("First failure: as-pkce-advertised: code_challenge_methods_supported is missing"),
+        human.starts_with("✗ 2 problems: as-pkce-advertised, as-pkce-s256")
+            && human.contains("✗ as-pkce-advertised [must] code_challenge_methods_supported is missing"),
         "{human}"
     );
 }
@@ -152,7 +158,11 @@ fn check_provider_fails_plain_only_pkce_with_exit_1() {
     assert!(r.message("as-pkce-s256").contains("[\"plain\"]"));
     assert!(r.message("as-pkce-s256").contains("will refuse this provider"));
     let human = run_human(check(a.issuer()), 1);
-    assert!(human.contains("as-pkce-s256") && human.contains("FAIL"), "{human}");
+    assert!(human.contains("✗ as-pkce-s256 [must]"), "{human}");
+    assert!(
+        human.contains("fix: Enable S256") && human.contains("mcp-auth explain as-pkce-s256"),
+        "{human}"
+    );
 }
 
 #[test]
@@ -230,7 +240,7 @@ fn check_provider_exits_3_on_an_html_page_where_the_only_document_should_be() {
     assert!(err.message.contains("HTML"), "{}", err.message);
     let human = run_human(check(a.issuer()), 3);
     assert!(
-        human.contains("ERROR (not-json)") && human.contains("the body is HTML"),
+        human.contains("could not complete (not-json)") && human.contains("the body is HTML"),
         "{human}"
     );
 }
@@ -297,7 +307,7 @@ fn check_provider_exits_3_on_a_body_over_the_cap() {
     assert_eq!(err.kind, "too-large");
     assert!(err.message.contains("1048576-byte cap"), "{}", err.message);
     let human = run_human(check(a.issuer()), 3);
-    assert!(human.contains("ERROR (too-large)"), "{human}");
+    assert!(human.contains("could not complete (too-large)"), "{human}");
 }
 
 #[test]
@@ -327,7 +337,7 @@ fn check_provider_exits_3_on_a_redirect_loop() {
     assert_eq!(err.kind, "redirect-loop");
     assert!(err.message.contains("redirect loop"), "{}", err.message);
     let human = run_human(check(a.issuer()), 3);
-    assert!(human.contains("ERROR (redirect-loop)"), "{human}");
+    assert!(human.contains("could not complete (redirect-loop)"), "{human}");
 }
 
 #[test]
@@ -480,7 +490,7 @@ fn check_provider_junit_has_one_testcase_per_check_and_the_failures() {
     let fails = json.checks.iter().filter(|c| c.status == "fail").count();
     assert_eq!(fails, 2);
     assert_eq!(xml.matches("<failure ").count(), fails, "{xml}");
-    assert!(xml.contains("name=\"as-pkce-advertised ("), "{xml}");
+    assert!(xml.contains("name=\"as-pkce-advertised\""), "{xml}");
     assert!(xml.contains("<skipped"), "skips are reported as skipped: {xml}");
 }
 
@@ -494,7 +504,7 @@ fn check_provider_strict_turns_warnings_into_exit_1() {
     assert_eq!(r.status("as-endpoints-https"), "warn");
     let human = run_human(check_with(a.issuer(), &["--strict"]), 1);
     assert!(
-        human.contains("FAIL:") && human.contains("First failure: as-"),
+        human.starts_with("✗ ") && human.contains("(--strict: warnings count as failures)"),
         "{human}"
     );
     // junit reports strict warnings as failures
@@ -534,15 +544,16 @@ fn check_provider_quiet_prints_only_the_verdict() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(
-        stdout.starts_with("FAIL: ") && stdout.contains("First failure: as-pkce-s256"),
-        "{stdout}"
-    );
+    assert!(stdout == "✗ 1 problem: as-pkce-s256\n", "{stdout}");
     assert!(out.stderr.is_empty());
     let good = AuthServer::builder().start().unwrap();
     let out = check_with(good.issuer(), &["-q"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8(out.stdout).unwrap().starts_with("PASS: "));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("✓ ready for MCP clients")
+    );
 }
 
 #[test]

@@ -116,10 +116,13 @@ fn demo_human_output_tells_a_newcomer_what_happened() {
         "{text}"
     );
     assert!(
-        text.contains("expected to FAIL on as-issuer-matches, as-pkce-s256, as-jwks-valid"),
+        text.contains("expected to fail on as-issuer-matches, as-pkce-s256, as-jwks-valid): as expected"),
         "{text}"
     );
-    assert!(text.contains("FAIL: ") && text.contains("PASS: "), "{text}");
+    assert!(
+        text.contains("✗ 3 problems: ") && text.contains("✓ ready for MCP clients"),
+        "{text}"
+    );
     assert!(text.contains("First broken link: the MCP server"), "{text}");
     assert!(
         text.contains("== Same as: mcp-auth verify-token \"$TOKEN\" --resource http://127.0.0.1:"),
@@ -134,7 +137,10 @@ fn demo_human_output_tells_a_newcomer_what_happened() {
         },
         0,
     );
-    assert!(quiet.contains("PASS: ") && !quiet.contains("Checks"), "{quiet}");
+    assert!(
+        quiet.contains("✓ ready for MCP clients") && !quiet.contains("fix:"),
+        "{quiet}"
+    );
 }
 
 #[test]
@@ -147,7 +153,7 @@ fn demo_refuses_junit() {
         },
         2,
     );
-    assert!(text.contains("not JUnit"), "{text}");
+    assert!(text.contains("human or JSON output (--json) only"), "{text}");
 }
 
 #[test]

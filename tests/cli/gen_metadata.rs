@@ -83,7 +83,7 @@ fn gen_metadata_writes_out_file_atomically() {
         "no temporary file left"
     );
     let text = run_human(gen_cmd(&args), 0);
-    assert!(text.contains("written to"), "{text}");
+    assert!(text.contains("Written to "), "{text}");
     run_human(gen_cmd(&[&args[..], &["--out", "/nonexistent-dir/x.json"]].concat()), 2);
 }
 

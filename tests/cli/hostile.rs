@@ -137,11 +137,16 @@ fn an_unresolvable_host_exits_3_with_one_line() {
     let out = check("https://auth.mcp-auth-test.invalid").output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let last = stdout.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.starts_with("✗ could not complete (connect)"), "{stdout}");
+    // The error itself comes last, on stderr, with a hint.
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
     assert!(
-        last.starts_with("ERROR (connect)") && last.contains("auth.mcp-auth-test.invalid"),
-        "{stdout}"
+        lines[0].starts_with("mcp-auth: error: ") && lines[0].contains("auth.mcp-auth-test.invalid"),
+        "{stderr}"
     );
+    assert!(lines[1].contains("hint: the host name does not resolve"), "{stderr}");
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod gen_metadata;
 mod hostile;
 mod leak;
 mod login;
+mod outputs;
 mod probe;
 mod providers;
 mod support;

@@ -359,7 +359,24 @@ fn probe_falls_back_with_the_token_when_the_server_authorizes_before_reading_the
 fn probe_exits_3_when_unreachable_and_2_on_a_bad_url() {
     let r = run_json(probe("http://127.0.0.1:9/mcp"), 3);
     assert_eq!(r.error.unwrap().kind, "connect");
-    assert!(r.chain.is_some());
+    let chain = r.chain.expect("chain");
+    assert_eq!(chain.len(), 1);
+    assert!(!chain[0].ok, "the link the walk could not reach is not ok");
+    // Human: the link is [unreachable], no empty tables even with -v, the error last on stderr with a hint.
+    let out = probe("http://127.0.0.1:9/mcp").arg("-v").output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("1. resource-server http://127.0.0.1:9/mcp [unreachable]"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Request shapes"), "no empty table:\n{stdout}");
+    let last: Vec<&str> = stderr.lines().rev().take(2).collect();
+    assert!(
+        last[1].starts_with("mcp-auth: error: ") && last[0].contains("hint: nothing is listening"),
+        "{stderr}"
+    );
     run_human(probe("not a url"), 2);
 }
 

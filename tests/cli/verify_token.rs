@@ -77,7 +77,7 @@ fn rejected(mut c: impl FnMut() -> assert_cmd::Command, id: &str, words: &str) -
     let msg = r.message(id);
     assert!(msg.contains(words), "{id}: {msg}");
     let human = run_human(c(), 1);
-    assert!(human.contains(id) && human.contains("FAIL"), "{human}");
+    assert!(human.contains(&format!("✗ {id} [")), "{human}");
     assert!(human.contains(words), "human output lacks \"{words}\":\n{human}");
     r
 }
@@ -118,6 +118,15 @@ fn verify_token_accepts_a_valid_es256_token_and_shows_tables() {
     assert_eq!(t["prefix"].as_str().unwrap(), &token[..12]);
     assert_eq!(t["sha256"].as_str().unwrap().len(), 64);
     let human = run_human(verify(&a, &token), 0);
+    assert!(human.starts_with("✓ token valid for this resource"), "{human}");
+    let human = run_human(
+        {
+            let mut c = verify(&a, &token);
+            c.arg("-v");
+            c
+        },
+        0,
+    );
     for words in ["Header", "Claims", "expires", "UTC", "lifetime 5 min", "PASS"] {
         assert!(human.contains(words), "{words}:\n{human}");
     }
@@ -578,10 +587,7 @@ fn verify_token_without_issuer_trusts_iss_only_when_the_resource_metadata_lists_
             .contains("not one of the resource's authorization_servers")
     );
     let human = run_human(verify_by_resource(&foreign, m.url()), 1);
-    assert!(
-        human.contains("jwt-iss-is-resource-as") && human.contains("FAIL"),
-        "{human}"
-    );
+    assert!(human.contains("✗ jwt-iss-is-resource-as ["), "{human}");
     assert!(r.message("jwt-iss-is-resource-as").contains(a.issuer()));
     // Its keys are never fetched: the unverified iss chose nothing.
     assert!(

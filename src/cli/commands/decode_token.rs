@@ -50,13 +50,13 @@ pub fn decode_token(args: DecodeTokenArgs, ctx: &Context) -> anyhow::Result<Exit
     }
     report.checks = checks.into_results();
     let verify_with = claims.as_ref().map(verify_command);
-    report.headline = Some(match &verify_with {
-        Some(cmd) => format!(
-            "UNVERIFIED: decoded only. The signature, issuer, audience and expiry were NOT checked; do not trust these claims. To verify: {cmd}"
-        ),
-        None => "UNVERIFIED: decoded only; nothing was checked.".to_owned(),
-    });
+    // Line 1 says UNVERIFIED; the headline says how to verify.
+    report.headline = verify_with.as_ref().map(|cmd| format!("To verify: {cmd}"));
     push_sections(&mut report, header.as_ref(), claims.as_ref(), now);
+    // The header and claims are what decode-token is for: shown without -v.
+    for s in &mut report.sections {
+        s.essential = true;
+    }
     report.set("unverified", true);
     report.set("token", token.describe());
     if let Some(h) = header {

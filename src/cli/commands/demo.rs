@@ -5,6 +5,7 @@
 
 use crate::cli::args::{DemoArgs, OutputFormat};
 use crate::cli::context::Context;
+use crate::cli::printer;
 use crate::discovery::ProviderType;
 use crate::error::Error;
 use crate::exit::ExitStatus;
@@ -12,7 +13,7 @@ use crate::http::Request;
 use crate::jwt::SecretToken;
 use crate::probe::ProbeOptions;
 use crate::provider::{self, Source};
-use crate::render::{self, Style};
+use crate::render;
 use crate::report::{Report, Status};
 use crate::resource_metadata::{self, PrmInput};
 use crate::server::auth::{AuthServer, Flaw};
@@ -306,8 +307,8 @@ fn failed_ids(report: &Report) -> BTreeSet<&'static str> {
 }
 
 pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
-    if ctx.output == OutputFormat::Junit {
-        return Err(Error::Usage("demo prints human or JSON output (--json), not JUnit".into()).into());
+    if !matches!(ctx.output, OutputFormat::Human | OutputFormat::Json) {
+        return Err(Error::Usage("demo prints human or JSON output (--json) only".into()).into());
     }
     let mut ran: Vec<Ran> = Vec::new();
     for step in steps().into_iter().filter(|s| args.broken || !s.broken) {
@@ -361,12 +362,17 @@ fn human(ran: &[Ran], ctx: &Context, broken: bool, ok: bool) -> String {
     let total = ran.len();
     for (i, r) in ran.iter().enumerate() {
         let expectation = if r.step.expect_fail.is_empty() {
-            "expected: PASS".to_owned()
+            "expected to pass".to_owned()
         } else {
-            format!("expected to FAIL on {}", r.step.expect_fail.join(", "))
+            format!("expected to fail on {}", r.step.expect_fail.join(", "))
+        };
+        let outcome = if r.as_expected {
+            "as expected"
+        } else {
+            "NOT as expected"
         };
         out.push_str(&format!(
-            "== Step {}/{total}: {} ({expectation})\n== Same as: {}\n",
+            "== Step {}/{total}: {} ({expectation}): {outcome}\n== Same as: {}\n",
             i + 1,
             r.step.title,
             same_as(&r.report)
@@ -375,20 +381,13 @@ fn human(ran: &[Ran], ctx: &Context, broken: bool, ok: bool) -> String {
             out.push_str(&render::verdict_line(&r.report));
             out.push('\n');
         } else {
-            out.push_str(&render::human(
-                &r.report,
-                Style {
-                    color: ctx.color,
-                    width: ctx.columns.unwrap_or(120),
-                },
-            ));
+            let style = render::Style {
+                compact: true,
+                ..printer::style(ctx)
+            };
+            out.push_str(&render::human(&r.report, style));
         }
-        let outcome = if r.as_expected {
-            "as expected"
-        } else {
-            "NOT as expected"
-        };
-        out.push_str(&format!("== Step {}/{total}: {outcome}\n\n", i + 1));
+        out.push('\n');
     }
     let verdict = match (ok, broken) {
         (true, false) => {

@@ -3,6 +3,7 @@
 use crate::catalogue::{self, CheckDef};
 use crate::cli::args::{ExplainArgs, OutputFormat};
 use crate::cli::context::Context;
+use crate::cli::printer::print;
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::spec::SpecRevision;
@@ -10,14 +11,15 @@ use serde_json::json;
 
 pub fn explain(args: ExplainArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     if args.list {
-        if ctx.output == OutputFormat::Json {
+        let text = if ctx.output == OutputFormat::Json {
             let all: Vec<_> = catalogue::all().map(to_json).collect();
-            println!("{}", serde_json::Value::Array(all));
+            format!("{}\n", serde_json::Value::Array(all))
         } else {
-            for c in catalogue::all() {
-                println!("{:<40} {:<6} {}", c.id, c.level(ctx.spec).as_str(), c.summary);
-            }
-        }
+            catalogue::all()
+                .map(|c| format!("{:<40} {:<6} {}\n", c.id, c.level(ctx.spec).as_str(), c.summary))
+                .collect()
+        };
+        print(&text)?;
         return Ok(ExitStatus::Ok);
     }
     let id = args.check_id.unwrap_or_default();
@@ -35,9 +37,9 @@ pub fn explain(args: ExplainArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         return Err(Error::Usage(format!("unknown check id \"{}\"; {hint}", crate::sanitize::line(&id))).into());
     };
     if ctx.output == OutputFormat::Json {
-        println!("{}", to_json(def));
+        print(&format!("{}\n", to_json(def)))?;
     } else {
-        print!("{}", text(def));
+        print(&text(def))?;
     }
     Ok(ExitStatus::Ok)
 }

@@ -85,10 +85,12 @@ pub async fn gen_metadata(args: GenMetadataArgs, ctx: &Context) -> anyhow::Resul
                 &report,
                 Style {
                     color: ctx.color && ctx.stderr_tty,
-                    width: 120,
+                    width: ctx.stderr_width,
+                    verbose: ctx.all_checks,
+                    compact: false,
                 },
             );
-            eprint!("{text}");
+            eprint!("{text}{}", render::error_text(&report).unwrap_or_default());
         }
         return Ok(report.exit_code());
     }

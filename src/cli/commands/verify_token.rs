@@ -33,7 +33,7 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
         Err(verify::Error::Unavailable(info)) => {
             let report = verify::unavailable(&opts, info);
             if args.batch {
-                println!("{}", crate::render::json(&report));
+                crate::cli::printer::print(&format!("{}\n", crate::render::json(&report)))?;
                 return Ok(report.exit_code());
             }
             return emit(ctx, &report);
@@ -111,7 +111,11 @@ pub fn read_token(arg: Option<SecretToken>, command: &str) -> Result<SecretToken
             )));
         }
     };
-    non_empty(SecretToken::new(raw))
+    let (token, had_prefix) = crate::cli::args::without_bearer(&raw);
+    if had_prefix {
+        eprintln!("mcp-auth: note: the token on stdin started with \"Bearer \"; using what follows it");
+    }
+    non_empty(SecretToken::new(token))
 }
 
 fn non_empty(token: SecretToken) -> Result<SecretToken, Error> {

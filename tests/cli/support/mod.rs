@@ -9,6 +9,25 @@ pub mod schema;
 use assert_cmd::Command;
 use serde::Deserialize;
 
+/// Authorization server metadata for `issuer` that meets every MCP requirement (https endpoints, S256,
+/// public clients, CIMD, RFC 9207 `iss`).
+pub fn compliant_metadata(issuer: &str) -> serde_json::Value {
+    serde_json::json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/authorize"),
+        "token_endpoint": format!("{issuer}/token"),
+        "registration_endpoint": format!("{issuer}/register"),
+        "jwks_uri": format!("{issuer}/jwks"),
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["none"],
+        "scopes_supported": ["mcp:read"],
+        "client_id_metadata_document_supported": true,
+        "authorization_response_iss_parameter_supported": true,
+    })
+}
+
 /// The built `mcp-auth` with a hermetic environment.
 pub fn cmd() -> Command {
     let mut c = Command::cargo_bin("mcp-auth").expect("binary built");
