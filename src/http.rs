@@ -41,6 +41,8 @@ pub struct HttpConfig {
     /// addresses this resolver returned, a name cannot answer public to a check and private to the fetch
     /// (DNS rebinding), and redirects are covered as they go through the same client.
     pub refuse_private: bool,
+    /// At most this many requests in flight per origin, shared by every clone (`scan`).
+    pub origin_limit: Option<Arc<crate::origin_limit::OriginLimit>>,
 }
 
 impl Default for HttpConfig {
@@ -51,6 +53,7 @@ impl Default for HttpConfig {
             max_body: DEFAULT_MAX_BODY,
             log: None,
             refuse_private: false,
+            origin_limit: None,
         }
     }
 }
@@ -273,6 +276,10 @@ impl HttpClient {
         if !matches!(req.url.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedScheme { url: url_s });
         }
+        let _slot = match &self.config.origin_limit {
+            Some(limit) => Some(limit.acquire(&req.url).await),
+            None => None,
+        };
         let started = Instant::now();
         let result = tokio::time::timeout(self.config.timeout, self.exchange(req)).await;
         let result = match result {
