@@ -4,7 +4,18 @@ use crate::report::{Report, Status};
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
 pub fn junit(report: &Report) -> String {
-    let mut suites = quick_junit::Report::new("mcp-auth");
+    junit_suites(vec![junit_suite(report)])
+}
+
+/// One XML document holding `suites` (`scan`: one per server).
+pub fn junit_suites(suites: Vec<TestSuite>) -> String {
+    let mut report = quick_junit::Report::new("mcp-auth");
+    report.add_test_suites(suites);
+    report.to_string().unwrap_or_default()
+}
+
+/// The test suite of one report: one testcase per check, and one error case when it could not complete.
+pub fn junit_suite(report: &Report) -> TestSuite {
     let mut suite = TestSuite::new(format!("{} {}", report.command, report.target));
     for check in &report.checks {
         let status = match check.status {
@@ -48,8 +59,7 @@ pub fn junit(report: &Report) -> String {
         case.set_classname(format!("mcp-auth.{}", report.command));
         suite.add_test_case(case);
     }
-    suites.add_test_suite(suite);
-    suites.to_string().unwrap_or_default()
+    suite
 }
 
 fn failure(message: &str, ty: &str) -> TestCaseStatus {

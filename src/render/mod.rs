@@ -8,5 +8,5 @@ mod schema;
 
 pub use human::{Style, human, verdict_line};
 pub use json::{json, json_line_into};
-pub use junit::junit;
+pub use junit::{junit, junit_suite, junit_suites};
 pub use schema::report_schema;

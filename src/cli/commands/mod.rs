@@ -7,4 +7,5 @@ pub mod demo;
 pub mod explain;
 pub mod gen_metadata;
 pub mod probe;
+pub mod scan;
 pub mod verify_token;
