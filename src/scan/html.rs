@@ -15,7 +15,7 @@ th{background:#f6f8fa;cursor:pointer}td.n{text-align:right}tr.fail td.v{color:#b
 tr.pass td.v{color:#1a7f37}tr.could-not-complete td.v{color:#9a6700}dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}\
 dt{font-weight:600}.bar{fill:#cf222e}.label{font-size:12px}";
 
-const SCRIPT: &str = "document.querySelectorAll('table.sortable th').forEach(function(th,i){\
+const SCRIPT: &str = "document.documentElement.dataset.sortable='yes';document.querySelectorAll('table.sortable th').forEach(function(th,i){\
 th.addEventListener('click',function(){var t=th.closest('table'),b=t.tBodies[0],d=th.dataset.dir==='asc'?-1:1;\
 th.dataset.dir=d===1?'asc':'desc';var rows=Array.prototype.slice.call(b.rows);rows.sort(function(x,y){\
 var p=x.cells[i].dataset.key||x.cells[i].textContent,q=y.cells[i].dataset.key||y.cells[i].textContent;\

@@ -10,6 +10,7 @@ mod hostile;
 mod leak;
 mod probe;
 mod providers;
+mod scan;
 mod support;
 mod ux;
 mod verify_token;
