@@ -47,6 +47,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "gen-metadata" -d 
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "verify-token" -d 'Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "decode-token" -d 'Show a token\'s header and claims WITHOUT verifying it'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "probe" -d 'Walk a live MCP server\'s discovery chain as a client would and name the first broken link'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "scan" -d 'Probe a fleet of MCP servers at once: one verdict per server, a summary, optionally an HTML report'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "explain" -d 'Explain a check: what it means, why clients care, the spec text, how to fix it'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "demo" -d 'Run everything against embedded servers on 127.0.0.1: no network, no account'
@@ -170,6 +171,28 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s q -l quiet -
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s V -l version -d 'Print version'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -s j -l jobs -d 'Servers probed at once. Whatever N, at most 2 requests are in flight per origin' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l deadline -d 'Seconds one server may take, all its requests together; a slower server is reported as not evaluated' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l html -d 'Also write a self-contained HTML report (summary, chart, sortable table) to FILE' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
+json\t'One JSON document on stdout (--batch: one per line)'
+junit\t'JUnit XML, one testcase per check, for CI test reporters'"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l spec -d 'MCP authorization revision whose levels apply' -r -f -a "2025-03-26\t''
+2025-06-18\t''
+2025-11-25\t''
+2026-07-28\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l timeout -d 'Seconds each HTTP request may take, connect to last byte' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l cacert -d 'Extra PEM trust root(s). TLS verification is never switched off' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l allow-private-addresses -d 'Scan servers at private, link-local or loopback addresses, and let servers send clients to such addresses'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l json -d 'Shorthand for --output json'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -s q -l quiet -d 'Print only the verdict'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
 json\t'One JSON document on stdout (--batch: one per line)'
 junit\t'JUnit XML, one testcase per check, for CI test reporters'"
@@ -226,12 +249,13 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s q -l quiet -d
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "gen-metadata" -d 'Generate RFC 9728 protected-resource metadata and say where to serve it'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "verify-token" -d 'Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "decode-token" -d 'Show a token\'s header and claims WITHOUT verifying it'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "probe" -d 'Walk a live MCP server\'s discovery chain as a client would and name the first broken link'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "explain" -d 'Explain a check: what it means, why clients care, the spec text, how to fix it'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "demo" -d 'Run everything against embedded servers on 127.0.0.1: no network, no account'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe scan explain completions demo help" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe scan explain completions demo help" -f -a "gen-metadata" -d 'Generate RFC 9728 protected-resource metadata and say where to serve it'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe scan explain completions demo help" -f -a "verify-token" -d 'Verify a bearer JWT for a resource: signature, issuer, audience, lifetimes, scopes'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe scan explain completions demo help" -f -a "decode-token" -d 'Show a token\'s header and claims WITHOUT verifying it'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe scan explain completions demo help" -f -a "probe" -d 'Walk a live MCP server\'s discovery chain as a client would and name the first broken link'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe scan explain completions demo help" -f -a "scan" -d 'Probe a fleet of MCP servers at once: one verdict per server, a summary, optionally an HTML report'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe scan explain completions demo help" -f -a "explain" -d 'Explain a check: what it means, why clients care, the spec text, how to fix it'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe scan explain completions demo help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe scan explain completions demo help" -f -a "demo" -d 'Run everything against embedded servers on 127.0.0.1: no network, no account'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe scan explain completions demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
