@@ -150,49 +150,49 @@ impl Summary {
         })
     }
 
-    /// The summary tables for people (at most `top` rows each).
+    /// The summary tables for people (at most `top` rows in each ranking).
     pub fn human(&self, top: usize) -> String {
-        let table = |header: [&str; 2], rows: Vec<(String, usize)>| {
-            let mut t = comfy_table::Table::new();
-            t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
-                .set_header(header);
-            let shown = rows.len().min(top);
-            for (name, n) in rows.into_iter().take(top) {
-                t.add_row(vec![sanitize::line(&name).into_owned(), n.to_string()]);
-            }
-            (t, shown)
-        };
-        let (counts, _) = table(
-            ["servers", "count"],
-            vec![
-                ("scanned".into(), self.scanned),
-                ("passing".into(), self.passing),
-                ("failing".into(), self.failing),
-                ("could not complete".into(), self.could_not_complete),
-            ],
+        let counts = [
+            ("scanned", self.scanned),
+            ("passing", self.passing),
+            ("failing", self.failing),
+            ("could not complete", self.could_not_complete),
+        ];
+        let mut out = format!(
+            "\nScan summary\n{}\n",
+            table(["servers", "count"], counts.into_iter(), usize::MAX)
         );
-        let mut out = format!("\nScan summary\n{counts}\n");
         let checks = self.failing_checks();
-        if !checks.is_empty() {
-            let total = checks.len();
-            let (t, shown) = table(
-                ["failing check", "servers"],
-                checks.into_iter().map(|(id, n)| (id.to_owned(), n)).collect(),
-            );
-            out.push_str(&format!("\nMost common failing checks ({shown} of {total})\n{t}\n"));
-        }
         let servers = self.authorization_servers();
-        if !servers.is_empty() {
-            let total = servers.len();
-            let (t, shown) = table(
+        let rankings = [
+            ("Most common failing checks", ["failing check", "servers"], checks),
+            (
+                "Authorization servers used",
                 ["authorization server", "MCP servers"],
-                servers.into_iter().map(|(i, n)| (i.to_owned(), n)).collect(),
-            );
-            out.push_str(&format!("\nAuthorization servers used ({shown} of {total})\n{t}\n"));
+                servers,
+            ),
+        ];
+        for (title, header, rows) in rankings {
+            if !rows.is_empty() {
+                let (total, shown) = (rows.len(), rows.len().min(top));
+                let t = table(header, rows.into_iter(), top);
+                out.push_str(&format!("\n{title} ({shown} of {total})\n{t}\n"));
+            }
         }
         out
     }
+}
+
+/// A two-column table of names (escaped) and counts, at most `top` rows.
+fn table<'a>(header: [&str; 2], rows: impl Iterator<Item = (&'a str, usize)>, top: usize) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_header(header);
+    for (name, n) in rows.take(top) {
+        t.add_row(vec![sanitize::line(name).into_owned(), n.to_string()]);
+    }
+    t
 }
 
 #[cfg(test)]

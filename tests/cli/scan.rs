@@ -44,6 +44,22 @@ fn closed_port_url() -> String {
     format!("http://127.0.0.1:{port}/mcp")
 }
 
+/// `n` MCP endpoints (`/s{i}/mcp`) protected by `auth`, all on one origin.
+fn on_one_origin(auth: &AuthServer, n: usize) -> (MockServer, Vec<String>) {
+    let origin = MockServer::start().unwrap();
+    let urls = (0..n)
+        .map(|i| {
+            McpServer::builder()
+                .protected_by(auth)
+                .path(&format!("/s{i}/mcp"))
+                .mount(&origin)
+                .unwrap()
+                .url
+        })
+        .collect();
+    (origin, urls)
+}
+
 struct Fleet {
     auth: AuthServer,
     good: McpServer,
@@ -214,18 +230,8 @@ fn a_private_address_in_the_list_is_refused_without_the_flag() {
 #[test]
 fn at_most_two_requests_are_in_flight_per_origin() {
     let auth = AuthServer::builder().start().unwrap();
-    let origin = MockServer::start().unwrap();
+    let (origin, urls) = on_one_origin(&auth, 8);
     origin.set_latency(Duration::from_millis(100));
-    let urls: Vec<String> = (0..8)
-        .map(|i| {
-            McpServer::builder()
-                .protected_by(&auth)
-                .path(&format!("/s{i}/mcp"))
-                .mount(&origin)
-                .unwrap()
-                .url
-        })
-        .collect();
     let list: String = urls.iter().map(|u| format!("{u}\n")).collect();
     let (lines, summary) = scan_json(&list, &["-j", "8"], 0);
     assert_eq!(lines.len(), 8);
@@ -237,17 +243,7 @@ fn at_most_two_requests_are_in_flight_per_origin() {
 #[test]
 fn a_closed_stdout_ends_the_scan_quietly() {
     let auth = AuthServer::builder().start().unwrap();
-    let origin = MockServer::start().unwrap();
-    let urls: Vec<String> = (0..40)
-        .map(|i| {
-            McpServer::builder()
-                .protected_by(&auth)
-                .path(&format!("/s{i}/mcp"))
-                .mount(&origin)
-                .unwrap()
-                .url
-        })
-        .collect();
+    let (origin, urls) = on_one_origin(&auth, 40);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mcp-auth"))
         .args(["scan", "--json", "--allow-private-addresses", "-j", "2", "-"])
         .env("NO_COLOR", "1")
@@ -398,4 +394,40 @@ fn the_html_report_renders_in_a_headless_browser_without_any_request() {
             "the report made the browser contact {host}"
         );
     }
+}
+
+#[test]
+fn junit_has_one_suite_per_server_and_a_terminal_gets_a_progress_bar() {
+    let f = fleet();
+    let out = cmd()
+        .args([
+            "scan",
+            "--allow-private-addresses",
+            "--deadline",
+            "1",
+            "--output",
+            "junit",
+            "-",
+        ])
+        .write_stdin(f.list())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let xml = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(xml.matches("<testsuite ").count(), 4, "{xml}");
+    assert!(xml.contains(&format!("name=\"probe {}\"", f.broken.url())), "{xml}");
+    assert!(xml.contains("prm-resource-matches"));
+    // MCP_AUTH_TEST_TTY: stderr counts as a terminal, so the progress bar draws there, never on stdout.
+    let out = cmd()
+        .env("MCP_AUTH_TEST_TTY", "1")
+        .args(["scan", "--allow-private-addresses", "--deadline", "1", "-"])
+        .write_stdin(f.list())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stderr.contains("/4"), "{stderr}");
+    assert!(!stdout.contains("scanning ["), "{stdout}");
 }
