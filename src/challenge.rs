@@ -47,18 +47,22 @@ impl Challenge {
             .map(|p| p.value.as_str())
     }
 
-    /// Lower-cased names that appear more than once, in first-seen order.
+    /// Lower-cased names that appear more than once, in first-seen order. Linear in the number of params.
     pub fn duplicates(&self) -> Vec<String> {
-        let mut seen: Vec<String> = Vec::new();
+        // name -> seen more than once already reported
+        let mut seen: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
         let mut dups: Vec<String> = Vec::new();
         for p in &self.params {
             let n = p.name.to_ascii_lowercase();
-            if seen.contains(&n) {
-                if !dups.contains(&n) {
+            match seen.get_mut(&n) {
+                Some(reported) if !*reported => {
+                    *reported = true;
                     dups.push(n);
                 }
-            } else {
-                seen.push(n);
+                Some(_) => {}
+                None => {
+                    seen.insert(n, false);
+                }
             }
         }
         dups
@@ -110,6 +114,11 @@ pub fn parse(value: &str) -> (Vec<Challenge>, Option<String>) {
         Err(e) => (out, Some(e)),
     }
 }
+
+/// Auth-params read per challenge. Bearer defines five (RFC 6750 §3) and MCP adds `resource_metadata`; past
+/// the cap, parsing stops with an error (the challenge keeps its first `MAX_PARAMS` params), so a hostile
+/// header of hundreds of thousands of params costs no more than this many.
+pub const MAX_PARAMS: usize = 64;
 
 fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
@@ -177,7 +186,13 @@ impl Parser<'_> {
             if spaced && !self.at_end() && self.peek() != Some(b',') {
                 if let Some(param) = self.try_param()? {
                     ch.params.push(param);
-                    self.params(&mut ch)?;
+                    if let Err(e) = self.params(&mut ch) {
+                        // Past the cap the challenge keeps what was read; other errors drop it.
+                        if ch.params.len() == MAX_PARAMS {
+                            out.push(ch);
+                        }
+                        return Err(e);
+                    }
                 } else {
                     ch.token68 = Some(self.token68()?);
                     self.skip_ows();
@@ -210,7 +225,13 @@ impl Parser<'_> {
             if self.at_end() {
                 return Ok(());
             }
+            let at = self.i + 1;
             match self.try_param()? {
+                Some(_) if ch.params.len() == MAX_PARAMS => {
+                    return Err(format!(
+                        "at character {at}: more than {MAX_PARAMS} auth-params in one challenge; the rest of the header was not read"
+                    ));
+                }
                 Some(p) => ch.params.push(p),
                 None => {
                     // The next element starts a new challenge.
@@ -377,6 +398,41 @@ mod tests {
     fn whitespace_around_equals_and_empty_list_elements() {
         let c = one(" , Bearer  scope = \"x\" ,, realm=r ,");
         assert_eq!(params(&c[0]), [("scope", "x"), ("realm", "r")]);
+    }
+
+    /// A 400 KB header of 40,000 params (half of them repeating one name) once cost seconds of CPU in
+    /// duplicate detection: now parsing stops at the cap with an error, keeping the first params.
+    #[test]
+    fn a_huge_number_of_params_is_capped() {
+        let many: Vec<String> = (0..40_000)
+            .map(|i| {
+                if i % 2 == 0 {
+                    "scope=x".to_owned()
+                } else {
+                    format!("p{i}=v")
+                }
+            })
+            .collect();
+        let header = format!(
+            r#"Bearer resource_metadata="https://x/prm", {}, error=late"#,
+            many.join(", ")
+        );
+        let (c, e) = parse(&header);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].params.len(), MAX_PARAMS);
+        assert_eq!(c[0].param("resource_metadata"), Some("https://x/prm"));
+        assert_eq!(c[0].param("error"), None, "params past the cap are not read");
+        assert_eq!(c[0].duplicates(), ["scope"]);
+        let e = e.unwrap();
+        assert!(e.contains("more than 64 auth-params") && e.contains("not read"), "{e}");
+        // At the cap exactly, nothing is lost.
+        let sixty_four: Vec<String> = (0..MAX_PARAMS).map(|i| format!("p{i}=v")).collect();
+        let (c, e) = parse(&format!("Bearer {}", sixty_four.join(", ")));
+        assert_eq!((c[0].params.len(), e), (MAX_PARAMS, None));
+        // Each of several challenges has its own cap.
+        let (c, e) = parse(&format!("Bearer {0}, Basic {0}", sixty_four.join(", ")));
+        assert_eq!(c.len(), 2);
+        assert_eq!(e, None);
     }
 
     #[test]

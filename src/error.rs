@@ -98,11 +98,12 @@ pub enum Error {
 }
 
 impl Error {
-    /// The contract's exit code for this error: 2 for usage, 3 otherwise.
-    pub fn exit_code(&self) -> u8 {
+    /// The contract's exit status for this error: usage (2) for bad input, unavailable (3) otherwise.
+    pub fn exit_code(&self) -> crate::exit::ExitStatus {
+        use crate::exit::ExitStatus;
         match self {
-            Error::Usage(_) | Error::Io { .. } => 2,
-            _ => 3,
+            Error::Usage(_) | Error::Io { .. } => ExitStatus::Usage,
+            _ => ExitStatus::Unavailable,
         }
     }
 

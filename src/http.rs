@@ -152,6 +152,9 @@ pub struct HttpClient {
     tls: Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
     extra_roots: Vec<reqwest::Certificate>,
     config: HttpConfig,
+    /// With [`HttpConfig::refuse_private`]: the hosts of the proxy settings, whose presence means target
+    /// names are checked here before the proxy resolves them ([`proxied_name_is_public`]).
+    proxy_hosts: Arc<Vec<String>>,
 }
 
 impl HttpClient {
@@ -170,11 +173,17 @@ impl HttpClient {
             .tls_certs_only(Vec::new())
             .build()
             .map_err(|e| crate::error::Error::Usage(format!("could not set up the HTTP client: {e}")))?;
+        let proxy_hosts = if config.refuse_private {
+            proxy_hosts(PROXY_VARS.iter().filter_map(|k| std::env::var(k).ok()))
+        } else {
+            Vec::new()
+        };
         Ok(Self {
             plain,
             tls: Arc::default(),
             extra_roots,
             config,
+            proxy_hosts: Arc::new(proxy_hosts),
         })
     }
 
@@ -227,13 +236,15 @@ impl HttpClient {
         self.send(Request::get(url.clone())).await
     }
 
-    /// Sends `req`, following at most [`MAX_REDIRECTS`] same-origin redirects.
+    /// Sends `req`, following at most [`MAX_REDIRECTS`] same-origin redirects. `--timeout` is one deadline
+    /// for the request and all its redirects, not one per hop.
     pub async fn send(&self, req: Request) -> Result<Response, FetchError> {
         let started = Instant::now();
+        let deadline = tokio::time::Instant::now() + self.config.timeout;
         let mut redirects: Vec<Redirect> = Vec::new();
         let mut current = req;
         loop {
-            let mut resp = self.send_once(&current).await?;
+            let mut resp = self.send_once(&current, deadline).await?;
             let Some(location) = redirect_target(&resp) else {
                 resp.redirects = redirects;
                 resp.elapsed = started.elapsed();
@@ -271,7 +282,7 @@ impl HttpClient {
         }
     }
 
-    async fn send_once(&self, req: &Request) -> Result<Response, FetchError> {
+    async fn send_once(&self, req: &Request, deadline: tokio::time::Instant) -> Result<Response, FetchError> {
         let url_s = req.url.to_string();
         if !matches!(req.url.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedScheme { url: url_s });
@@ -281,7 +292,7 @@ impl HttpClient {
             None => None,
         };
         let started = Instant::now();
-        let result = tokio::time::timeout(self.config.timeout, self.exchange(req)).await;
+        let result = tokio::time::timeout_at(deadline, self.exchange(req)).await;
         let result = match result {
             Ok(r) => r,
             Err(_) => Err(FetchError::Timeout {
@@ -310,6 +321,18 @@ impl HttpClient {
                 url: url_s,
                 reason: refused.to_string(),
             });
+        }
+        if let Some(url::Host::Domain(host)) = req.url.host()
+            && !self.proxy_hosts.is_empty()
+            && !self.proxy_hosts.iter().any(|p| p.eq_ignore_ascii_case(host))
+        {
+            let port = req.url.port_or_known_default().unwrap_or(0);
+            proxied_name_is_public(host, port)
+                .await
+                .map_err(|reason| FetchError::PrivateAddress {
+                    url: url_s.clone(),
+                    reason,
+                })?;
         }
         let mut builder = self.client_for(&req.url)?.request(req.method.clone(), req.url.clone());
         for (k, v) in &req.headers {
@@ -421,27 +444,58 @@ pub fn redact_url(url: &Url) -> String {
     u.to_string()
 }
 
-/// Private, loopback, link-local, unique-local, CGNAT, "this network" or broadcast: not for a public
-/// server to send clients to (the 169.254.169.254 metadata-service SSRF).
+/// Not globally routable: private, loopback, link-local, unique-local, site-local, CGNAT, "this network",
+/// multicast, reserved, benchmarking, documentation, discard-only, or a translation or tunnel form whose
+/// embedded IPv4 address is one of those. Not for a public server to send clients to (the
+/// 169.254.169.254 metadata-service SSRF). Classes from the IANA special-purpose address registries.
 pub fn is_private_ip(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_broadcast()
-                || o[0] == 0
-                || (o[0] == 100 && (64..128).contains(&o[1]))
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_private_ip(IpAddr::V4(v4));
-            }
-            let s = v6.segments();
-            v6.is_loopback() || v6.is_unspecified() || (s[0] & 0xfe00) == 0xfc00 || (s[0] & 0xffc0) == 0xfe80
-        }
+        IpAddr::V4(v4) => !is_global_v4(v4),
+        IpAddr::V6(v6) => !is_global_v6(v6),
     }
+}
+
+fn is_global_v4(v4: std::net::Ipv4Addr) -> bool {
+    let [a, b, c, _] = v4.octets();
+    let special = a == 0 // "this network"
+        || a == 10
+        || a == 127
+        || (a == 100 && (64..128).contains(&b)) // CGNAT
+        || (a == 169 && b == 254)
+        || (a == 172 && (16..32).contains(&b))
+        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
+        || (a == 192 && b == 0 && c == 2) // TEST-NET-1
+        || (a == 192 && b == 88 && c == 99) // 6to4 relay anycast (deprecated)
+        || (a == 192 && b == 168)
+        || (a == 198 && (b == 18 || b == 19)) // benchmarking
+        || (a == 198 && b == 51 && c == 100) // TEST-NET-2
+        || (a == 203 && b == 0 && c == 113) // TEST-NET-3
+        || a >= 224; // multicast, reserved 240.0.0.0/4, broadcast
+    !special
+}
+
+/// Only 2000::/3 is global unicast; NAT64's well-known prefix counts when its IPv4 address is global.
+/// Within 2000::/3: the IETF protocol block 2001::/23 (Teredo, benchmarking, ORCHID), documentation
+/// (2001:db8::/32, 3fff::/20) and 6to4 (2002::/16) whose embedded IPv4 address is not global.
+fn is_global_v6(v6: std::net::Ipv6Addr) -> bool {
+    let s = v6.segments();
+    let embedded = |hi: u16, lo: u16| std::net::Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        // NAT64 well-known prefix 64:ff9b::/96. The local-use 64:ff9b:1::/48 falls through: not global.
+        return is_global_v4(embedded(s[6], s[7]));
+    }
+    if (s[0] & 0xe000) != 0x2000 {
+        // ::/96 (unspecified, loopback, IPv4-compatible), ::ffff:0:0/96 (mapped), ::ffff:0:0:0/96 (SIIT),
+        // 100::/64 (discard), fc00::/7, fe80::/10, fec0::/10, ff00::/8, and everything unassigned.
+        // An IPv4-mapped address reaches its IPv4 address, so it is judged by it.
+        return v6.to_ipv4_mapped().is_some_and(is_global_v4);
+    }
+    if s[0] == 0x2002 {
+        return is_global_v4(embedded(s[1], s[2]));
+    }
+    let ietf = s[0] == 0x2001 && s[1] < 0x200;
+    let documentation = (s[0] == 0x2001 && s[1] == 0xdb8) || (s[0] & 0xfff0) == 0x3ff0;
+    !(ietf || documentation)
 }
 
 /// Why a host was refused: it is, or resolves only to, private addresses.
@@ -509,6 +563,34 @@ fn proxy_hosts(values: impl Iterator<Item = String>) -> Vec<String> {
         .filter_map(|v| Url::parse(&v).ok().or_else(|| Url::parse(&format!("http://{v}")).ok()))
         .filter_map(|u| u.host_str().map(str::to_ascii_lowercase))
         .collect()
+}
+
+/// Behind a proxy the proxy resolves the target name, out of the resolver's sight: the name is resolved here
+/// first, and refused when any of its addresses is private (the proxy may pick any of them) or when it does
+/// not resolve here at all (it cannot be shown to be public). The proxy resolves again, so a name that
+/// changes its answer between the two lookups is not covered (see docs/security.md).
+async fn proxied_name_is_public(host: &str, port: u16) -> Result<(), String> {
+    let shown = crate::sanitize::line(host);
+    let addrs: Vec<IpAddr> = match tokio::net::lookup_host((host, port)).await {
+        Ok(addrs) => addrs.map(|a| a.ip()).collect(),
+        Err(e) => {
+            return Err(format!(
+                "{shown} goes through a proxy and could not be resolved here to check that it is public ({e})"
+            ));
+        }
+    };
+    let private: Vec<String> = addrs
+        .iter()
+        .filter(|a| is_private_ip(**a))
+        .map(IpAddr::to_string)
+        .collect();
+    if private.is_empty() && !addrs.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{shown} goes through a proxy and resolves to private addresses ({})",
+        private.join(", ")
+    ))
 }
 
 /// The system resolver minus private addresses ([`HttpConfig::refuse_private`]). Through a proxy, the
@@ -606,35 +688,80 @@ mod tests {
         );
     }
 
+    /// Every special-purpose class is refused, and so is a translation or tunnel form that embeds a
+    /// refused IPv4 address; the same forms around a public IPv4 address are not.
     #[test]
-    fn private_addresses_include_the_metadata_service() {
-        for ip in [
-            "169.254.169.254",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.0.1",
-            "127.0.0.1",
-            "100.64.0.1",
-            "0.0.0.0",
-            "0.1.2.3",
-            "255.255.255.255",
-            "::1",
-            "::",
-            "fe80::1",
-            "fd00::1",
-            "::ffff:10.0.0.1",
-            "::ffff:169.254.169.254",
-        ] {
-            assert!(is_private_ip(ip.parse().unwrap()), "{ip}");
+    fn only_globally_routable_addresses_are_public() {
+        let refused = [
+            ("169.254.169.254", "link-local (metadata service)"),
+            ("10.1.2.3", "private"),
+            ("172.16.0.1", "private"),
+            ("192.168.0.1", "private"),
+            ("127.0.0.1", "loopback"),
+            ("100.64.0.1", "CGNAT"),
+            ("0.0.0.0", "this network"),
+            ("0.1.2.3", "this network"),
+            ("255.255.255.255", "broadcast"),
+            ("192.0.0.8", "IETF protocol assignments"),
+            ("192.0.2.1", "TEST-NET-1"),
+            ("198.51.100.7", "TEST-NET-2"),
+            ("203.0.113.9", "TEST-NET-3"),
+            ("198.18.0.1", "benchmarking"),
+            ("198.19.255.254", "benchmarking"),
+            ("192.88.99.1", "6to4 relay anycast"),
+            ("224.0.0.1", "multicast"),
+            ("239.255.255.250", "multicast"),
+            ("240.0.0.1", "reserved"),
+            ("::1", "loopback"),
+            ("::", "unspecified"),
+            ("fe80::1", "link-local"),
+            ("fd00::1", "unique-local"),
+            ("fec0::1", "site-local"),
+            ("ff02::1", "multicast"),
+            ("ff0e::1", "global-scope multicast"),
+            ("100::1", "discard-only"),
+            ("::ffff:10.0.0.1", "IPv4-mapped private"),
+            ("::ffff:169.254.169.254", "IPv4-mapped link-local"),
+            ("::127.0.0.1", "IPv4-compatible loopback"),
+            ("::8.8.8.8", "IPv4-compatible (deprecated, never routed)"),
+            ("::ffff:0:127.0.0.1", "SIIT"),
+            ("::ffff:0:8.8.8.8", "SIIT"),
+            ("64:ff9b::a9fe:a9fe", "NAT64 of 169.254.169.254"),
+            ("64:ff9b::10.0.0.1", "NAT64 of a private address"),
+            ("64:ff9b::127.0.0.1", "NAT64 of loopback"),
+            ("64:ff9b:1::808:808", "local-use NAT64"),
+            ("2002:a9fe:a9fe::1", "6to4 of 169.254.169.254"),
+            ("2002:7f00:1::", "6to4 of loopback"),
+            ("2002:c0a8:101::1", "6to4 of a private address"),
+            ("2001::1", "Teredo"),
+            ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo"),
+            ("2001:2::1", "benchmarking"),
+            ("2001:10::1", "ORCHID"),
+            ("2001:db8::1", "documentation"),
+            ("3fff::1", "documentation"),
+            ("4000::1", "unassigned"),
+        ];
+        for (ip, class) in refused {
+            assert!(is_private_ip(ip.parse().unwrap()), "{ip} ({class}) must be refused");
         }
         for ip in [
             "93.184.216.34",
-            "2606:4700::1111",
             "8.8.8.8",
+            "1.1.1.1",
             "100.128.0.1",
+            "100.63.255.255",
+            "172.32.0.1",
+            "192.0.1.1",
+            "198.20.0.1",
+            "223.255.255.254",
+            "2606:4700::1111",
+            "2001:4860:4860::8888",
+            "2a00:1450:4001::1",
             "::ffff:8.8.8.8",
+            "64:ff9b::8.8.8.8",
+            "2002:808:808::1",
         ] {
-            assert!(!is_private_ip(ip.parse().unwrap()), "{ip}");
+            assert!(!is_private_ip(ip.parse().unwrap()), "{ip} is globally routable");
         }
     }
 
@@ -745,6 +872,85 @@ mod tests {
             let (_, accepted) = tokio::join!(plain.get(&by_literal), listener.accept());
             assert!(accepted.is_ok(), "the control request did not connect");
         });
+    }
+
+    /// Four hops of 400 ms each under a 1 s timeout: every hop is within the timeout, the request is not.
+    /// Once the deadline passes, the request ends with `timeout` and the last hop is never asked for.
+    #[test]
+    fn the_timeout_is_one_deadline_across_redirects() {
+        let s = crate::server::MockServer::start().unwrap();
+        let slow = Duration::from_millis(400);
+        for (from, to) in [("/a", "/b"), ("/b", "/c"), ("/c", "/d")] {
+            s.fixed(from, crate::server::Reply::new(302).header("Location", to).delay(slow));
+        }
+        s.fixed(
+            "/d",
+            crate::server::Reply::json(&serde_json::json!({"ok": true})).delay(slow),
+        );
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = HttpClient::new(HttpConfig {
+            timeout: Duration::from_secs(1),
+            ..HttpConfig::default()
+        })
+        .unwrap();
+        let err = rt.block_on(client.get(&Url::parse(&s.url("/a")).unwrap())).unwrap_err();
+        assert!(matches!(err, FetchError::Timeout { .. }), "{err:?}");
+        assert_eq!(s.hits_on("/d"), 0, "a hop was sent after the deadline");
+        assert_eq!(s.hits_on("/a"), 1);
+        // The same chain with time to spare is followed to the end.
+        let patient = HttpClient::new(HttpConfig {
+            timeout: Duration::from_secs(5),
+            ..HttpConfig::default()
+        })
+        .unwrap();
+        let ok = rt.block_on(patient.get(&Url::parse(&s.url("/a")).unwrap())).unwrap();
+        assert_eq!((ok.status, ok.redirects.len()), (200, 3));
+    }
+
+    /// Behind a proxy, reqwest hands the target name to the proxy unresolved, so the resolver never sees it:
+    /// a name with a private address must be refused before the proxy is contacted. The test client sends
+    /// everything to a loopback listener standing in for the proxy (an IP literal, so it needs no lookup).
+    #[test]
+    fn behind_a_proxy_private_names_are_refused_before_the_proxy_sees_them() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+            let mut client = HttpClient::new(HttpConfig {
+                refuse_private: true,
+                timeout: Duration::from_millis(500),
+                ..HttpConfig::default()
+            })
+            .unwrap();
+            client.plain = reqwest::Client::builder()
+                .proxy(reqwest::Proxy::http(&proxy_url).unwrap())
+                .dns_resolver(PublicOnly {
+                    proxies: vec!["127.0.0.1".into()],
+                })
+                .build()
+                .unwrap();
+            client.proxy_hosts = Arc::new(vec!["127.0.0.1".into()]);
+            for (url, reason) in [
+                (
+                    "http://localhost:9/metadata",
+                    "localhost goes through a proxy and resolves to private addresses",
+                ),
+                ("http://no-such-host.invalid/", "could not be resolved here"),
+            ] {
+                let err = client.get(&Url::parse(url).unwrap()).await.unwrap_err();
+                assert!(matches!(err, FetchError::PrivateAddress { .. }), "{url}: {err:?}");
+                assert!(err.to_string().contains(reason), "{url}: {err}");
+            }
+            let nothing = tokio::time::timeout(Duration::from_millis(200), proxy.accept()).await;
+            assert!(nothing.is_err(), "the proxy was asked for a private name: {nothing:?}");
+        });
+        assert!(rt.block_on(proxied_name_is_public("localhost", 80)).is_err());
     }
 
     #[test]

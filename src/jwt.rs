@@ -166,12 +166,13 @@ fn json_segment(segment: &str) -> Result<Map<String, Value>, String> {
     let bytes = B64
         .decode(segment.trim_end_matches('='))
         .map_err(|e| format!("is not base64url ({e})"))?;
-    // serde_json checks UTF-8 as it parses; the separate check only words the error.
-    match serde_json::from_slice::<Value>(&bytes) {
+    let text = std::str::from_utf8(&bytes).map_err(|_| "is not UTF-8".to_owned())?;
+    // The strict parser: a duplicate member (`{"alg":"none","alg":"RS256"}`, two `exp`, two `iss`) is refused,
+    // since another verifier may read the other value.
+    match crate::json::parse(text) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(other) => Err(format!("is JSON {}, not an object", crate::metadata::type_name(&other))),
-        Err(_) if std::str::from_utf8(&bytes).is_err() => Err("is not UTF-8".to_owned()),
-        Err(e) => Err(format!("is not JSON ({e})")),
+        Err(e) => Err(format!("is not valid JSON ({e})")),
     }
 }
 
@@ -636,13 +637,17 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
                 &JWT_KID_IN_ISSUER_JWKS,
                 format!("kid \"{}\" is in the issuer's JWKS", sanitize::line(kid)),
             );
-            if let Some(why) = found.iter().find_map(|k| k.misfit(alg)) {
+            if let Some(why) = found.iter().find_map(|k| misfit_pinned(k, alg, algorithms)) {
                 checks.violated(&JWT_ALG_KEY_CONSISTENT, format!("{why}."));
                 return false;
             }
             checks.pass(
                 &JWT_ALG_KEY_CONSISTENT,
-                format!("the key fits {} (kty, crv, alg, use)", alg_name(alg)),
+                format!(
+                    "the key fits {} (kty, crv, alg, use){}",
+                    alg_name(alg),
+                    pin_note(&found, alg, algorithms)
+                ),
             );
             found
         }
@@ -654,9 +659,17 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
             return false;
         }
         None => {
-            let fitting: Vec<&Key> = keys.keys.iter().filter(|k| k.misfit(alg).is_none()).collect();
+            let fitting: Vec<&Key> = keys
+                .keys
+                .iter()
+                .filter(|k| misfit_pinned(k, alg, algorithms).is_none())
+                .collect();
             if fitting.is_empty() {
-                let why: Vec<String> = keys.keys.iter().filter_map(|k| k.misfit(alg)).collect();
+                let why: Vec<String> = keys
+                    .keys
+                    .iter()
+                    .filter_map(|k| misfit_pinned(k, alg, algorithms))
+                    .collect();
                 checks.violated(
                     &JWT_KID_IN_ISSUER_JWKS,
                     format!(
@@ -681,12 +694,93 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
             );
             checks.pass(
                 &JWT_ALG_KEY_CONSISTENT,
-                format!("only keys that fit {} were tried", alg_name(alg)),
+                format!(
+                    "only keys that fit {} were tried{}",
+                    alg_name(alg),
+                    pin_note(&fitting, alg, algorithms)
+                ),
             );
             fitting
         }
     };
     verify_signature(checks, p, alg, &candidates)
+}
+
+/// RFC 8725 §3.1: each key is used with exactly one algorithm. A key that publishes no `alg` is pinned to the
+/// one `--algorithm` given, or else to its key type's usual algorithm, so that an RSA key never verifies both
+/// RS256 and PS256 tokens.
+fn pinned_alg(key: &Key, algorithms: &[Algorithm]) -> Option<(Algorithm, &'static str)> {
+    if let [only] = algorithms {
+        return Some((*only, "the one --algorithm given"));
+    }
+    let usual = match (key.kty.as_str(), key.crv.as_deref()) {
+        ("RSA", _) => Algorithm::RS256,
+        ("EC", Some("P-256")) => Algorithm::ES256,
+        ("EC", Some("P-384")) => Algorithm::ES384,
+        ("OKP", Some("Ed25519")) => Algorithm::EdDSA,
+        _ => return None,
+    };
+    Some((usual, "the usual algorithm for its key type"))
+}
+
+/// [`Key::misfit`], plus the pin of a key without `alg`.
+fn misfit_pinned(key: &Key, alg: Algorithm, algorithms: &[Algorithm]) -> Option<String> {
+    if let Some(why) = key.misfit(alg) {
+        return Some(why);
+    }
+    let (pinned, why) = pinned_alg(key, algorithms).filter(|_| key.alg.is_none())?;
+    (pinned != alg).then(|| {
+        format!(
+            "{} publishes no alg, so it is pinned to {} ({why}), but the token says {}; each key is used with exactly one algorithm. Publish alg on the key, or pass --algorithm {}",
+            key.describe(),
+            alg_name(pinned),
+            alg_name(alg),
+            alg_name(alg)
+        )
+    })
+}
+
+/// Says which algorithm keys without `alg` were pinned to.
+fn pin_note(keys: &[&Key], alg: Algorithm, algorithms: &[Algorithm]) -> String {
+    match keys
+        .iter()
+        .find(|k| k.alg.is_none())
+        .and_then(|k| pinned_alg(k, algorithms))
+    {
+        Some((_, why)) => format!("; a key without alg is pinned to {} ({why})", alg_name(alg)),
+        None => String::new(),
+    }
+}
+
+/// The upper half of the ECDSA group order n (n >> 1), big-endian: an `s` above it is the "high" of the two
+/// signatures (s and n - s) that verify for the same message.
+const P256_HALF_N: [u8; 32] = hex("7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8");
+const P384_HALF_N: [u8; 48] =
+    hex("7fffffffffffffffffffffffffffffffffffffffffffffffe3b1a6c0fa1b96efac0d06d9245853bd76760cb5666294b9");
+
+/// Lower-case hex to bytes, at compile time.
+const fn hex<const N: usize>(s: &str) -> [u8; N] {
+    const fn nibble(c: u8) -> u8 {
+        if c <= b'9' { c - b'0' } else { c - b'a' + 10 }
+    }
+    let b = s.as_bytes();
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = (nibble(b[2 * i]) << 4) | nibble(b[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+/// Whether an ECDSA signature `r || s` has its `s` in the high half (malleable form).
+fn high_s(alg: Algorithm, sig: &[u8]) -> bool {
+    let half: &[u8] = match alg {
+        Algorithm::ES256 => &P256_HALF_N,
+        Algorithm::ES384 => &P384_HALF_N,
+        _ => return false,
+    };
+    sig.len() == 2 * half.len() && &sig[half.len()..] > half
 }
 
 fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candidates: &[&Key]) -> bool {
@@ -740,10 +834,17 @@ fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candida
             }
         };
         if verifier.verify(p.signing_input.as_bytes(), &sig).is_ok() {
-            checks.pass(
-                &JWT_SIGNATURE_VALID,
-                format!("{} signature verified with {}", alg_name(alg), key.describe()),
-            );
+            let verified = format!("{} signature verified with {}", alg_name(alg), key.describe());
+            if high_s(alg, &sig) {
+                checks.warn(
+                    &JWT_SIGNATURE_VALID,
+                    format!(
+                        "{verified}, but its s is in the high half: ECDSA signatures are malleable (s and n - s both verify), and this signer does not normalise to low-S. Anyone can make a second valid signature for this token, so never use the signature (or the whole token string) as a token identifier or replay-cache key; use jti."
+                    ),
+                );
+            } else {
+                checks.pass(&JWT_SIGNATURE_VALID, verified);
+            }
             return true;
         }
     }
@@ -768,6 +869,101 @@ fn truncate(s: &str, max: usize) -> String {
     } else {
         format!("{}…", s.chars().take(max).collect::<String>())
     }
+}
+
+/// An ES256 signing key with its public JWK: signs the embedded authorization server's tokens, and the
+/// probe's forged ones (a token signed by a key the server never published).
+#[derive(Clone)]
+pub struct SigningKey {
+    pub kid: String,
+    pkcs8: Vec<u8>,
+    /// Public JWK (kty, crv, x, y, kid, alg, use).
+    pub public_jwk: Value,
+    /// The same key with its private part `d` (for the "JWKS leaks a private key" flaw).
+    pub private_jwk: Value,
+}
+
+impl SigningKey {
+    /// A fresh P-256 key.
+    pub fn generate(kid: &str) -> Self {
+        use aws_lc_rs::encoding::AsBigEndian;
+        use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).expect("P-256 key generation");
+        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, doc.as_ref()).expect("fresh key parses");
+        let point = pair.public_key().as_ref(); // 0x04 || X || Y
+        let (x, y) = (&point[1..33], &point[33..65]);
+        let d: aws_lc_rs::encoding::EcPrivateKeyBin<'_> = pair.private_key().as_be_bytes().expect("private scalar");
+        let public_jwk = json!({"kty": "EC", "crv": "P-256", "x": B64.encode(x), "y": B64.encode(y), "kid": kid, "alg": "ES256", "use": "sig"});
+        let mut private_jwk = public_jwk.clone();
+        private_jwk["d"] = json!(B64.encode(d.as_ref()));
+        Self {
+            kid: kid.to_owned(),
+            pkcs8: doc.as_ref().to_vec(),
+            public_jwk,
+            private_jwk,
+        }
+    }
+
+    /// Signs `claims` as an ES256 JWT with `typ: at+jwt` and this key's `kid`.
+    pub fn sign(&self, claims: &Value) -> String {
+        self.sign_with_header(claims, "at+jwt")
+    }
+
+    /// The private key, for tests that sign tokens with headers of their own.
+    pub fn encoding_key(&self) -> jsonwebtoken::EncodingKey {
+        jsonwebtoken::EncodingKey::from_ec_der(&self.pkcs8)
+    }
+
+    pub fn sign_with_header(&self, claims: &Value, typ: &str) -> String {
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
+        header.kid = Some(self.kid.clone());
+        header.typ = Some(typ.to_owned());
+        let key = jsonwebtoken::EncodingKey::from_ec_der(&self.pkcs8);
+        let token = jsonwebtoken::encode(&header, claims, &key).expect("ES256 signing with a fresh key");
+        low_s(&token)
+    }
+}
+
+/// The P-256 group order n, big-endian.
+pub const P256_N: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa,
+    0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+/// `n - s` for a 32-byte big-endian `s < n`: the other ECDSA signature of the same message.
+pub fn negate_s(s: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; 32];
+    let mut borrow = 0u16;
+    for i in (0..32).rev() {
+        let sub = u16::from(s[i]) + borrow;
+        let n = u16::from(P256_N[i]);
+        (out[i], borrow) = if n >= sub {
+            ((n - sub) as u8, 0)
+        } else {
+            ((n + 256 - sub) as u8, 1)
+        };
+    }
+    out
+}
+
+/// An ES256 compact JWS with its signature in low-S form (s <= n/2), as careful signers emit it: ring picks
+/// either form at random, and the verifier warns about the high one ("ECDSA signatures are malleable").
+pub fn low_s(token: &str) -> String {
+    let Some((msg, sig)) = token.rsplit_once('.') else {
+        return token.to_owned();
+    };
+    let Ok(sig) = B64.decode(sig) else {
+        return token.to_owned();
+    };
+    if sig.len() != 64 {
+        return token.to_owned();
+    }
+    let twin = negate_s(&sig[32..]);
+    if sig[32..] <= twin[..] {
+        return token.to_owned();
+    }
+    format!("{msg}.{}", B64.encode([&sig[..32], &twin[..]].concat()))
 }
 
 #[cfg(test)]
@@ -838,7 +1034,7 @@ mod tests {
     /// good key verifies, and its parsed form is reused.
     #[test]
     fn broken_key_parameters_are_explained_and_good_keys_parsed_once() {
-        use crate::server::auth::{SigningKey, now};
+        use crate::time::now;
         let signer = SigningKey::generate("k");
         let token = SecretToken::new(signer.sign(&json!({"iss": "https://as", "aud": "https://r", "exp": now() + 60})));
         let exp = Expectations {
@@ -870,6 +1066,37 @@ mod tests {
         assert_eq!(status, crate::report::Status::Pass);
         let parsed = keys.keys[0].verifier(Algorithm::ES256).unwrap() as *const PreparedVerifier;
         assert_eq!(keys.keys[0].verifier(Algorithm::ES256).unwrap() as *const _, parsed);
+    }
+
+    /// Another verifier may keep the first of two members where serde_json kept the last.
+    #[test]
+    fn duplicate_members_in_the_header_or_claims_are_malformed() {
+        let seg = |s: &str| B64.encode(s);
+        for (header, claims, words) in [
+            (
+                r#"{"alg":"none","alg":"RS256"}"#,
+                r#"{"sub":"u"}"#,
+                "header (segment 1)",
+            ),
+            (
+                r#"{"alg":"RS256"}"#,
+                r#"{"exp":1,"exp":4000000000}"#,
+                "payload (segment 2)",
+            ),
+            (
+                r#"{"alg":"RS256"}"#,
+                r#"{"iss":"https://evil","iss":"https://good"}"#,
+                "payload (segment 2)",
+            ),
+        ] {
+            let token = format!("{}.{}.c2ln", seg(header), seg(claims));
+            match decode_unverified(&token) {
+                Unverified::Malformed(why) => {
+                    assert!(why.contains(words) && why.contains("duplicate member"), "{why}")
+                }
+                other => panic!("{header} {claims}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -261,7 +261,7 @@ pub fn forge(token: &str) -> Result<Vec<Forgery>, String> {
     let none = format!("{}.{}.", enc(&none_header), parts[1]);
     let kid = header.get("kid").and_then(Value::as_str).unwrap_or("mcp-auth-forged");
     let typ = header.get("typ").and_then(Value::as_str).unwrap_or("at+jwt");
-    let foreign = crate::server::auth::SigningKey::generate(kid).sign_with_header(&Value::Object(original), typ);
+    let foreign = crate::jwt::SigningKey::generate(kid).sign_with_header(&Value::Object(original), typ);
     Ok(vec![
         Forgery {
             name: "a copy with a tampered payload (original signature)",
@@ -814,7 +814,7 @@ fn verify_against_chain(
         audience_overridden: false,
         scopes: scopes.to_vec(),
         leeway: 60,
-        now: crate::server::auth::now() as i64,
+        now: crate::time::now() as i64,
         rfc9068: false,
     };
     let verification = jwt::verify(token, &keys, &jwt::DEFAULT_ALGORITHMS, &expectations, spec);
@@ -1492,7 +1492,7 @@ mod tests {
 
     #[test]
     fn forgeries_are_derived_from_the_token() {
-        let key = crate::server::auth::SigningKey::generate("k1");
+        let key = crate::jwt::SigningKey::generate("k1");
         let token = key.sign(&json!({"sub": "a", "aud": "x"}));
         let f = forge(&token).unwrap();
         assert_eq!(f.len(), 4);

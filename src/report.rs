@@ -281,14 +281,12 @@ impl Report {
         self.checks.iter().find(|c| is_failure(c, self.strict))
     }
 
-    /// The exit code the contract prescribes: 0 ok, 1 a check failed, 3 could not complete.
-    pub fn exit_code(&self) -> u8 {
+    /// The exit status the contract prescribes: ok, a check failed, or could not complete.
+    pub fn exit_code(&self) -> crate::exit::ExitStatus {
         if self.error.is_some() {
-            3
-        } else if self.ok() {
-            0
+            crate::exit::ExitStatus::Unavailable
         } else {
-            1
+            crate::exit::ExitStatus::from_ok(self.ok())
         }
     }
 }
@@ -349,15 +347,15 @@ mod tests {
         let mut r = Report::new("check-provider", "x", SpecRevision::LATEST, false);
         r.checks = c.into_results();
         assert!(r.ok());
-        assert_eq!(r.exit_code(), 0);
+        assert_eq!(r.exit_code(), crate::exit::ExitStatus::Ok);
         r.strict = true;
         assert!(!r.ok());
-        assert_eq!(r.exit_code(), 1);
+        assert_eq!(r.exit_code(), crate::exit::ExitStatus::Failed);
         r.error = Some(ErrorInfo {
             kind: "timeout",
             message: "t".into(),
             url: None,
         });
-        assert_eq!(r.exit_code(), 3);
+        assert_eq!(r.exit_code(), crate::exit::ExitStatus::Unavailable);
     }
 }

@@ -67,7 +67,7 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
     let url = Url::parse(raw).map_err(|e| {
         usage(
             "prm-resource-uri-valid",
-            format!("--resource \"{}\" is not an absolute URI ({e}); pass the MCP endpoint, e.g. https://mcp.example.com/mcp", sanitize::line(raw)),
+            format!("--resource \"{}\" is not an absolute URI ({e}); pass the MCP endpoint, e.g. https://mcp.example.com/mcp", sanitize::argument(raw)),
         )
     })?;
     if url.fragment().is_some() {
@@ -75,7 +75,7 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
             "prm-resource-uri-valid",
             format!(
                 "--resource \"{}\" has a fragment, which RFC 8707 forbids; remove the #… part",
-                sanitize::line(raw)
+                sanitize::argument(raw)
             ),
         ));
     }
@@ -84,7 +84,7 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
             "prm-resource-uri-valid",
             format!(
                 "--resource \"{}\" must be https (http is accepted only on loopback hosts, for development)",
-                sanitize::line(raw)
+                sanitize::argument(raw)
             ),
         ));
     }
@@ -101,7 +101,7 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
             &PRM_RESOURCE_CANONICAL,
             format!(
                 "--resource \"{}\" ends with '/'; the document uses the canonical \"{resource}\". Configure your MCP server (and token audience checks) with the same string.",
-                sanitize::line(raw)
+                sanitize::argument(raw)
             ),
         );
     }
@@ -113,7 +113,7 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
         ));
     }
     for issuer in &input.authorization_servers {
-        let shown = sanitize::line(issuer);
+        let shown = sanitize::argument(issuer);
         let u = Url::parse(issuer).map_err(|e| {
             usage(
                 "prm-authorization-servers-are-issuers",
@@ -193,7 +193,8 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
         ("--jwks-uri", &input.jwks_uri),
     ] {
         if let Some(v) = value {
-            Url::parse(v).map_err(|e| Error::Usage(format!("{flag} \"{}\" is not a URL ({e})", sanitize::line(v))))?;
+            Url::parse(v)
+                .map_err(|e| Error::Usage(format!("{flag} \"{}\" is not a URL ({e})", sanitize::argument(v))))?;
         }
     }
 

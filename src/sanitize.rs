@@ -48,6 +48,59 @@ fn needs_escape(c: char, keep_newlines: bool) -> bool {
             | '\u{061c}')
 }
 
+/// How a value the user typed is quoted back in an error: escaped, never whole if it looks like a token (a
+/// token pasted where a URL or file belongs), and with token-like query values of a URL replaced.
+pub fn argument(value: &str) -> String {
+    if looks_like_token(value) {
+        return format!(
+            "<a {}-character argument that looks like a token; not shown>",
+            value.len()
+        );
+    }
+    match redact_query(value) {
+        Some(redacted) => line(&redacted).into_owned(),
+        None => line(value).into_owned(),
+    }
+}
+
+/// Whether [`argument`] would hide part of `value`.
+pub fn hides(value: &str) -> bool {
+    looks_like_token(value) || redact_query(value).is_some()
+}
+
+/// Long, and only base64url/base64/JWS characters (a URL has `:`, a sentence has spaces).
+pub fn looks_like_token(s: &str) -> bool {
+    let s = s.trim_start_matches('-');
+    s.len() >= 24 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~+/=".contains(&b))
+}
+
+/// Query parameters whose value is a credential whatever it looks like.
+const SECRET_PARAMS: [&str; 5] = ["access_token", "token", "id_token", "refresh_token", "client_secret"];
+
+/// `value` as a URL with every credential-named or token-like query value replaced by `REDACTED`;
+/// `None` when it is not a URL or nothing needed hiding.
+pub fn redact_query(value: &str) -> Option<String> {
+    let url = url::Url::parse(value).ok()?;
+    let secret = |k: &str, v: &str| SECRET_PARAMS.contains(&k) || looks_like_token(v);
+    if !url.query_pairs().any(|(k, v)| secret(&k, &v)) {
+        return None;
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if secret(&k, &v) {
+                "REDACTED".to_owned()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    let mut u = url.clone();
+    u.query_pairs_mut().clear().extend_pairs(pairs);
+    Some(u.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +112,20 @@ mod tests {
         assert_eq!(line("a\nb"), "a\\u{a}b");
         assert_eq!(text("a\nb\r"), "a\nb\\u{d}");
         assert_eq!(line("plain https://x/é"), "plain https://x/é");
+    }
+
+    #[test]
+    fn arguments_never_show_a_token() {
+        let jwt = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl";
+        assert!(argument(jwt).contains("looks like a token") && !argument(jwt).contains("c2lnbmF0dXJl"));
+        let url = format!("https://x.example/mcp?a=1&access_token=abc&b={jwt}");
+        let shown = argument(&url);
+        assert!(
+            !shown.contains("abc") && !shown.contains(jwt) && shown.contains("a=1"),
+            "{shown}"
+        );
+        assert!(hides(&url) && hides(jwt));
+        assert!(!hides("https://mcp.example.com/a-long-path/mcp?page=2"));
+        assert_eq!(argument("not a url"), "not a url");
     }
 }

@@ -100,6 +100,14 @@ AS_GRANT_TYPES_AUTHORIZATION_CODE = {
     why: "MCP clients redeem an authorization code; a provider that lists grants without it will refuse them.",
     fix: "Add \"authorization_code\" (and \"refresh_token\") to `grant_types_supported`, or omit the member to get RFC 8414's default.",
 }
+AS_NO_IMPLICIT_GRANT = {
+    id: "as-no-implicit-grant",
+    levels: always(Should),
+    spec: "OAuth 2.1-13 §10.1 (Removal of the OAuth 2.0 Implicit grant); RFC 9700 §2.1.2 (\"clients SHOULD NOT use the implicit grant (response type \\\"token\\\") or other response types issuing access tokens in the authorization response\")",
+    summary: "Neither `response_types_supported` lists a response type that returns an access token from the authorization endpoint (`token`, `id_token token`, `code token`, …) nor `grant_types_supported` lists `implicit`.",
+    why: "OAuth 2.1, on which MCP authorization is built, removes the implicit grant: an access token in the redirect URI's fragment leaks through browser history, referrers and logs, and cannot be sender-constrained. A client that finds it advertised may use it.",
+    fix: "Disable the implicit flow and remove `token` response types and the `implicit` grant from the metadata; clients use the authorization code flow with PKCE.",
+}
 AS_PKCE_ADVERTISED = {
     id: "as-pkce-advertised",
     levels: [Should, Should, Must, Must],

@@ -48,6 +48,14 @@ JWT_NO_UNTRUSTED_KEY_HEADERS = {
     why: "A token that names its own verification key lets the attacker pick the key. Keys come from the issuer's JWKS only; `kid` is only a lookup string.",
     fix: "Remove `jku`, `x5u`, `jwk` and `x5c` from access-token headers; identify the key with `kid` only.",
 }
+JWT_CRIT_UNDERSTOOD = {
+    id: "jwt-crit-understood",
+    levels: always(Must),
+    spec: "RFC 7515 §4.1.11 (\"If any of the listed extension Header Parameters are not understood and supported by the recipient, then the JWS is invalid\"); RFC 8725 §3.1",
+    summary: "The header has no `crit` member: this verifier understands no extension header parameters (not even `b64`), so any `crit`, well-formed or not, makes the token invalid.",
+    why: "`crit` tells the verifier that the signature means something else unless it applies the listed extensions (`b64: false` signs the raw payload). A verifier that ignores it accepts a token under rules its issuer did not sign for.",
+    fix: "Do not put `crit` in access-token headers; MCP resource servers are not expected to understand any JWS extension.",
+}
 JWT_TYP_AT_JWT = {
     id: "jwt-typ-at-jwt",
     levels: always(Should),

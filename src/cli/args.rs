@@ -1,6 +1,8 @@
 //! The clap definition: global options (valid before or after the subcommand) and one args struct per
-//! subcommand. See `spec/cli-contract.md`.
+//! subcommand. See `docs/contract.md`. URL and file arguments are validated here, at parse time
+//! ([`input`]).
 
+use super::input;
 use crate::discovery::ProviderType;
 use crate::jwt::SecretToken;
 use crate::spec::SpecRevision;
@@ -47,7 +49,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
     /// Extra PEM trust root(s). TLS verification is never switched off.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", value_parser = input::file)]
     pub cacert: Option<PathBuf>,
     /// Print only the verdict.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -110,29 +112,31 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct CheckProviderArgs {
     /// The issuer, e.g. https://auth.example.com/tenant1 (the expected `issuer` value).
+    #[arg(value_parser = input::http_url)]
     pub issuer: String,
     /// Which discovery documents to try. With --metadata-file: which kind of document the file is
     /// (auto: OpenID Connect when the file name contains "openid").
     #[arg(long = "type", value_enum, default_value_t = ProviderType::Auto)]
     pub provider_type: ProviderType,
     /// Fetch the metadata from this URL instead of discovering it.
-    #[arg(long, value_name = "URL", conflicts_with = "metadata_file")]
+    #[arg(long, value_name = "URL", conflicts_with = "metadata_file", value_parser = input::http_url)]
     pub metadata_url: Option<String>,
     /// Validate an offline metadata document (no network; network checks are skipped).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = input::file)]
     pub metadata_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct GenMetadataArgs {
     /// The protected resource's canonical URI (the MCP endpoint), e.g. https://api.example.com/mcp.
-    #[arg(long, value_name = "URI", required_unless_present = "interactive")]
+    #[arg(long, value_name = "URI", required_unless_present = "interactive", value_parser = input::http_url)]
     pub resource: Option<String>,
     /// Issuer of an authorization server that issues tokens for the resource (repeatable).
     #[arg(
         long = "authorization-server",
         value_name = "ISSUER",
-        required_unless_present = "interactive"
+        required_unless_present = "interactive",
+        value_parser = input::http_url
     )]
     pub authorization_servers: Vec<String>,
     /// A scope the resource understands (repeatable).
@@ -145,10 +149,10 @@ pub struct GenMetadataArgs {
     #[arg(long, value_name = "NAME")]
     pub resource_name: Option<String>,
     /// URL of documentation for developers.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = input::http_url)]
     pub resource_documentation: Option<String>,
     /// URL of the resource's own JWK Set.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = input::http_url)]
     pub jwks_uri: Option<String>,
     /// Write the document to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
@@ -167,14 +171,14 @@ pub struct VerifyTokenArgs {
     #[arg(value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true, value_parser = secret)]
     pub token: Option<SecretToken>,
     /// The resource the token must be for (its canonical URI).
-    #[arg(long, value_name = "URI")]
+    #[arg(long, value_name = "URI", value_parser = input::http_url)]
     pub resource: String,
     /// The expected issuer (its metadata gives the JWKS). Default: the token's iss, only if the resource's
     /// protected resource metadata lists it in authorization_servers.
-    #[arg(long, value_name = "ISSUER")]
+    #[arg(long, value_name = "ISSUER", value_parser = input::http_url)]
     pub issuer: Option<String>,
     /// Key set to verify with: a URL or a file (offline).
-    #[arg(long, value_name = "URL|FILE")]
+    #[arg(long, value_name = "URL|FILE", value_parser = input::url_or_file)]
     pub jwks: Option<String>,
     /// Expected audience, if it differs from --resource.
     #[arg(long, value_name = "AUD")]
@@ -215,6 +219,7 @@ pub struct DecodeTokenArgs {
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
     /// The MCP endpoint, e.g. https://mcp.example.com/mcp.
+    #[arg(value_parser = input::http_url)]
     pub url: String,
     /// A valid access token: check it is accepted, and that forged variants are rejected.
     #[arg(long, value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true, value_parser = secret)]

@@ -4,6 +4,7 @@
 use super::args::{ColorChoice, GlobalArgs, OutputFormat};
 use crate::error::Error;
 use crate::http::{HttpClient, HttpConfig, RequestLog};
+use crate::jwt::SecretToken;
 use crate::spec::SpecRevision;
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ pub mod env {
     /// Test hook: pretend stdin, stdout and stderr are terminals (as xh's XH_TEST_MODE_TERM).
     pub const TEST_TTY: &str = "MCP_AUTH_TEST_TTY";
     pub const NO_COLOR: &str = "NO_COLOR";
+    pub const COLUMNS: &str = "COLUMNS";
 }
 
 #[derive(Clone)]
@@ -29,6 +31,10 @@ pub struct Context {
     pub stdin_tty: bool,
     pub stderr_tty: bool,
     pub http: HttpConfig,
+    /// `MCP_AUTH_TOKEN`, as clap also reads it for the TOKEN arguments (verify-token tells the two apart).
+    pub env_token: Option<SecretToken>,
+    /// `COLUMNS`: the table width when stdout is not a terminal.
+    pub columns: Option<u16>,
 }
 
 impl Context {
@@ -47,7 +53,7 @@ impl Context {
             };
         let extra_roots_pem = match &g.cacert {
             Some(path) => Some(std::fs::read(path).map_err(|source| Error::Io {
-                path: format!("--cacert {}", path.display()),
+                path: format!("--cacert {}", crate::sanitize::argument(&path.to_string_lossy())),
                 source,
             })?),
             None => None,
@@ -85,6 +91,8 @@ impl Context {
                 log,
                 ..HttpConfig::default()
             },
+            env_token: std::env::var(env::TOKEN).ok().map(SecretToken::new),
+            columns: std::env::var(env::COLUMNS).ok().and_then(|c| c.parse().ok()),
         })
     }
 

@@ -1,39 +1,42 @@
-//! Validation of URL arguments: a malformed or non-http(s) URL is a usage error (exit 2) before any
-//! request is made.
+//! Validation of arguments at parse time (clap `value_parser`s), so that a malformed URL or a missing file
+//! is a usage error (exit 2) before any command runs, through one code path. clap quotes the rejected value;
+//! [`super::redact_usage_error`] hides it when it carries a token.
 
-use crate::error::Error;
 use crate::sanitize;
+use std::path::PathBuf;
 use url::Url;
 
-/// How a user-supplied argument is quoted back in a usage error: escaped, and never whole if it looks
-/// like a token (a token pasted where a URL belongs, or as an extra argument).
-pub fn shown(value: &str) -> String {
-    if looks_like_token(value) {
-        format!(
-            "<a {}-character argument that looks like a token; not shown>",
-            value.len()
-        )
-    } else {
-        sanitize::line(value).into_owned()
-    }
-}
+pub use crate::sanitize::{argument as shown, looks_like_token};
 
-/// Long, and only base64url/base64/JWS characters (a URL has `:`, a sentence has spaces).
-pub fn looks_like_token(s: &str) -> bool {
-    let s = s.trim_start_matches('-');
-    s.len() >= 24 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~+/=".contains(&b))
-}
-
-/// Parses `value` (given as `what`, e.g. `ISSUER` or `--metadata-url`) as an absolute http(s) URL with a host.
-pub fn http_url(what: &str, value: &str) -> Result<Url, Error> {
-    let shown = shown(value);
-    let url = Url::parse(value).map_err(|e| Error::Usage(format!("{what} \"{shown}\" is not a URL ({e})")))?;
+/// An absolute http(s) URL with a host and no credential in its query. Kept as the text the user typed.
+pub fn http_url(value: &str) -> Result<String, String> {
+    let url = Url::parse(value).map_err(|e| format!("it is not a URL ({e})"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(Error::Usage(format!(
-            "{what} \"{shown}\" must be an https URL (http only for localhost), e.g. https://auth.example.com"
-        )));
+        return Err("it must be an https URL (http only for localhost), e.g. https://auth.example.com".into());
     }
-    Ok(url)
+    if sanitize::redact_query(value).is_some() {
+        return Err("the URL carries a token in its query; pass the URL without it (and a token with --token)".into());
+    }
+    Ok(value.to_owned())
+}
+
+/// A file that exists (its content is read, and judged, by the command).
+pub fn file(value: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(value);
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_file() => Ok(path),
+        Ok(_) => Err("not a file".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `--jwks`: an http(s) URL, or a file.
+pub fn url_or_file(value: &str) -> Result<String, String> {
+    if value.starts_with("http://") || value.starts_with("https://") {
+        http_url(value)
+    } else {
+        file(value).map(|_| value.to_owned())
+    }
 }
 
 #[cfg(test)]
@@ -41,31 +44,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_token_given_as_a_url_is_not_quoted_back() {
-        let token = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl";
-        let e = http_url("ISSUER", token).unwrap_err().to_string();
-        assert!(!e.contains(token) && e.contains("looks like a token"), "{e}");
-        assert!(
-            http_url("ISSUER", "not a url")
-                .unwrap_err()
-                .to_string()
-                .contains("\"not a url\"")
-        );
-    }
-
-    #[test]
-    fn only_http_urls_with_a_host_pass() {
-        assert!(http_url("ISSUER", "https://a.example/t").is_ok());
-        assert!(http_url("ISSUER", "http://127.0.0.1:8080").is_ok());
+    fn only_http_urls_with_a_host_and_no_token_pass() {
+        assert!(http_url("https://a.example/t").is_ok());
+        assert!(http_url("http://127.0.0.1:8080").is_ok());
         for bad in [
             "httxs://auth.example.com/t",
             "mailto:a@b",
             "file:///etc/passwd",
             "not a url",
             "https://",
+            "https://a.example/mcp?access_token=x",
         ] {
-            let e = http_url("ISSUER", bad).unwrap_err().to_string();
-            assert!(e.contains("ISSUER"), "{bad}: {e}");
+            assert!(http_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn files_must_exist() {
+        assert!(file("Cargo.toml").is_ok());
+        assert!(file("src").is_err());
+        assert!(file("no-such-file").is_err());
+        assert!(url_or_file("https://a.example/jwks").is_ok());
+        assert!(url_or_file("no-such-file").is_err());
     }
 }

@@ -7,6 +7,7 @@ pub mod context;
 pub mod input;
 pub mod printer;
 
+use crate::exit::ExitStatus;
 use args::{Cli, Command};
 use clap::Parser;
 use context::Context;
@@ -31,12 +32,12 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     // Embedded demo servers and stray requests must not keep the process alive.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(status) => status.into(),
         Err(e) => fail(&e),
     }
 }
 
-async fn run(command: Command, ctx: Context) -> anyhow::Result<u8> {
+async fn run(command: Command, ctx: Context) -> anyhow::Result<ExitStatus> {
     match command {
         Command::CheckProvider(a) => commands::check_provider::check_provider(a, &ctx).await,
         Command::Explain(a) => commands::explain::explain(a, &ctx),
@@ -51,23 +52,17 @@ async fn run(command: Command, ctx: Context) -> anyhow::Result<u8> {
 }
 
 /// clap quotes unexpected arguments and invalid values; a token pasted as `Bearer <token>`, or twice,
-/// would be echoed whole. Any quoted value that looks like a token is replaced by its length.
+/// would be echoed whole. Any quoted value that looks like a token is replaced by its length, and a URL's
+/// token-like query values by `REDACTED`.
 fn redact_usage_error(mut e: clap::Error) -> clap::Error {
+    use crate::sanitize::{argument, hides};
     use clap::error::{ContextKind, ContextValue};
-    use input::looks_like_token;
-    let hide = |s: &str| {
-        if looks_like_token(s) {
-            input::shown(s)
-        } else {
-            s.to_owned()
-        }
-    };
     let redacted: Vec<(ContextKind, ContextValue)> = e
         .context()
         .filter_map(|(kind, value)| match value {
-            ContextValue::String(s) if looks_like_token(s) => Some((kind, ContextValue::String(hide(s)))),
-            ContextValue::Strings(v) if v.iter().any(|s| looks_like_token(s)) => {
-                Some((kind, ContextValue::Strings(v.iter().map(|s| hide(s)).collect())))
+            ContextValue::String(s) if hides(s) => Some((kind, ContextValue::String(argument(s)))),
+            ContextValue::Strings(v) if v.iter().any(|s| hides(s)) => {
+                Some((kind, ContextValue::Strings(v.iter().map(|s| argument(s)).collect())))
             }
             _ => None,
         })
@@ -84,7 +79,7 @@ fn fail(e: &anyhow::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     eprintln!("mcp-auth: error: {}", crate::sanitize::line(&message(e)));
-    ExitCode::from(exit_code_for(e))
+    exit_code_for(e).into()
 }
 
 /// The error and its causes on one line, each cause only once (typed errors often quote their source).
@@ -102,11 +97,11 @@ fn message(e: &anyhow::Error) -> String {
     out
 }
 
-/// 2 for usage errors (bad argument, unreadable file), 3 for anything that stopped the run.
-pub fn exit_code_for(e: &anyhow::Error) -> u8 {
+/// Usage (2) for usage errors (bad argument, unreadable file), unavailable (3) for anything that stopped the run.
+pub fn exit_code_for(e: &anyhow::Error) -> ExitStatus {
     e.chain()
         .find_map(|c| c.downcast_ref::<crate::error::Error>())
-        .map_or(3, crate::error::Error::exit_code)
+        .map_or(ExitStatus::Unavailable, crate::error::Error::exit_code)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -154,21 +149,21 @@ mod tests {
     #[test]
     fn exit_codes_follow_the_contract() {
         let usage: anyhow::Error = Error::Usage("bad".into()).into();
-        assert_eq!(exit_code_for(&usage), 2);
+        assert_eq!(exit_code_for(&usage), ExitStatus::Usage);
         let io: anyhow::Error = Error::Io {
             path: "x".into(),
             source: std::io::Error::other("gone"),
         }
         .into();
-        assert_eq!(exit_code_for(&io), 2);
+        assert_eq!(exit_code_for(&io), ExitStatus::Usage);
         let net: anyhow::Error = Error::Fetch(FetchError::Timeout {
             url: "u".into(),
             secs: 1,
         })
         .into();
-        assert_eq!(exit_code_for(&net), 3);
-        assert_eq!(exit_code_for(&anyhow::anyhow!("other")), 3);
+        assert_eq!(exit_code_for(&net), ExitStatus::Unavailable);
+        assert_eq!(exit_code_for(&anyhow::anyhow!("other")), ExitStatus::Unavailable);
         let wrapped = anyhow::Error::from(Error::Usage("x".into())).context("while reading");
-        assert_eq!(exit_code_for(&wrapped), 2);
+        assert_eq!(exit_code_for(&wrapped), ExitStatus::Usage);
     }
 }

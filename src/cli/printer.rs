@@ -2,6 +2,7 @@
 
 use super::args::OutputFormat;
 use super::context::Context;
+use crate::exit::ExitStatus;
 use crate::render::{self, Style};
 use crate::report::Report;
 use std::io::Write;
@@ -10,13 +11,13 @@ use std::io::Write;
 const PIPE_WIDTH: u16 = 120;
 
 /// Prints `report` as the context says and returns the contract's exit code.
-pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<u8> {
+pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<ExitStatus> {
     let text = match ctx.output {
         OutputFormat::Json => format!("{}\n", render::json(report)),
         OutputFormat::Junit => render::junit(report),
         OutputFormat::Human if ctx.quiet => format!("{}\n", render::verdict_line(report)),
         OutputFormat::Human => {
-            let width = terminal_width().unwrap_or(PIPE_WIDTH);
+            let width = ctx.columns.unwrap_or(PIPE_WIDTH);
             render::human(
                 report,
                 Style {
@@ -30,8 +31,4 @@ pub fn emit(ctx: &Context, report: &Report) -> anyhow::Result<u8> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(report.exit_code())
-}
-
-fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
 }

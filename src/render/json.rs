@@ -1,4 +1,4 @@
-//! The JSON document of spec/cli-contract.md §JSON output.
+//! The JSON document of docs/contract.md, "The JSON document".
 
 use crate::report::{CheckResult, Report};
 use serde_json::{Map, Value, json as j};

@@ -1,4 +1,4 @@
-//! JSON Schema (draft 2020-12) of the `--json` report, spec/cli-contract.md §JSON output. Hand-written
+//! JSON Schema (draft 2020-12) of the `--json` report, docs/contract.md, "The JSON document". Hand-written
 //! here; the enumerations (statuses, levels, revisions, check ids) come from the code so they cannot drift.
 //! `docs/report.schema.json` is generated from it and tests validate real reports against it.
 

@@ -34,6 +34,7 @@ pub fn evaluate(checks: &mut Checks, doc: &Map<String, Value>, ctx: DocContext<'
     issuer(checks, &d, ctx.expected_issuer);
     endpoints(checks, &d);
     response_and_grant_types(checks, &d);
+    implicit_grant(checks, &d);
     pkce(checks, &d);
     registration(checks, &d);
     client_auth(checks, &d);
@@ -245,6 +246,38 @@ fn response_and_grant_types(checks: &mut Checks, d: &Document<'_>) {
             format!("grant_types_supported is {v:?}, without \"authorization_code\"; MCP clients cannot redeem a code. Enable the grant and list it."),
         ),
         Member::WrongType(v) => checks.violated(&AS_GRANT_TYPES_AUTHORIZATION_CODE, wrong_type("grant_types_supported", "an array of strings", v)),
+    }
+}
+
+/// `as-no-implicit-grant`: response types that return an access token from the authorization endpoint, and
+/// the `implicit` grant. An absent `grant_types_supported` (RFC 8414's default includes `implicit`) is not an
+/// advertisement: the response types say what the server does.
+fn implicit_grant(checks: &mut Checks, d: &Document<'_>) {
+    let mut advertised: Vec<String> = Vec::new();
+    if let Member::Present(types) = d.str_array("response_types_supported") {
+        let issuing = types
+            .iter()
+            .filter(|t| t.split_ascii_whitespace().any(|part| part == "token"));
+        advertised.extend(issuing.map(|t| format!("response type \"{}\"", sanitize::line(t))));
+    }
+    if let Member::Present(grants) = d.str_array("grant_types_supported")
+        && grants.contains(&"implicit")
+    {
+        advertised.push("grant type \"implicit\"".to_owned());
+    }
+    if advertised.is_empty() {
+        checks.pass(
+            &AS_NO_IMPLICIT_GRANT,
+            "no implicit grant or token response type is advertised",
+        );
+    } else {
+        checks.violated(
+            &AS_NO_IMPLICIT_GRANT,
+            format!(
+                "the metadata advertises the implicit grant ({}), which OAuth 2.1 removes: access tokens in redirect URIs leak. Disable it and list only \"code\".",
+                advertised.join(", ")
+            ),
+        );
     }
 }
 

@@ -51,6 +51,7 @@ pub fn header(checks: &mut Checks, header: &Map<String, Value>) {
             ),
         );
     }
+    crit(checks, header);
     let profile = if checks.level_of(&JWT_TYP_AT_JWT) == crate::catalogue::Level::Must {
         "RFC 9068 requires it"
     } else {
@@ -78,6 +79,32 @@ pub fn header(checks: &mut Checks, header: &Map<String, Value>) {
     }
 }
 
+/// `jwt-crit-understood`: no extension is understood, so every `crit` (even malformed) fails.
+fn crit(checks: &mut Checks, header: &Map<String, Value>) {
+    let Some(crit) = header.get("crit") else {
+        checks.pass(&JWT_CRIT_UNDERSTOOD, "no crit header");
+        return;
+    };
+    let listed = match crit {
+        Value::Array(names) if !names.is_empty() && names.iter().all(Value::is_string) => {
+            let names: Vec<String> = names
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|n| format!("\"{}\"", sanitize::line(n)))
+                .collect();
+            format!("lists {} as critical extension(s)", names.join(", "))
+        }
+        Value::Array(names) if names.is_empty() => "is an empty array (RFC 7515 forbids that)".to_owned(),
+        other => format!("is {}, not an array of names (malformed)", type_name(other)),
+    };
+    checks.violated(
+        &JWT_CRIT_UNDERSTOOD,
+        format!(
+            "crit {listed}: this verifier understands no JWS extension, so the token is invalid (RFC 7515 §4.1.11). Remove crit from access-token headers."
+        ),
+    );
+}
+
 /// Every claim rule, in catalogue order.
 pub fn claims(checks: &mut Checks, header: &Map<String, Value>, claims: &Map<String, Value>, exp: &Expectations) {
     issuer(checks, claims, exp);
@@ -92,6 +119,14 @@ pub fn claims(checks: &mut Checks, header: &Map<String, Value>, claims: &Map<Str
 
 fn issuer(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
     let Some(expected) = &exp.issuer else {
+        if exp.authorization_servers.is_none() {
+            // Keys from --jwks: nothing at all ties the token to an issuer.
+            checks.warn(
+                &JWT_ISS_MATCHES,
+                "iss was NOT checked: no --issuer was given, and a key set (--jwks) says nothing about which issuer a token must come from. Any issuer whose tokens these keys sign is accepted. Pass --issuer to check iss.",
+            );
+            return;
+        }
         checks.skip(
             &JWT_ISS_MATCHES,
             "no --issuer given: the token's iss was not compared (an unverified iss is never trusted on its own)",
@@ -409,7 +444,10 @@ fn scope(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
 fn lifetime(checks: &mut Checks, claims: &Map<String, Value>) {
     match (numeric(claims.get("iat")), numeric(claims.get("exp"))) {
         (Num::Value(i), Num::Value(e)) => {
-            let life = e - i;
+            let Some(life) = e.checked_sub(i) else {
+                checks.skip(&JWT_SHORT_LIVED, "iat and exp are too far apart to subtract");
+                return;
+            };
             if life <= MAX_LIFETIME_SECS {
                 checks.pass(&JWT_SHORT_LIVED, format!("lifetime {}", duration(life)));
             } else {
@@ -469,13 +507,17 @@ enum Num {
     Value(i64),
 }
 
+/// The NumericDates accepted: 1970-01-01 to 9999-12-31 23:59:59 UTC. Anything else (`1e300`, `-1e300`) is
+/// not a date a token can mean, and within this range every difference and leeway fits an `i64`.
+const DATE_RANGE: std::ops::RangeInclusive<i64> = 0..=253_402_300_799;
+
 fn numeric(v: Option<&Value>) -> Num {
     match v {
         None => Num::Absent,
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .or_else(|| n.as_f64().map(|f| f as i64))
-            .map_or(Num::Wrong("out of range"), Num::Value),
+        Some(Value::Number(n)) => match n.as_i64().map(|i| i as f64).or_else(|| n.as_f64()) {
+            Some(f) if f.is_finite() && f >= 0.0 && f <= *DATE_RANGE.end() as f64 => Num::Value(f as i64),
+            _ => Num::Wrong("a date out of range (before 1970 or after 9999)"),
+        },
         Some(other) => Num::Wrong(type_name(other)),
     }
 }
@@ -679,6 +721,38 @@ mod tests {
         let hint = r.iter().find(|r| r.id == "jwt-not-id-token").unwrap();
         assert_eq!(hint.status, Status::Info);
         assert!(hint.message.contains("ID token"), "{}", hint.message);
+    }
+
+    /// `iat: -1e300, exp: 1e300` once passed as "lifetime 1 s" (the subtraction wrapped; debug builds panicked).
+    #[test]
+    fn out_of_range_numeric_dates_are_invalid() {
+        let mut c = good();
+        c.insert("iat".into(), json!(-1e300));
+        c.insert("exp".into(), json!(1e300));
+        let r = run(&c, &exp());
+        assert_eq!(status(&r, "jwt-short-lived").0, Status::Skip);
+        for id in ["jwt-exp-valid", "jwt-iat-present"] {
+            let (s, m) = status(&r, id);
+            assert_eq!(s, Status::Fail, "{id}: {m}");
+            assert!(m.contains("out of range"), "{id}: {m}");
+        }
+        for (claim, v) in [
+            ("exp", json!(i64::MAX)),
+            ("nbf", json!(-1)),
+            ("exp", json!(253_402_300_800_i64)),
+        ] {
+            let mut c = good();
+            c.insert(claim.into(), v.clone());
+            let id = if claim == "exp" {
+                "jwt-exp-valid"
+            } else {
+                "jwt-nbf-valid"
+            };
+            assert_eq!(status(&run(&c, &exp()), id).0, Status::Fail, "{claim} {v}");
+        }
+        c.insert("iat".into(), json!(0));
+        c.insert("exp".into(), json!(253_402_300_799_i64));
+        assert_eq!(status(&run(&c, &exp()), "jwt-short-lived").0, Status::Warn);
     }
 
     #[test]

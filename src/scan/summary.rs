@@ -2,6 +2,7 @@
 //! Built one server at a time from [`ServerFacts`]; memory grows only with the distinct check ids and
 //! issuers, plus one [`Row`] per server when the rows are kept (for the HTML report).
 
+use crate::exit::ExitStatus;
 use crate::sanitize;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -123,14 +124,16 @@ impl Summary {
         self.rows.as_deref().unwrap_or_default()
     }
 
-    /// 0 all pass, 1 any failure, 3 when some server could not be evaluated and none failed.
-    pub fn exit_code(&self) -> u8 {
+    /// `Failed` when any server failed, else `Unavailable` when some server could not be evaluated, else
+    /// `Ok`. Neither [`ExitStatus::worst`] nor [`ExitStatus::merge`]: in a fleet, a server that answered and
+    /// failed is the finding, and one that could not be reached does not hide it.
+    pub fn exit_status(&self) -> ExitStatus {
         if self.failing > 0 {
-            1
+            ExitStatus::Failed
         } else if self.could_not_complete > 0 {
-            3
+            ExitStatus::Unavailable
         } else {
-            0
+            ExitStatus::Ok
         }
     }
 
@@ -138,7 +141,7 @@ impl Summary {
     pub fn to_json(&self) -> Value {
         json!({
             "command": "scan",
-            "ok": self.exit_code() == 0,
+            "ok": self.exit_status() == ExitStatus::Ok,
             "summary": {
                 "scanned": self.scanned,
                 "passing": self.passing,
@@ -216,17 +219,17 @@ mod tests {
     #[test]
     fn totals_rankings_and_exit_code() {
         let mut s = Summary::new(false);
-        assert_eq!(s.exit_code(), 0);
+        assert_eq!(s.exit_status(), ExitStatus::Ok);
         s.add(facts(Verdict::Pass, &[], &["https://as1"]));
         s.add(facts(Verdict::CouldNotComplete, &[], &[]));
-        assert_eq!(s.exit_code(), 3);
+        assert_eq!(s.exit_status(), ExitStatus::Unavailable);
         s.add(facts(
             Verdict::Fail,
             &["b-check", "a-check"],
             &["https://as1", "https://as2"],
         ));
         s.add(facts(Verdict::Fail, &["b-check"], &["https://as2"]));
-        assert_eq!(s.exit_code(), 1);
+        assert_eq!(s.exit_status(), ExitStatus::Failed);
         assert_eq!((s.scanned, s.passing, s.failing, s.could_not_complete), (4, 1, 2, 1));
         assert_eq!(s.failing_checks(), [("b-check", 2), ("a-check", 1)]);
         assert_eq!(s.authorization_servers(), [("https://as1", 2), ("https://as2", 2)]);

@@ -3,11 +3,8 @@
 //! `resource`). Good by default; each [`Flaw`] breaks one thing the way real providers break it.
 
 use super::{MockServer, Reply};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// One deliberate misconfiguration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +31,8 @@ pub enum Flaw {
     NoTokenEndpoint,
     /// `response_types_supported` without `code`.
     NoCodeResponseType,
+    /// The implicit grant advertised: `token` and `id_token token` response types, the `implicit` grant.
+    ImplicitGrant,
     /// `client_id_metadata_document_supported: "true"` (a string).
     CimdFlagString,
     /// The JWKS includes the private key (`d`).
@@ -122,62 +121,10 @@ impl AuthServerBuilder {
     }
 }
 
-/// An ES256 signing key with its public JWK.
-#[derive(Clone)]
-pub struct SigningKey {
-    pub kid: String,
-    pkcs8: Vec<u8>,
-    /// Public JWK (kty, crv, x, y, kid, alg, use).
-    pub public_jwk: Value,
-    /// The same key with its private part `d` (for the "JWKS leaks a private key" flaw).
-    pub private_jwk: Value,
-}
-
-impl SigningKey {
-    /// A fresh P-256 key.
-    pub fn generate(kid: &str) -> Self {
-        use aws_lc_rs::encoding::AsBigEndian;
-        use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
-        let rng = aws_lc_rs::rand::SystemRandom::new();
-        let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).expect("P-256 key generation");
-        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, doc.as_ref()).expect("fresh key parses");
-        let point = pair.public_key().as_ref(); // 0x04 || X || Y
-        let (x, y) = (&point[1..33], &point[33..65]);
-        let d: aws_lc_rs::encoding::EcPrivateKeyBin<'_> = pair.private_key().as_be_bytes().expect("private scalar");
-        let public_jwk = json!({"kty": "EC", "crv": "P-256", "x": B64.encode(x), "y": B64.encode(y), "kid": kid, "alg": "ES256", "use": "sig"});
-        let mut private_jwk = public_jwk.clone();
-        private_jwk["d"] = json!(B64.encode(d.as_ref()));
-        Self {
-            kid: kid.to_owned(),
-            pkcs8: doc.as_ref().to_vec(),
-            public_jwk,
-            private_jwk,
-        }
-    }
-
-    /// Signs `claims` as an ES256 JWT with `typ: at+jwt` and this key's `kid`.
-    pub fn sign(&self, claims: &Value) -> String {
-        self.sign_with_header(claims, "at+jwt")
-    }
-
-    /// The private key, for tests that sign tokens with headers of their own.
-    pub fn encoding_key(&self) -> jsonwebtoken::EncodingKey {
-        jsonwebtoken::EncodingKey::from_ec_der(&self.pkcs8)
-    }
-
-    pub fn sign_with_header(&self, claims: &Value, typ: &str) -> String {
-        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
-        header.kid = Some(self.kid.clone());
-        header.typ = Some(typ.to_owned());
-        let key = jsonwebtoken::EncodingKey::from_ec_der(&self.pkcs8);
-        jsonwebtoken::encode(&header, claims, &key).expect("ES256 signing with a fresh key")
-    }
-}
-
-/// Seconds since the Unix epoch.
-pub fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
+// The forging key and the clock live in the library (probe forges tokens with the key); re-exported here
+// for the tests and benches that build servers with them.
+pub use crate::jwt::{P256_N, SigningKey, low_s, negate_s};
+pub use crate::time::now;
 
 /// A running embedded authorization server.
 pub struct AuthServer {
@@ -271,16 +218,20 @@ impl AuthServer {
         }
         m.insert("jwks_uri".into(), json!(format!("{issuer}/jwks")));
         m.insert("scopes_supported".into(), json!(b.scopes));
+        let implicit = has(Flaw::ImplicitGrant);
         let response_types = if has(Flaw::NoCodeResponseType) {
             json!(["token"])
+        } else if implicit {
+            json!(["code", "token", "id_token token"])
         } else {
             json!(["code"])
         };
         m.insert("response_types_supported".into(), response_types);
-        m.insert(
-            "grant_types_supported".into(),
-            json!(["authorization_code", "refresh_token", "client_credentials"]),
-        );
+        let mut grants = vec!["authorization_code", "refresh_token", "client_credentials"];
+        if implicit {
+            grants.push("implicit");
+        }
+        m.insert("grant_types_supported".into(), json!(grants));
         if has(Flaw::PlainPkceOnly) {
             m.insert("code_challenge_methods_supported".into(), json!(["plain"]));
         } else if !has(Flaw::NoPkce) {
@@ -428,7 +379,11 @@ mod tests {
         let a = AuthServer::builder().start().unwrap();
         let t = a.mint("http://127.0.0.1:1/mcp", "mcp:read", 60);
         let payload = t.split('.').nth(1).unwrap();
-        let claims: Value = serde_json::from_slice(&B64.decode(payload).unwrap()).unwrap();
+        use base64::Engine;
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap();
+        let claims: Value = serde_json::from_slice(&raw).unwrap();
         assert_eq!(claims["aud"], "http://127.0.0.1:1/mcp");
         assert_eq!(claims["iss"], a.issuer());
     }

@@ -591,6 +591,26 @@ fn check_provider_rejects_a_malformed_issuer_with_exit_2() {
 }
 
 /// The remaining document flaws, each with the one check it must fail.
+/// OAuth 2.1 removes the implicit grant: advertising it is a warning (exit 0) that names what was advertised.
+#[test]
+fn check_provider_warns_about_an_advertised_implicit_grant() {
+    let a = AuthServer::builder().flaw(Flaw::ImplicitGrant).start().unwrap();
+    let r = run_json(check(a.issuer()), 0);
+    assert_eq!(r.status("as-no-implicit-grant"), "warn", "{:#?}", r.checks);
+    let msg = r.message("as-no-implicit-grant");
+    for words in [
+        "response type \"token\"",
+        "response type \"id_token token\"",
+        "grant type \"implicit\"",
+        "OAuth 2.1",
+    ] {
+        assert!(msg.contains(words), "lacks {words}: {msg}");
+    }
+    assert!(!msg.contains("\"code\","), "code is not implicit: {msg}");
+    let good = AuthServer::builder().start().unwrap();
+    assert_eq!(run_json(check(good.issuer()), 0).status("as-no-implicit-grant"), "pass");
+}
+
 #[test]
 fn check_provider_fails_each_document_flaw_on_its_check() {
     let cases = [

@@ -253,3 +253,47 @@ fn usage_errors_do_not_echo_a_pasted_token() {
         }
     }
 }
+
+/// Issue 13 item 3: a token given where a file or URL belongs, or inside a URL's query, is a usage error
+/// (exit 2) whose text hides it, in every output mode.
+#[test]
+fn a_token_in_a_file_or_url_argument_is_not_echoed() {
+    let a = AuthServer::builder().start().unwrap();
+    let jwt = a.mint(RESOURCE, "mcp:read", 300);
+    let opaque = opaque_token();
+    for token in [jwt.as_str(), opaque.as_str()] {
+        let in_query = format!("http://127.0.0.1:9/mcp?access_token={token}");
+        let other_param = format!("http://127.0.0.1:9/tenant?session={token}");
+        let lines: [&[&str]; 9] = [
+            &["verify-token", "x", "--resource", RESOURCE, "--jwks", token],
+            &["--cacert", token, "explain", "--list"],
+            &["check-provider", "https://a.example", "--metadata-file", token],
+            &[
+                "gen-metadata",
+                "--resource",
+                token,
+                "--authorization-server",
+                "https://a.example",
+            ],
+            &["check-provider", &in_query],
+            &["check-provider", &other_param],
+            &["probe", &in_query],
+            &["check-provider", "https://a.example", "--metadata-url", &in_query],
+            &["verify-token", "x", "--resource", RESOURCE, "--jwks", &in_query],
+        ];
+        for args in lines {
+            for mode in MODES {
+                let out = cmd().args(mode).args(args).output().expect("binary runs");
+                let text = format!(
+                    "{}\n{}",
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                assert_eq!(out.status.code(), Some(2), "{args:?}: {text}");
+                for s in secrets(token) {
+                    assert!(!text.contains(&s), "{mode:?} {args:?} echoed a token:\n{text}");
+                }
+            }
+        }
+    }
+}

@@ -6,7 +6,7 @@ use crate::support::{Report, cmd, run_human, run_json};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use jsonwebtoken::{Algorithm, EncodingKey};
-use mcp_auth::server::auth::{AuthServer, Flaw, SigningKey, now};
+use mcp_auth::server::auth::{AuthServer, Flaw, SigningKey, negate_s, now};
 use mcp_auth::server::mcp::{McpFlaw, McpServer};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -24,7 +24,8 @@ pub fn b64(v: &Value) -> String {
 pub fn forge(header: Value, claims: &Value, key: &EncodingKey, alg: Algorithm) -> String {
     let msg = format!("{}.{}", b64(&header), b64(claims));
     let sig = jsonwebtoken::crypto::sign(msg.as_bytes(), key, alg).expect("test signing");
-    format!("{msg}.{sig}")
+    // Careful signers emit low-S ECDSA signatures; a high one is reported (see the high-S test).
+    mcp_auth::server::auth::low_s(&format!("{msg}.{sig}"))
 }
 
 pub fn rsa_key() -> EncodingKey {
@@ -139,7 +140,13 @@ fn verify_token_accepts_rs256_and_offline_jwks_file() {
     c.args(["verify-token", &token, "--resource", RESOURCE, "--jwks"])
         .arg(file.path());
     let r = run_json(c, 0);
-    assert_eq!(r.status("jwt-iss-matches"), "skip", "no --issuer: iss not compared");
+    // --jwks without --issuer: nothing ties the token to an issuer, and the report says so in a row.
+    assert_eq!(r.status("jwt-iss-matches"), "warn", "no --issuer: iss not compared");
+    assert!(
+        r.message("jwt-iss-matches").contains("iss was NOT checked"),
+        "{}",
+        r.message("jwt-iss-matches")
+    );
     // --algorithm pins the allow-list
     let mut c = cmd();
     c.args([
@@ -154,6 +161,62 @@ fn verify_token_accepts_rs256_and_offline_jwks_file() {
     .arg(file.path());
     let r = run_json(c, 1);
     assert!(r.message("jwt-alg-allowlisted").contains("allowed: ES256"));
+}
+
+/// RFC 8725 §3.1: a JWK without `alg` verifies one algorithm only: RS256 for an RSA key unless `--algorithm`
+/// names another. Before, the same key accepted both RS256 and PS256 tokens.
+#[test]
+fn verify_token_pins_a_key_without_alg_to_one_algorithm() {
+    let mut jwk = rsa_jwk(RSA_PEM, "bare");
+    jwk.as_object_mut().unwrap().remove("alg");
+    let a = AuthServer::builder().extra_jwk(jwk).start().unwrap();
+    let header = |alg: &str| json!({"alg": alg, "typ": "at+jwt", "kid": "bare"});
+    let ps = forge(header("PS256"), &claims(&a), &rsa_key(), Algorithm::PS256);
+    let r = rejected(|| verify(&a, &ps), "jwt-alg-key-consistent", "pinned to RS256");
+    assert!(r.message("jwt-alg-key-consistent").contains("--algorithm PS256"));
+    let rs = forge(header("RS256"), &claims(&a), &rsa_key(), Algorithm::RS256);
+    let r = run_json(verify(&a, &rs), 0);
+    assert!(
+        r.message("jwt-alg-key-consistent").contains("pinned to RS256"),
+        "{:#?}",
+        r.checks
+    );
+    // --algorithm PS256 pins it to PS256 instead: the PS256 token verifies, the RS256 one is not allowed.
+    let with_ps = || {
+        let mut c = verify(&a, &ps);
+        c.args(["--algorithm", "PS256"]);
+        c
+    };
+    let r = run_json(with_ps(), 0);
+    assert_eq!(r.status("jwt-signature-valid"), "pass");
+    assert!(
+        r.message("jwt-alg-key-consistent")
+            .contains("pinned to PS256 (the one --algorithm given)")
+    );
+}
+
+/// ECDSA signatures are malleable: (r, n - s) verifies as well as (r, s). A high-S signature is accepted
+/// (it is valid) with a warning; its low-S twin passes.
+#[test]
+fn verify_token_warns_about_a_high_s_es256_signature() {
+    let a = issuer();
+    let token = a.mint(RESOURCE, "mcp:read mcp:write", 300);
+    let (msg, sig) = token.rsplit_once('.').unwrap();
+    let sig = B64.decode(sig).unwrap();
+    // The embedded issuer signs low-S; its twin (r, n - s) is the high one, and verifies too.
+    let high = [&sig[..32], &negate_s(&sig[32..])].concat();
+    assert!(high[32..] > sig[32..]);
+    let low = sig;
+    let with = |s: &[u8]| format!("{msg}.{}", B64.encode(s));
+    let r = run_json(verify(&a, &with(&low)), 0);
+    assert_eq!(r.status("jwt-signature-valid"), "pass");
+    let r = run_json(verify(&a, &with(&high)), 0);
+    assert_eq!(r.status("jwt-signature-valid"), "warn", "{:#?}", r.checks);
+    assert!(
+        r.message("jwt-signature-valid").contains("malleable"),
+        "{}",
+        r.message("jwt-signature-valid")
+    );
 }
 
 #[test]
@@ -250,6 +313,28 @@ fn verify_token_ignores_jku_x5u_jwk_and_x5c_headers() {
     assert_eq!(r.status("jwt-no-untrusted-key-headers"), "warn");
     assert!(r.message("jwt-no-untrusted-key-headers").contains("jku, x5u, jwk, x5c"));
     assert!(evil.server.hits().is_empty(), "the verifier followed a header URL");
+}
+
+/// RFC 7515 §4.1.11: a `crit` the verifier does not understand makes the JWS invalid, even with a good signature;
+/// a malformed `crit` too.
+#[test]
+fn verify_token_rejects_any_crit_header() {
+    let a = issuer();
+    for (crit, words) in [
+        (json!(["urn:x:must-understand"]), "\"urn:x:must-understand\""),
+        (json!("x"), "a string, not an array"),
+        (json!(["b64"]), "\"b64\""),
+        (json!([]), "empty array"),
+    ] {
+        let mut header = es_header(&a);
+        header["crit"] = crit.clone();
+        if crit == json!(["b64"]) {
+            header["b64"] = json!(false);
+        }
+        let token = forge(header, &claims(&a), &a.key.encoding_key(), Algorithm::ES256);
+        let r = rejected(|| verify(&a, &token), "jwt-crit-understood", words);
+        assert_eq!(r.status("jwt-signature-valid"), "pass", "{crit}");
+    }
 }
 
 #[test]
@@ -814,7 +899,7 @@ fn verify_token_usage_errors() {
         "--resource",
         RESOURCE,
         "--jwks",
-        "x",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/keys/TEST-ONLY-rsa.pub.pem"),
         "--algorithm",
         "none",
     ]);

@@ -2,16 +2,15 @@
 
 use crate::cli::args::CheckProviderArgs;
 use crate::cli::context::Context;
-use crate::cli::input::http_url;
 use crate::cli::printer::emit;
 use crate::discovery::{DocKind, ProviderType};
 use crate::error::Error;
-use crate::provider::{self, ProviderOutcome, Source};
-use crate::report::{Report, Section};
+use crate::exit::ExitStatus;
+use crate::provider::{self, Source};
+use crate::report::Report;
 
-pub async fn check_provider(args: CheckProviderArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub async fn check_provider(args: CheckProviderArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let issuer = args.issuer.clone();
-    http_url("ISSUER", &issuer)?;
     let mut report = Report::new("check-provider", &issuer, ctx.spec, ctx.strict);
     if let Some(path) = &args.metadata_file {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
@@ -32,43 +31,13 @@ pub async fn check_provider(args: CheckProviderArgs, ctx: &Context) -> anyhow::R
         return emit(ctx, &report);
     }
     let source = match &args.metadata_url {
-        Some(u) => Source::Url(http_url("--metadata-url", u)?),
+        Some(u) => Source::Url(url::Url::parse(u)?),
         None => Source::Discover(args.provider_type),
     };
     let client = ctx.client()?;
     let spinner = ctx.spinner(&format!("discovering {issuer}"));
     let outcome = provider::check(&client, &issuer, &source, ctx.spec).await;
     spinner.finish_and_clear();
-    fill(&mut report, outcome);
+    crate::outcomes::provider(&mut report, outcome);
     emit(ctx, &report)
-}
-
-/// Moves a provider outcome into a report: checks, discovery and metadata members, human sections.
-pub fn fill(report: &mut Report, outcome: ProviderOutcome) {
-    let mut tried = Section::new("Discovery", &["url", "kind", "status", "result"]);
-    for a in &outcome.attempts {
-        let result = if a.chosen {
-            "chosen".to_owned()
-        } else {
-            a.error.clone().unwrap_or_else(|| "-".into())
-        };
-        let status = a.status.map_or_else(|| "-".to_owned(), |s| s.to_string());
-        tried.row(vec![
-            a.url.clone(),
-            format!("{:?}", a.kind).to_lowercase(),
-            status,
-            result,
-        ]);
-    }
-    report.sections.push(tried);
-    report.set("discovery", outcome.discovery_json());
-    if let Some(m) = &outcome.metadata {
-        report.set("metadata", m);
-    }
-    if let Some(j) = &outcome.jwks_uri {
-        report.set("jwks_uri", j);
-    }
-    report.checks.extend(outcome.checks);
-    report.checks.extend(outcome.jwks_checks);
-    report.error = outcome.error;
 }

@@ -6,14 +6,15 @@ use crate::catalogue::JWT_COMPACT_JWS;
 use crate::cli::args::DecodeTokenArgs;
 use crate::cli::context::Context;
 use crate::cli::printer::emit;
+use crate::exit::ExitStatus;
 use crate::jwt::{self, Unverified};
 use crate::report::{Checks, Report};
 use crate::sanitize;
 use serde_json::{Map, Value};
 
-pub fn decode_token(args: DecodeTokenArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub fn decode_token(args: DecodeTokenArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let token = read_token(args.token, "decode-token")?;
-    let now = i64::try_from(crate::server::auth::now()).unwrap_or(i64::MAX);
+    let now = i64::try_from(crate::time::now()).unwrap_or(i64::MAX);
     let mut report = Report::new("decode-token", token.label(), ctx.spec, ctx.strict);
     let mut checks = Checks::new(ctx.spec, None);
     let (header, claims) = match jwt::decode_unverified(token.expose()) {

@@ -5,11 +5,11 @@
 
 use crate::cli::args::VerifyTokenArgs;
 use crate::cli::args::{DemoArgs, OutputFormat};
-use crate::cli::commands::check_provider::fill;
-use crate::cli::commands::{gen_metadata, probe as probe_cmd, verify_token};
+use crate::cli::commands::verify_token;
 use crate::cli::context::Context;
 use crate::discovery::ProviderType;
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::http::Request;
 use crate::jwt::SecretToken;
 use crate::probe::ProbeOptions;
@@ -143,7 +143,7 @@ fn gen_metadata_good(ctx: &Context) -> StepFuture<'_> {
             jwks_uri: None,
         };
         let generated = resource_metadata::generate(&input, ctx.spec)?;
-        Ok(gen_metadata::report(&generated, None, ctx.spec, false))
+        Ok(crate::outcomes::generated(&generated, None, ctx.spec, false))
     })
 }
 
@@ -202,7 +202,7 @@ async fn probe_embedded(ctx: &Context, flaws: &[McpFlaw]) -> anyhow::Result<Repo
         strict: false,
     };
     let outcome = crate::probe::probe(&ctx.client()?, &url, &opts, ctx.spec).await;
-    Ok(probe_cmd::report(outcome, &url, ctx.spec, false))
+    Ok(crate::outcomes::probe(outcome, &url, ctx.spec, false))
 }
 
 /// The flaws of the broken provider step.
@@ -229,7 +229,7 @@ async fn check_embedded_provider(ctx: &Context, flaws: &[Flaw]) -> anyhow::Resul
     let mut report = Report::new("check-provider", &issuer, ctx.spec, false);
     let source = Source::Discover(ProviderType::Auto);
     let outcome = provider::check(&client, &issuer, &source, ctx.spec).await;
-    fill(&mut report, outcome);
+    crate::outcomes::provider(&mut report, outcome);
     drop(server);
     Ok(report)
 }
@@ -250,7 +250,7 @@ fn failed_ids(report: &Report) -> BTreeSet<&'static str> {
         .collect()
 }
 
-pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     if ctx.output == OutputFormat::Junit {
         return Err(Error::Usage("demo prints human or JSON output (--json), not JUnit".into()).into());
     }
@@ -268,13 +268,14 @@ pub async fn demo(args: DemoArgs, ctx: &Context) -> anyhow::Result<u8> {
         });
     }
     let ok = ran.iter().all(|r| r.as_expected);
-    let code = if ok {
-        0
-    } else if ran.iter().any(|r| r.report.error.is_some()) {
-        3
-    } else {
-        1
-    };
+    // The steps are parts of one demonstration: the worst step decides.
+    let code = ran
+        .iter()
+        .map(|r| match (r.report.error.is_some(), r.as_expected) {
+            (true, _) => ExitStatus::Unavailable,
+            (false, expected) => ExitStatus::from_ok(expected),
+        })
+        .fold(ExitStatus::Ok, ExitStatus::worst);
     let text = match ctx.output {
         OutputFormat::Json => {
             let steps: Vec<serde_json::Value> = ran.iter().map(step_json).collect();
@@ -323,7 +324,7 @@ fn human(ran: &[Ran], ctx: &Context, broken: bool, ok: bool) -> String {
                 &r.report,
                 Style {
                     color: ctx.color,
-                    width: terminal_width(),
+                    width: ctx.columns.unwrap_or(120),
                 },
             ));
         }
@@ -364,11 +365,4 @@ fn same_as(report: &Report) -> String {
         "probe" => format!("mcp-auth probe {target} --token \"$TOKEN\" --foreign-token \"$OTHER_TOKEN\""),
         command => format!("mcp-auth {command} {target}"),
     }
-}
-
-fn terminal_width() -> u16 {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(120)
 }

@@ -4,10 +4,11 @@ use crate::catalogue::{self, CheckDef};
 use crate::cli::args::{ExplainArgs, OutputFormat};
 use crate::cli::context::Context;
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::spec::SpecRevision;
 use serde_json::json;
 
-pub fn explain(args: ExplainArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub fn explain(args: ExplainArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     if args.list {
         if ctx.output == OutputFormat::Json {
             let all: Vec<_> = catalogue::all().map(to_json).collect();
@@ -17,7 +18,7 @@ pub fn explain(args: ExplainArgs, ctx: &Context) -> anyhow::Result<u8> {
                 println!("{:<40} {:<6} {}", c.id, c.level(ctx.spec).as_str(), c.summary);
             }
         }
-        return Ok(0);
+        return Ok(ExitStatus::Ok);
     }
     let id = args.check_id.unwrap_or_default();
     let Some(def) = catalogue::find(&id) else {
@@ -38,7 +39,7 @@ pub fn explain(args: ExplainArgs, ctx: &Context) -> anyhow::Result<u8> {
     } else {
         print!("{}", text(def));
     }
-    Ok(0)
+    Ok(ExitStatus::Ok)
 }
 
 fn levels(def: &CheckDef) -> Vec<(SpecRevision, &'static str)> {

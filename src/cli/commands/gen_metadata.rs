@@ -5,16 +5,16 @@ use crate::cli::args::{GenMetadataArgs, OutputFormat};
 use crate::cli::context::Context;
 use crate::cli::printer::emit;
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::probe::provider_links;
 use crate::provider::{self, Source};
 use crate::render::{self, Style};
-use crate::report::{ChainLink, Report, Section, verdict};
-use crate::resource_metadata::{self, Generated, PrmInput};
-use crate::spec::SpecRevision;
+use crate::report::{ChainLink, verdict};
+use crate::resource_metadata::{self, PrmInput};
 use std::io::Write;
 use std::path::Path;
 
-pub async fn gen_metadata(args: GenMetadataArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub async fn gen_metadata(args: GenMetadataArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let input = if args.interactive {
         if !(ctx.stdin_tty && ctx.stderr_tty) {
             return Err(Error::Usage(
@@ -42,7 +42,7 @@ pub async fn gen_metadata(args: GenMetadataArgs, ctx: &Context) -> anyhow::Resul
         write_atomic(path, pretty.as_bytes())?;
     }
 
-    let mut report = report(&generated, args.out.as_deref(), ctx.spec, ctx.strict);
+    let mut report = crate::outcomes::generated(&generated, args.out.as_deref(), ctx.spec, ctx.strict);
 
     if args.verify {
         let issuers: Vec<String> = generated.document["authorization_servers"]
@@ -165,36 +165,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         return Err(io(e));
     }
     Ok(())
-}
-
-/// The report of a generated document: where to serve it, the 401 header, the PRM checks, JSON members.
-pub fn report(generated: &Generated, out: Option<&Path>, spec: SpecRevision, strict: bool) -> Report {
-    let mut report = Report::new("gen-metadata", &generated.resource, spec, strict);
-    let mut serve = Section::new("Serve it", &["what", "value"]);
-    serve.row(vec![
-        "document".into(),
-        out.map_or_else(|| "stdout".to_owned(), |p| format!("written to {}", p.display())),
-    ]);
-    serve.row(vec![
-        "serve at (GET, 200, application/json)".into(),
-        generated.well_known_url.clone(),
-    ]);
-    serve.row(vec![
-        "401 header".into(),
-        format!("WWW-Authenticate: {}", generated.www_authenticate),
-    ]);
-    report.sections.push(serve);
-    // One unwrapped line, so the URL and the header value can be copied from a terminal.
-    report.headline = Some(format!(
-        "Serve it at {} and answer 401s with: WWW-Authenticate: {}",
-        generated.well_known_url, generated.www_authenticate
-    ));
-    report.checks = generated.checks.clone();
-    report.set("document", &generated.document);
-    report.set("well_known_url", &generated.well_known_url);
-    report.set("www_authenticate", &generated.www_authenticate);
-
-    report
 }
 
 #[cfg(test)]

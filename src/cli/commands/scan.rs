@@ -5,6 +5,7 @@ use crate::cli::args::{OutputFormat, ScanArgs};
 use crate::cli::commands::gen_metadata::write_atomic;
 use crate::cli::context::Context;
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::probe::ProbeOptions;
 use crate::report::Report;
 use crate::sanitize;
@@ -18,7 +19,7 @@ const MAX_INPUT: u64 = 64 << 20;
 /// Rows of each human summary table.
 const TOP: usize = 10;
 
-pub async fn scan(args: ScanArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub async fn scan(args: ScanArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     let text = read_input(&args, ctx)?;
     let targets = input::parse(&text).map_err(|e| Error::Usage(e.to_string()))?;
     drop(text);
@@ -63,7 +64,7 @@ pub async fn scan(args: ScanArgs, ctx: &Context) -> anyhow::Result<u8> {
         OutputFormat::Human => write!(out, "{}\n{}\n", summary.human(TOP), verdict_line(&summary))?,
     }
     out.flush()?;
-    Ok(summary.exit_code())
+    Ok(summary.exit_status())
 }
 
 /// The input text: the file, or stdin for `-` or no argument (which must then not be a terminal).
@@ -134,7 +135,7 @@ fn write_result(
 fn report(result: ServerResult, ctx: &Context) -> Report {
     let error = result.error();
     match result.outcome {
-        ServerOutcome::Probed(outcome) => super::probe::report(*outcome, &result.url, ctx.spec, ctx.strict),
+        ServerOutcome::Probed(outcome) => crate::outcomes::probe(*outcome, &result.url, ctx.spec, ctx.strict),
         ServerOutcome::DeadlineExceeded(_) | ServerOutcome::Crashed(_) => {
             let mut report = Report::new("probe", result.url.as_str(), ctx.spec, ctx.strict);
             report.headline = error.as_ref().map(|e| e.message.clone());
@@ -149,9 +150,9 @@ fn verdict_line(s: &Summary) -> String {
         "{} scanned: {} passing, {} failing, {} could not complete",
         s.scanned, s.passing, s.failing, s.could_not_complete
     );
-    match s.exit_code() {
-        0 => format!("PASS: {counts}"),
-        1 => format!("FAIL: {counts}"),
+    match s.exit_status() {
+        ExitStatus::Ok => format!("PASS: {counts}"),
+        ExitStatus::Failed => format!("FAIL: {counts}"),
         _ => format!("ERROR: {counts}"),
     }
 }

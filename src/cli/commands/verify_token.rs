@@ -12,6 +12,7 @@ use crate::cli::context::Context;
 use crate::cli::printer::emit;
 use crate::discovery::ProviderType;
 use crate::error::Error;
+use crate::exit::ExitStatus;
 use crate::jwt::{self, KeySet, SecretToken, Unverified, Verification};
 use crate::provider::{self, Source};
 use crate::report::{ErrorInfo, Report, Section, Status};
@@ -78,13 +79,10 @@ impl Verifiers {
     }
 }
 
-pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     // clap cannot tell a TOKEN argument from one filled in by MCP_AUTH_TOKEN, and an exported variable
     // must not make --batch unusable: only an explicit argument conflicts.
-    let from_env = std::env::var(crate::cli::context::env::TOKEN)
-        .ok()
-        .map(SecretToken::new)
-        == args.token;
+    let from_env = ctx.env_token == args.token;
     if args.batch && args.token.is_some() && !from_env {
         return Err(
             Error::Usage("--batch reads one token per line from stdin; do not pass TOKEN as well".into()).into(),
@@ -155,7 +153,7 @@ async fn prepare(
         })?;
     }
     let algorithms = algorithms(&args.algorithms)?;
-    let now = i64::try_from(crate::server::auth::now()).unwrap_or(i64::MAX);
+    let now = i64::try_from(crate::time::now()).unwrap_or(i64::MAX);
     let verifier = |loaded: Result<(KeySet, Option<String>), KeysError>,
                     issuer: Option<String>,
                     authorization_servers: Option<Vec<String>>| {
@@ -568,7 +566,7 @@ fn show(v: &Value) -> String {
 /// One core verifies inline. With more, the main thread reads chunks of lines into a bounded queue,
 /// one worker per core verifies a chunk into one buffer, and a writer thread puts the buffers back in
 /// input order: threads and buffers live for the whole run, so memory stays flat however long stdin is.
-fn batch(vs: &Verifiers, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyhow::Result<u8> {
+fn batch(vs: &Verifiers, resource: &str, jobs: Option<u16>, ctx: &Context) -> anyhow::Result<ExitStatus> {
     const CHUNK: usize = 64;
     let run = (ctx.spec, ctx.strict);
     let threads = jobs.map_or_else(
@@ -617,7 +615,7 @@ fn batch(vs: &Verifiers, resource: &str, jobs: Option<u16>, ctx: &Context) -> an
     // Each worker owns a handle on the queue, so that when all have stopped the reader's send fails.
     let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
     let one = &one;
-    std::thread::scope(|s| -> anyhow::Result<u8> {
+    std::thread::scope(|s| -> anyhow::Result<ExitStatus> {
         for _ in 0..threads {
             let (work_rx, done_tx) = (std::sync::Arc::clone(&work_rx), done_tx.clone());
             s.spawn(move || {
@@ -704,11 +702,11 @@ impl Tally {
 
     /// 3 when tokens were read but none could be verified (each one's issuer was unreachable), else 1 when
     /// any line is not valid, else 0 (also for empty input).
-    fn exit_code(self) -> u8 {
+    fn exit_code(self) -> ExitStatus {
         if self.unverified && !self.verified {
-            3
+            ExitStatus::Unavailable
         } else {
-            u8::from(self.not_ok)
+            ExitStatus::from_ok(!self.not_ok)
         }
     }
 }
@@ -716,6 +714,7 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::Tally;
+    use crate::exit::ExitStatus;
 
     #[test]
     fn batch_exit_code_is_3_only_when_no_token_could_be_verified() {
@@ -725,11 +724,11 @@ mod tests {
             unverified,
         };
         for (tally, code) in [
-            (Tally::default(), 0),
-            (t(false, true, false), 0),
-            (t(true, true, false), 1),
-            (t(true, true, true), 1),
-            (t(true, false, true), 3),
+            (Tally::default(), ExitStatus::Ok),
+            (t(false, true, false), ExitStatus::Ok),
+            (t(true, true, false), ExitStatus::Failed),
+            (t(true, true, true), ExitStatus::Failed),
+            (t(true, false, true), ExitStatus::Unavailable),
         ] {
             assert_eq!(tally.exit_code(), code, "{tally:?}");
         }
