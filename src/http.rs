@@ -195,6 +195,19 @@ impl HttpClient {
         })
     }
 
+    /// The client for every fetch on behalf of the server at `url` (and wherever it points): when that
+    /// server is public and the user did not `allow` private addresses, one that refuses to connect to
+    /// them (at the resolver, so also for JWKS, discovery documents and redirects, and with no second
+    /// lookup to rebind); otherwise this client.
+    pub async fn guarded_for(&self, url: &Url, allow: bool) -> Result<Self, crate::error::Error> {
+        // A client that already refuses them (`scan` without --allow-private-addresses) is kept as it is:
+        // no lookup, and no new connection pool per server.
+        if allow || self.config.refuse_private || is_private_host(url).await {
+            return Ok(self.clone());
+        }
+        self.refusing_private()
+    }
+
     fn builder(config: &HttpConfig) -> reqwest::ClientBuilder {
         let builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -613,6 +626,26 @@ impl reqwest::dns::Resolve for PublicOnly {
     }
 }
 
+/// Whether `url`'s host is, or resolves to, a private address (DNS only for names): then the server is
+/// private and may send clients to private addresses.
+async fn is_private_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => is_private_ip(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => is_private_ip(IpAddr::V6(ip)),
+        Some(url::Host::Domain(d)) => {
+            if is_loopback(url) {
+                return true;
+            }
+            let port = url.port_or_known_default().unwrap_or(443);
+            match tokio::net::lookup_host((d, port)).await {
+                Ok(mut addrs) => addrs.any(|a| is_private_ip(a.ip())),
+                Err(_) => false,
+            }
+        }
+        None => false,
+    }
+}
+
 /// `localhost`, 127.0.0.0/8 or `[::1]`: http is allowed there with a warning.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -646,6 +679,31 @@ pub fn transport(url: &Url) -> Transport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_public_server_gets_a_client_refusing_private_addresses() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = HttpClient::new(HttpConfig::default()).unwrap();
+        let refuses = |mcp: &str, allow: bool| {
+            let c = rt
+                .block_on(client.guarded_for(&Url::parse(mcp).unwrap(), allow))
+                .unwrap();
+            c.config().refuse_private
+        };
+        assert!(refuses("https://93.184.216.34/mcp", false));
+        assert!(refuses("https://[2606:4700::1111]/mcp", false));
+        assert!(!refuses("https://93.184.216.34/mcp", true), "--allow-private-addresses");
+        for private in [
+            "http://127.0.0.1:1/mcp",
+            "http://localhost:1/mcp",
+            "https://10.0.0.5/mcp",
+        ] {
+            assert!(!refuses(private, false), "{private}");
+        }
+    }
 
     #[test]
     fn loopback_rules() {

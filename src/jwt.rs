@@ -561,6 +561,17 @@ fn shape_failure(checks: &mut Checks, shape: &Unverified<'_>) {
 
 /// The algorithm, key and signature checks. Returns whether the signature was accepted.
 fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[Algorithm]) -> bool {
+    let Some(alg) = allowed_algorithm(checks, p, algorithms) else {
+        return false;
+    };
+    let Some(candidates) = candidate_keys(checks, p, keys, alg, algorithms) else {
+        return false;
+    };
+    verify_signature(checks, p, alg, &candidates)
+}
+
+/// `jwt-alg-not-none` and `jwt-alg-allowlisted`: the header's alg when the verifier accepts it.
+fn allowed_algorithm(checks: &mut Checks, p: &Parsed<'_>, algorithms: &[Algorithm]) -> Option<Algorithm> {
     let alg_text = match p.header.get("alg") {
         Some(Value::String(a)) => a.as_str(),
         Some(other) => {
@@ -568,11 +579,11 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
                 &JWT_ALG_ALLOWLISTED,
                 format!("alg is {}, not a string.", crate::metadata::type_name(other)),
             );
-            return false;
+            return None;
         }
         None => {
             checks.violated(&JWT_ALG_ALLOWLISTED, "the header has no alg.");
-            return false;
+            return None;
         }
     };
     if alg_text.eq_ignore_ascii_case("none") {
@@ -583,7 +594,7 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
                 sanitize::line(alg_text)
             ),
         );
-        return false;
+        return None;
     }
     checks.pass(&JWT_ALG_NOT_NONE, format!("alg is \"{}\"", sanitize::line(alg_text)));
     let allowed: Vec<&str> = algorithms.iter().map(|a| alg_name(*a)).collect();
@@ -604,10 +615,21 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
                     allowed.join(", ")
                 ),
             );
-            return false;
+            return None;
         }
     };
     checks.pass(&JWT_ALG_ALLOWLISTED, format!("{} is allowed", alg_name(alg)));
+    Some(alg)
+}
+
+/// `jwt-kid-in-issuer-jwks` and `jwt-alg-key-consistent`: the keys of `keys` to try for `alg`.
+fn candidate_keys<'k>(
+    checks: &mut Checks,
+    p: &Parsed<'_>,
+    keys: &'k KeySet,
+    alg: Algorithm,
+    algorithms: &[Algorithm],
+) -> Option<Vec<&'k Key>> {
     if !keys.private.is_empty() {
         checks.violated(
             &JWT_KID_IN_ISSUER_JWKS,
@@ -616,11 +638,11 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
                 keys.private.join(", ")
             ),
         );
-        return false;
+        return None;
     }
-    let candidates: Vec<&Key> = match p.header.get("kid") {
+    let candidates: Vec<&'k Key> = match p.header.get("kid") {
         Some(Value::String(kid)) => {
-            let found: Vec<&Key> = keys.keys.iter().filter(|k| k.kid.as_deref() == Some(kid)).collect();
+            let found: Vec<&'k Key> = keys.keys.iter().filter(|k| k.kid.as_deref() == Some(kid)).collect();
             if found.is_empty() {
                 let known: Vec<String> = keys.keys.iter().map(Key::describe).collect();
                 checks.violated(
@@ -631,7 +653,7 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
                         if known.is_empty() { "no keys".to_owned() } else { known.join(", ") }
                     ),
                 );
-                return false;
+                return None;
             }
             checks.pass(
                 &JWT_KID_IN_ISSUER_JWKS,
@@ -639,7 +661,7 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
             );
             if let Some(why) = found.iter().find_map(|k| misfit_pinned(k, alg, algorithms)) {
                 checks.violated(&JWT_ALG_KEY_CONSISTENT, format!("{why}."));
-                return false;
+                return None;
             }
             checks.pass(
                 &JWT_ALG_KEY_CONSISTENT,
@@ -656,10 +678,10 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
                 &JWT_KID_IN_ISSUER_JWKS,
                 format!("kid is {}, not a string.", crate::metadata::type_name(other)),
             );
-            return false;
+            return None;
         }
         None => {
-            let fitting: Vec<&Key> = keys
+            let fitting: Vec<&'k Key> = keys
                 .keys
                 .iter()
                 .filter(|k| misfit_pinned(k, alg, algorithms).is_none())
@@ -682,7 +704,7 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
                         }
                     ),
                 );
-                return false;
+                return None;
             }
             checks.pass(
                 &JWT_KID_IN_ISSUER_JWKS,
@@ -703,7 +725,7 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
             fitting
         }
     };
-    verify_signature(checks, p, alg, &candidates)
+    Some(candidates)
 }
 
 /// RFC 8725 §3.1: each key is used with exactly one algorithm. A key that publishes no `alg` is pinned to the

@@ -27,7 +27,7 @@ pub fn provider(report: &mut Report, outcome: ProviderOutcome) {
         ]);
     }
     report.sections.push(tried);
-    report.set("discovery", outcome.discovery_json());
+    report.set("discovery", outcome.discovery());
     if let Some(m) = &outcome.metadata {
         report.set("metadata", m);
     }
@@ -61,26 +61,23 @@ pub fn probe(outcome: ProbeOutcome, url: &Url, spec: SpecRevision, strict: bool)
         ]);
     }
     report.sections.push(shapes);
-    if let Some(tried) = outcome.resource_metadata.get("tried").and_then(|t| t.as_array()) {
+    if let Some(rm) = &outcome.resource_metadata {
         let mut prm = Section::new("Protected resource metadata", &["url", "via", "status", "result"]);
-        let served = outcome.resource_metadata.get("served_by").and_then(|v| v.as_str());
-        let client_url = outcome.resource_metadata.get("client_url").and_then(|v| v.as_str());
-        for a in tried {
-            let u = a["url"].as_str().unwrap_or("");
+        for a in &rm.tried {
             let mut result = Vec::new();
-            if Some(u) == served {
+            if rm.served_by.as_ref() == Some(&a.url) {
                 result.push("served".to_owned());
             }
-            if Some(u) == client_url {
+            if rm.client_url.as_ref() == Some(&a.url) {
                 result.push("clients use this".to_owned());
             }
-            if let Some(e) = a["error"].as_str() {
-                result.push(e.to_owned());
+            if let Some(e) = &a.error {
+                result.push(e.clone());
             }
             prm.row(vec![
-                u.to_owned(),
-                a["via"].as_str().unwrap_or("").to_owned(),
-                a["status"].as_u64().map_or_else(|| "-".into(), |s| s.to_string()),
+                a.url.clone(),
+                a.via.as_str().to_owned(),
+                a.status.map_or_else(|| "-".into(), |s| s.to_string()),
                 if result.is_empty() {
                     "-".into()
                 } else {

@@ -56,13 +56,20 @@ pub struct ProviderOutcome {
     pub error: Option<ErrorInfo>,
 }
 
+/// The `discovery` member of a report: every metadata URL tried, and the one chosen.
+#[derive(Clone, Debug, Serialize)]
+pub struct Discovery {
+    pub tried: Vec<Attempt>,
+    pub chosen: Option<String>,
+}
+
 impl ProviderOutcome {
     /// The `discovery` member of the JSON report.
-    pub fn discovery_json(&self) -> Value {
-        serde_json::json!({
-            "tried": self.attempts,
-            "chosen": self.metadata_url,
-        })
+    pub fn discovery(&self) -> Discovery {
+        Discovery {
+            tried: self.attempts.clone(),
+            chosen: self.metadata_url.clone(),
+        }
     }
 }
 
@@ -114,12 +121,69 @@ pub async fn check(client: &HttpClient, issuer: &str, source: &Source, spec: Spe
     .await;
 
     let mut checks = Checks::new(spec, None);
-    let mut blockers: Vec<String> = Vec::new(); // earlier candidates that stop SDK clients
-    let mut winner: Option<(usize, Map<String, Value>, &Response)> = None;
-    let mut other_docs: Vec<(DocKind, Map<String, Value>)> = Vec::new();
-    let mut first_error: Option<ErrorInfo> = None;
-    let mut cross_origin: Vec<(String, String)> = Vec::new();
+    let mut found = Classified::default();
     for (i, f) in fetched.iter().enumerate() {
+        found.add(i, f);
+    }
+    outcome.attempts = std::mem::take(&mut found.attempts);
+    for (url, to) in &found.cross_origin {
+        checks.set_subject(Some(url.clone()));
+        checks.violated(
+            &AS_METADATA_STATUS_200,
+            format!(
+                "{url} redirects to another origin ({}); mcp-auth does not follow cross-origin redirects and clients that do end up trusting a document the issuer's origin did not serve. Serve the metadata at this URL with 200.",
+                sanitize::line(to)
+            ),
+        );
+    }
+    checks.set_subject(None);
+    let Some((index, doc, resp)) = found.winner else {
+        no_metadata(&mut outcome, checks, &fetched, found.first_error);
+        return outcome;
+    };
+
+    let kind = fetched[index].candidate.kind;
+    fetch_checks(&mut checks, &fetched, index, &found.blockers, source, resp);
+    rules::provider::evaluate(
+        &mut checks,
+        &doc,
+        DocContext {
+            expected_issuer: issuer,
+            kind,
+        },
+    );
+    consistency(&mut checks, kind, &doc, &found.other_docs);
+
+    outcome.metadata_url = Some(resp.url.to_string());
+    outcome.jwks_uri = doc.get("jwks_uri").and_then(Value::as_str).map(str::to_owned);
+    outcome.metadata = Some(Value::Object(doc));
+    outcome.checks = checks.into_results();
+    if let Some(jwks_uri) = outcome.jwks_uri.clone() {
+        let (checks, jwks) = check_jwks(client, &jwks_uri, spec).await;
+        outcome.jwks_checks = checks;
+        outcome.jwks = jwks;
+    }
+    outcome
+}
+
+/// What the discovery candidates answered, in the order clients try them.
+#[derive(Default)]
+struct Classified<'a> {
+    attempts: Vec<Attempt>,
+    /// Earlier candidates that stop SDK clients.
+    blockers: Vec<String>,
+    /// The first candidate serving a JSON object: its index, the document and the response.
+    winner: Option<(usize, Map<String, Value>, &'a Response)>,
+    /// Later documents, for the OAuth/OIDC consistency check.
+    other_docs: Vec<(DocKind, Map<String, Value>)>,
+    first_error: Option<ErrorInfo>,
+    /// (URL, where it redirects) for every cross-origin redirect.
+    cross_origin: Vec<(String, String)>,
+}
+
+impl<'a> Classified<'a> {
+    /// Records the answer of candidate `i`.
+    fn add(&mut self, i: usize, f: &'a Fetched) {
         let url = f.candidate.url.to_string();
         let mut attempt = Attempt {
             url: url.clone(),
@@ -136,137 +200,143 @@ pub async fn check(client: &HttpClient, issuer: &str, source: &Source, spec: Spe
                     "redirects to another origin ({}); not followed",
                     sanitize::line(to)
                 ));
-                cross_origin.push((url.clone(), to.clone()));
-                if winner.is_none() {
-                    blockers.push(format!("{url} redirects to another origin ({})", sanitize::line(to)));
+                self.cross_origin.push((url.clone(), to.clone()));
+                if self.winner.is_none() {
+                    self.blockers
+                        .push(format!("{url} redirects to another origin ({})", sanitize::line(to)));
                 }
             }
             Err(e) => {
                 attempt.error = Some(sanitize::line(&e.to_string()).into_owned());
-                if winner.is_none() {
+                if self.winner.is_none() {
                     // SDK clients stop at a candidate that fails outright, as they stop at a 5xx.
-                    blockers.push(sanitize::line(&e.to_string()).into_owned());
+                    self.blockers.push(sanitize::line(&e.to_string()).into_owned());
                 }
-                first_error.get_or_insert_with(|| e.to_info());
+                self.first_error.get_or_insert_with(|| e.to_info());
             }
             Ok(resp) => {
                 attempt.status = Some(resp.status);
                 attempt.redirects = resp.redirects.clone();
-                let parsed = if resp.status == 200 { Some(resp.json()) } else { None };
-                match parsed {
-                    Some(Ok(Value::Object(map))) => {
-                        if winner.is_none() {
-                            attempt.chosen = true;
-                            winner = Some((i, map, resp));
-                        } else {
-                            other_docs.push((f.candidate.kind, map));
-                        }
-                    }
-                    Some(Ok(other)) => {
-                        attempt.error = Some(format!(
-                            "the body is {}, not a JSON object",
-                            crate::metadata::type_name(&other)
-                        ));
-                        if winner.is_none() {
-                            blockers.push(format!("{url} answered 200 with a JSON value that is not an object"));
-                        }
-                        first_error.get_or_insert(ErrorInfo {
-                            kind: "not-json",
-                            message: format!("{url}: the body is not a JSON object"),
-                            url: Some(url.clone()),
-                        });
-                    }
-                    Some(Err(why)) => {
-                        attempt.error = Some(sanitize::line(&why).into_owned());
-                        if winner.is_none() {
-                            blockers.push(format!("{url} answered 200 but {why}"));
-                        }
-                        first_error.get_or_insert(ErrorInfo {
-                            kind: "not-json",
-                            message: sanitize::line(&format!("{url}: {why}")).into_owned(),
-                            url: Some(url.clone()),
-                        });
-                    }
-                    None if resp.status >= 500 => {
-                        if winner.is_none() {
-                            blockers.push(format!("{url} answered {}", resp.status));
-                        }
-                        first_error.get_or_insert(ErrorInfo {
-                            kind: "http-status",
-                            message: format!("{url}: HTTP {} where metadata JSON was required", resp.status),
-                            url: Some(url.clone()),
-                        });
-                    }
-                    None => {}
-                }
+                self.answered(i, f.candidate.kind, &url, resp, &mut attempt);
             }
         }
-        outcome.attempts.push(attempt);
+        self.attempts.push(attempt);
     }
 
-    for (url, to) in &cross_origin {
-        checks.set_subject(Some(url.clone()));
+    /// Records a response of candidate `i` at `url`.
+    fn answered(&mut self, i: usize, kind: DocKind, url: &str, resp: &'a Response, attempt: &mut Attempt) {
+        let parsed = if resp.status == 200 { Some(resp.json()) } else { None };
+        match parsed {
+            Some(Ok(Value::Object(map))) => {
+                if self.winner.is_none() {
+                    attempt.chosen = true;
+                    self.winner = Some((i, map, resp));
+                } else {
+                    self.other_docs.push((kind, map));
+                }
+            }
+            Some(Ok(other)) => {
+                attempt.error = Some(format!(
+                    "the body is {}, not a JSON object",
+                    crate::metadata::type_name(&other)
+                ));
+                if self.winner.is_none() {
+                    self.blockers
+                        .push(format!("{url} answered 200 with a JSON value that is not an object"));
+                }
+                self.first_error.get_or_insert(ErrorInfo {
+                    kind: "not-json",
+                    message: format!("{url}: the body is not a JSON object"),
+                    url: Some(url.to_owned()),
+                });
+            }
+            Some(Err(why)) => {
+                attempt.error = Some(sanitize::line(&why).into_owned());
+                if self.winner.is_none() {
+                    self.blockers.push(format!("{url} answered 200 but {why}"));
+                }
+                self.first_error.get_or_insert(ErrorInfo {
+                    kind: "not-json",
+                    message: sanitize::line(&format!("{url}: {why}")).into_owned(),
+                    url: Some(url.to_owned()),
+                });
+            }
+            None if resp.status >= 500 => {
+                if self.winner.is_none() {
+                    self.blockers.push(format!("{url} answered {}", resp.status));
+                }
+                self.first_error.get_or_insert(ErrorInfo {
+                    kind: "http-status",
+                    message: format!("{url}: HTTP {} where metadata JSON was required", resp.status),
+                    url: Some(url.to_owned()),
+                });
+            }
+            None => {}
+        }
+    }
+}
+
+/// No candidate served a document: `as-discovery-url-order` fails when every one answered 4xx (or
+/// redirected away), else discovery could not complete (the first error).
+fn no_metadata(outcome: &mut ProviderOutcome, mut checks: Checks, fetched: &[Fetched], first_error: Option<ErrorInfo>) {
+    let all_answered_4xx = fetched.iter().all(|f| match &f.result {
+        Ok(r) => (400..500).contains(&r.status),
+        Err(FetchError::CrossOriginRedirect { .. }) => true,
+        Err(_) => false,
+    });
+    if all_answered_4xx {
+        let tried: Vec<String> = outcome
+            .attempts
+            .iter()
+            .map(|a| match (a.status, &a.error) {
+                (Some(status), _) => format!("{} ({status})", a.url),
+                (None, Some(why)) => format!("{} ({why})", a.url),
+                (None, None) => a.url.clone(),
+            })
+            .collect();
         checks.violated(
-            &AS_METADATA_STATUS_200,
+            &AS_DISCOVERY_URL_ORDER,
             format!(
-                "{url} redirects to another origin ({}); mcp-auth does not follow cross-origin redirects and clients that do end up trusting a document the issuer's origin did not serve. Serve the metadata at this URL with 200.",
-                sanitize::line(to)
+                "no metadata at any URL MCP clients try: {}. Serve RFC 8414 metadata at the first URL (or OIDC discovery at one of the others), and check the issuer is exact.",
+                tried.join(", ")
             ),
         );
-    }
-    checks.set_subject(None);
-    let Some((index, doc, resp)) = winner else {
-        let all_answered_4xx = fetched.iter().all(|f| match &f.result {
-            Ok(r) => (400..500).contains(&r.status),
-            Err(FetchError::CrossOriginRedirect { .. }) => true,
-            Err(_) => false,
-        });
-        if all_answered_4xx {
-            let tried: Vec<String> = outcome
-                .attempts
-                .iter()
-                .map(|a| match (a.status, &a.error) {
-                    (Some(status), _) => format!("{} ({status})", a.url),
-                    (None, Some(why)) => format!("{} ({why})", a.url),
-                    (None, None) => a.url.clone(),
-                })
-                .collect();
-            checks.violated(
-                &AS_DISCOVERY_URL_ORDER,
+    } else {
+        let answers: Vec<String> = outcome
+            .attempts
+            .iter()
+            .map(|a| {
                 format!(
-                    "no metadata at any URL MCP clients try: {}. Serve RFC 8414 metadata at the first URL (or OIDC discovery at one of the others), and check the issuer is exact.",
-                    tried.join(", ")
-                ),
-            );
-            outcome.checks = checks.into_results();
-        } else {
-            let answers: Vec<String> = outcome
-                .attempts
-                .iter()
-                .map(|a| {
-                    format!(
-                        "{} answered {}",
-                        a.url,
-                        a.status.map_or_else(|| "nothing".to_owned(), |s| s.to_string())
-                    )
-                })
-                .collect();
-            outcome.error = first_error.or(Some(ErrorInfo {
-                kind: "no-metadata",
-                message: format!(
-                    "{issuer}: no metadata document could be fetched ({})",
-                    answers.join("; ")
-                ),
-                url: None,
-            }));
-            outcome.checks = checks.into_results();
-        }
-        return outcome;
-    };
+                    "{} answered {}",
+                    a.url,
+                    a.status.map_or_else(|| "nothing".to_owned(), |s| s.to_string())
+                )
+            })
+            .collect();
+        outcome.error = first_error.or(Some(ErrorInfo {
+            kind: "no-metadata",
+            message: format!(
+                "{}: no metadata document could be fetched ({})",
+                outcome.issuer,
+                answers.join("; ")
+            ),
+            url: None,
+        }));
+    }
+    outcome.checks = checks.into_results();
+}
 
-    let metadata_url = resp.url.to_string();
+/// The checks on how the chosen document (candidate `index`, answered by `resp`) was found and served:
+/// `as-discovery-url-order`, `as-metadata-status-200`, `as-metadata-json` and TLS.
+fn fetch_checks(
+    checks: &mut Checks,
+    fetched: &[Fetched],
+    index: usize,
+    blockers: &[String],
+    source: &Source,
+    resp: &Response,
+) {
     let chosen_url = fetched[index].candidate.url.to_string();
-    let kind = fetched[index].candidate.kind;
     checks.set_subject(Some(chosen_url.clone()));
     if blockers.is_empty() {
         let msg = if index == 0 {
@@ -323,27 +393,7 @@ pub async fn check(client: &HttpClient, issuer: &str, source: &Source, spec: Spe
                 .map_or_else(|| "missing".to_owned(), |m| format!("\"{}\"", sanitize::line(&m)))
         ),
     );
-    tls_check(&mut checks, &resp.url);
-    rules::provider::evaluate(
-        &mut checks,
-        &doc,
-        DocContext {
-            expected_issuer: issuer,
-            kind,
-        },
-    );
-    consistency(&mut checks, kind, &doc, &other_docs);
-
-    outcome.metadata_url = Some(metadata_url);
-    outcome.jwks_uri = doc.get("jwks_uri").and_then(Value::as_str).map(str::to_owned);
-    outcome.metadata = Some(Value::Object(doc));
-    outcome.checks = checks.into_results();
-    if let Some(jwks_uri) = outcome.jwks_uri.clone() {
-        let (checks, jwks) = check_jwks(client, &jwks_uri, spec).await;
-        outcome.jwks_checks = checks;
-        outcome.jwks = jwks;
-    }
-    outcome
+    tls_check(checks, &resp.url);
 }
 
 fn consistency(checks: &mut Checks, kind: DocKind, doc: &Map<String, Value>, others: &[(DocKind, Map<String, Value>)]) {

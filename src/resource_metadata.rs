@@ -31,6 +31,8 @@ pub struct PrmInput {
 pub struct Generated {
     /// The canonical resource URI written into the document.
     pub resource: String,
+    /// The issuers written into `authorization_servers`, validated and without repeats.
+    pub authorization_servers: Vec<String>,
     pub document: Value,
     /// Where the document must be served (RFC 9728 §3.1 path insertion).
     pub well_known_url: String,
@@ -61,9 +63,8 @@ fn scope_token_ok(s: &str) -> bool {
     !s.is_empty() && !s.contains(' ') && crate::rules::resource::scope_chars_ok(s)
 }
 
-/// Validates `input`, builds the document and evaluates it.
-pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error> {
-    let raw = input.resource.trim();
+/// `--resource` as a URL: absolute, no fragment, https (or http on loopback).
+fn resource_url(raw: &str) -> Result<Url, Error> {
     let url = Url::parse(raw).map_err(|e| {
         usage(
             "prm-resource-uri-valid",
@@ -88,31 +89,18 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
             ),
         ));
     }
-    let resource = canonical_resource(&url);
-    let resource_url = Url::parse(&resource).map_err(|e| Error::Usage(format!("canonical resource: {e}")))?;
-    let well_known_url = discovery::prm_url(&resource_url).to_string();
-    let mut checks = Checks::new(spec, Some(well_known_url.clone()));
-    checks.pass(
-        &PRM_WELL_KNOWN_URL,
-        format!("serve the document at {well_known_url} (RFC 9728 §3.1 path insertion)"),
-    );
-    if raw != resource && raw.trim_end_matches('/') != raw {
-        checks.violated(
-            &PRM_RESOURCE_CANONICAL,
-            format!(
-                "--resource \"{}\" ends with '/'; the document uses the canonical \"{resource}\". Configure your MCP server (and token audience checks) with the same string.",
-                sanitize::argument(raw)
-            ),
-        );
-    }
+    Ok(url)
+}
 
-    if input.authorization_servers.is_empty() {
+/// The `--authorization-server` issuers, validated, without repeats (first occurrence kept).
+fn issuers(servers: &[String]) -> Result<Vec<&str>, Error> {
+    if servers.is_empty() {
         return Err(usage(
             "prm-authorization-servers-nonempty",
             "pass at least one --authorization-server ISSUER: MCP requires one".into(),
         ));
     }
-    for issuer in &input.authorization_servers {
+    for issuer in servers {
         let shown = sanitize::argument(issuer);
         let u = Url::parse(issuer).map_err(|e| {
             usage(
@@ -142,14 +130,19 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
         }
     }
     let mut issuers: Vec<&str> = Vec::new();
-    for i in &input.authorization_servers {
+    for i in servers {
         if !issuers.contains(&i.as_str()) {
             issuers.push(i);
         }
     }
 
+    Ok(issuers)
+}
+
+/// The `--scope` tokens (each argument may hold several, space-separated), without repeats.
+fn scopes(args: &[String]) -> Result<Vec<&str>, Error> {
     let mut scopes: Vec<&str> = Vec::new();
-    for s in input.scopes.iter().flat_map(|s| s.split_whitespace()) {
+    for s in args.iter().flat_map(|s| s.split_whitespace()) {
         if !scope_token_ok(s) {
             return Err(Error::Usage(format!(
                 "--scope \"{}\" has characters a scope token cannot have ('\"', '\\', controls)",
@@ -161,8 +154,13 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
         }
     }
 
+    Ok(scopes)
+}
+
+/// The `--bearer-method` values (header, body; query refused), `header` when none is given.
+fn bearer_methods(args: &[String]) -> Result<Vec<String>, Error> {
     let mut methods: Vec<String> = Vec::new();
-    for m in &input.bearer_methods {
+    for m in args {
         let m = m.trim().to_ascii_lowercase();
         match m.as_str() {
             "query" => {
@@ -187,6 +185,37 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
     if methods.is_empty() {
         methods.push("header".into());
     }
+
+    Ok(methods)
+}
+
+/// Validates `input`, builds the document and evaluates it.
+pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error> {
+    let raw = input.resource.trim();
+    let url = resource_url(raw)?;
+    let resource = canonical_resource(&url);
+    let resource_url = Url::parse(&resource).map_err(|e| Error::Usage(format!("canonical resource: {e}")))?;
+    let well_known_url = discovery::prm_url(&resource_url).to_string();
+    let mut checks = Checks::new(spec, Some(well_known_url.clone()));
+    checks.pass(
+        &PRM_WELL_KNOWN_URL,
+        format!("serve the document at {well_known_url} (RFC 9728 §3.1 path insertion)"),
+    );
+    if raw != resource && raw.trim_end_matches('/') != raw {
+        checks.violated(
+            &PRM_RESOURCE_CANONICAL,
+            format!(
+                "--resource \"{}\" ends with '/'; the document uses the canonical \"{resource}\". Configure your MCP server (and token audience checks) with the same string.",
+                sanitize::argument(raw)
+            ),
+        );
+    }
+
+    let issuers = issuers(&input.authorization_servers)?;
+
+    let scopes = scopes(&input.scopes)?;
+
+    let methods = bearer_methods(&input.bearer_methods)?;
 
     for (flag, value) in [
         ("--resource-documentation", &input.resource_documentation),
@@ -230,6 +259,7 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
     }
     Ok(Generated {
         resource,
+        authorization_servers: issuers.iter().map(|i| (*i).to_owned()).collect(),
         document: Value::Object(doc),
         well_known_url,
         www_authenticate,
@@ -240,6 +270,30 @@ pub fn generate(input: &PrmInput, spec: SpecRevision) -> Result<Generated, Error
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn argument_stages_validate_and_drop_repeats() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(bearer_methods(&[]).unwrap(), ["header"]);
+        assert_eq!(
+            bearer_methods(&v(&[" Body", "body", "header"])).unwrap(),
+            ["body", "header"]
+        );
+        assert!(
+            bearer_methods(&v(&["query"]))
+                .unwrap_err()
+                .to_string()
+                .contains("refused")
+        );
+        let servers = v(&["https://a.example", "https://b.example", "https://a.example"]);
+        assert_eq!(issuers(&servers).unwrap(), ["https://a.example", "https://b.example"]);
+        assert!(issuers(&[]).is_err());
+        assert!(issuers(&v(&["https://a.example/.well-known/openid-configuration"])).is_err());
+        assert_eq!(scopes(&v(&["a b", "b c"])).unwrap(), ["a", "b", "c"]);
+        assert!(resource_url("https://x.example/mcp#frag").is_err());
+        assert!(resource_url("http://x.example/mcp").is_err());
+        assert!(resource_url("http://localhost:1/mcp").is_ok());
+    }
     use crate::report::Status;
 
     fn input(resource: &str) -> PrmInput {

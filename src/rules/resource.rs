@@ -35,6 +35,16 @@ impl FoundVia {
             FoundVia::Generated => "--resource",
         }
     }
+
+    /// The name in JSON reports (as serialized).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FoundVia::Header => "header",
+            FoundVia::PathWellKnown => "path-well-known",
+            FoundVia::RootWellKnown => "root-well-known",
+            FoundVia::Generated => "generated",
+        }
+    }
 }
 
 /// What the PRM rules need besides the document.
@@ -488,7 +498,28 @@ pub fn evaluate_unauthenticated(
     }
     params_unique(checks, bearer, parsed);
     facts.resource_metadata = bearer.param("resource_metadata").map(str::to_owned);
-    match &facts.resource_metadata {
+    resource_metadata_param(checks, facts.resource_metadata.as_deref());
+    facts.scope = bearer.param("scope").map(str::to_owned);
+    scope_param(checks, facts.scope.as_deref());
+    let error_params: Vec<&str> = ["error", "error_description", "error_uri"]
+        .into_iter()
+        .filter(|n| bearer.param(n).is_some())
+        .collect();
+    checks.check(
+        &RS_NO_ERROR_WITHOUT_CREDENTIALS,
+        error_params.is_empty(),
+        "no error information on a request without credentials",
+        format!(
+            "the 401 to a request without a token carries {}; RFC 6750 §3.1 says it SHOULD NOT (clients may think a token expired). Send error only when a token was rejected.",
+            error_params.join(", ")
+        ),
+    );
+    facts
+}
+
+/// `rs-resource-metadata-param` and `rs-resource-metadata-url-valid` on the challenge's `resource_metadata`.
+fn resource_metadata_param(checks: &mut Checks, resource_metadata: Option<&str>) {
+    match resource_metadata {
         Some(u) => {
             checks.pass(
                 &RS_RESOURCE_METADATA_PARAM,
@@ -515,8 +546,11 @@ pub fn evaluate_unauthenticated(
             checks.skip(&RS_RESOURCE_METADATA_URL_VALID, "no resource_metadata URL");
         }
     }
-    facts.scope = bearer.param("scope").map(str::to_owned);
-    match &facts.scope {
+}
+
+/// `rs-scope-param` and `rs-challenge-no-offline-access` on the challenge's `scope`.
+fn scope_param(checks: &mut Checks, scope: Option<&str>) {
+    match scope {
         Some(s) if !s.trim().is_empty() && scope_chars_ok(s) => {
             checks.pass(&RS_SCOPE_PARAM, format!("scope=\"{}\"", sanitize::line(s)));
             checks.check(
@@ -544,20 +578,6 @@ pub fn evaluate_unauthenticated(
             checks.skip(&RS_CHALLENGE_NO_OFFLINE_ACCESS, "no scope in the challenge");
         }
     }
-    let error_params: Vec<&str> = ["error", "error_description", "error_uri"]
-        .into_iter()
-        .filter(|n| bearer.param(n).is_some())
-        .collect();
-    checks.check(
-        &RS_NO_ERROR_WITHOUT_CREDENTIALS,
-        error_params.is_empty(),
-        "no error information on a request without credentials",
-        format!(
-            "the 401 to a request without a token carries {}; RFC 6750 §3.1 says it SHOULD NOT (clients may think a token expired). Send error only when a token was rejected.",
-            error_params.join(", ")
-        ),
-    );
-    facts
 }
 
 fn params_unique(checks: &mut Checks, bearer: &Challenge, parsed: &Parsed) {

@@ -165,7 +165,8 @@ pub fn client(config: HttpConfig, opts: &ScanOptions) -> Result<HttpClient, Erro
 
 /// Probes every URL of `urls`; results arrive as they finish. Dropping the stream cancels the probes
 /// in flight.
-pub fn run(client: HttpClient, urls: Vec<Url>, opts: ScanOptions) -> impl Stream<Item = ServerResult> {
+pub fn run(client: HttpClient, urls: Vec<Url>, mut opts: ScanOptions) -> impl Stream<Item = ServerResult> {
+    opts.probe.issuer_cache = Some(Arc::clone(&opts.issuer_cache));
     let opts = Arc::new(opts);
     let jobs = opts.jobs.max(1);
     futures::stream::iter(round_robin(urls))

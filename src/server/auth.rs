@@ -173,17 +173,9 @@ impl AuthServer {
         })
     }
 
-    fn start(b: AuthServerBuilder) -> std::io::Result<AuthServer> {
-        let server = MockServer::start()?;
-        let base = server.base_url();
-        let issuer = format!("{base}{}", b.issuer_path);
-        let key = SigningKey::generate("demo-key-1");
+    /// The authorization server metadata document, with the builder's flaws.
+    fn build_metadata(b: &AuthServerBuilder, base: &str, issuer: &str, endpoint_base: &str) -> Value {
         let has = |f: Flaw| b.flaws.contains(&f);
-        let endpoint_base = if has(Flaw::HttpEndpoints) {
-            format!("http://auth.example.com{}", b.issuer_path)
-        } else {
-            issuer.clone()
-        };
         let mut m = Map::new();
         let advertised_issuer = if has(Flaw::IssuerTrailingSlash) {
             format!("{issuer}/")
@@ -196,11 +188,11 @@ impl AuthServer {
             }
             format!("{base}{path}")
         } else if has(Flaw::IssuerWithoutPath) {
-            base.clone()
+            base.to_owned()
         } else if has(Flaw::IssuerTemplate) {
             format!("{base}/{{tenantid}}{}", b.issuer_path)
         } else {
-            issuer.clone()
+            issuer.to_owned()
         };
         m.insert("issuer".into(), json!(advertised_issuer));
         m.insert(
@@ -247,7 +239,21 @@ impl AuthServer {
             m.insert("client_id_metadata_document_supported".into(), json!(true));
         }
         m.insert("authorization_response_iss_parameter_supported".into(), json!(true));
-        let metadata = Value::Object(m);
+        Value::Object(m)
+    }
+
+    fn start(b: AuthServerBuilder) -> std::io::Result<AuthServer> {
+        let server = MockServer::start()?;
+        let base = server.base_url();
+        let issuer = format!("{base}{}", b.issuer_path);
+        let key = SigningKey::generate("demo-key-1");
+        let has = |f: Flaw| b.flaws.contains(&f);
+        let endpoint_base = if has(Flaw::HttpEndpoints) {
+            format!("http://auth.example.com{}", b.issuer_path)
+        } else {
+            issuer.clone()
+        };
+        let metadata = Self::build_metadata(&b, &base, &issuer, &endpoint_base);
 
         let well_known_oauth = format!("/.well-known/oauth-authorization-server{}", b.issuer_path);
         let well_known_oidc = if b.oidc_appended {

@@ -228,6 +228,24 @@ fn a_private_address_in_the_list_is_refused_without_the_flag() {
 }
 
 #[test]
+fn the_authorization_server_is_fetched_once_for_the_whole_fleet() {
+    let auth = AuthServer::builder().start().unwrap();
+    auth.server.set_latency(Duration::from_millis(100));
+    let servers: Vec<McpServer> = (0..6)
+        .map(|_| McpServer::builder().protected_by(&auth).start().unwrap())
+        .collect();
+    let list: String = servers.iter().map(|s| format!("{}\n", s.url())).collect();
+    let (lines, summary) = scan_json(&list, &["-j", "6"], 0);
+    assert_eq!(lines.len(), 6);
+    assert_eq!(summary["summary"]["authorization_servers"][0]["servers"], 6);
+    let hits = auth.server.hits();
+    assert!(!hits.is_empty());
+    for h in &hits {
+        assert_eq!(auth.server.hits_on(&h.path), 1, "{} requested more than once", h.path);
+    }
+}
+
+#[test]
 fn at_most_two_requests_are_in_flight_per_origin() {
     let auth = AuthServer::builder().start().unwrap();
     let (origin, urls) = on_one_origin(&auth, 8);

@@ -45,10 +45,7 @@ pub async fn gen_metadata(args: GenMetadataArgs, ctx: &Context) -> anyhow::Resul
     let mut report = crate::outcomes::generated(&generated, args.out.as_deref(), ctx.spec, ctx.strict);
 
     if args.verify {
-        let issuers: Vec<String> = generated.document["authorization_servers"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-            .unwrap_or_default();
+        let issuers = &generated.authorization_servers;
         let client = ctx.client()?;
         let spinner = ctx.spinner("checking the authorization servers");
         let source = Source::Discover(crate::discovery::ProviderType::Auto);
