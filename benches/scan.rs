@@ -6,7 +6,8 @@
 //! authorization server's metadata and key set requested once, peak RSS of the scan ≤ 100 MB (from
 //! `/usr/bin/time -v`, else from polling /proc/PID/status VmHWM).
 //!
-//! Run: `cargo bench --bench scan`. `SCAN_BENCH_SERVERS` scales the fleet down for a quick look.
+//! Run: `cargo bench --bench scan`. `SCAN_BENCH_SERVERS` and `SCAN_BENCH_JOBS` change the fleet size and `-j`
+//! for a quick look.
 
 use mcp_auth::server::MockServer;
 use mcp_auth::server::auth::AuthServer;
@@ -26,7 +27,7 @@ const MAX_RSS_MB: f64 = 100.0;
 
 struct Fleet {
     auths: Vec<AuthServer>,
-    _origins: Vec<MockServer>,
+    origins: Vec<MockServer>,
     list: tempfile::NamedTempFile,
     servers: usize,
 }
@@ -60,23 +61,31 @@ fn fleet(servers: usize) -> Fleet {
     list.flush().expect("flush list");
     Fleet {
         auths,
-        _origins: origins,
+        origins,
         list,
         servers: n,
     }
 }
 
-/// Peak RSS in MB from `/usr/bin/time -v` output.
-fn time_v_rss(stderr: &str) -> Option<f64> {
+/// A number from `/usr/bin/time -v` output, e.g. "Maximum resident set size (kbytes)".
+fn time_v(stderr: &str, label: &str) -> Option<f64> {
     stderr
         .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .find_map(|l| l.trim().strip_prefix(label)?.strip_prefix(':'))
         .and_then(|v| v.trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
 }
 
-/// Runs the scan; returns the wall time, the peak RSS (MB) and the summary line.
-fn run_scan(list: &std::path::Path) -> (Duration, Option<f64>, serde_json::Value) {
+/// What one scan cost.
+struct Run {
+    wall: Duration,
+    /// Peak RSS in MB, and user + system CPU seconds.
+    rss_mb: Option<f64>,
+    cpu_secs: Option<f64>,
+    summary: serde_json::Value,
+}
+
+/// Runs the scan under `/usr/bin/time -v` when present.
+fn run_scan(list: &std::path::Path, jobs: usize) -> Run {
     let bin = env!("CARGO_BIN_EXE_mcp-auth");
     let timed = std::path::Path::new("/usr/bin/time").is_file();
     let mut cmd = if timed {
@@ -91,7 +100,7 @@ fn run_scan(list: &std::path::Path) -> (Duration, Option<f64>, serde_json::Value
         "--json",
         "--allow-private-addresses",
         "-j",
-        &JOBS.to_string(),
+        &jobs.to_string(),
         "--deadline",
         "120",
     ])
@@ -109,7 +118,27 @@ fn run_scan(list: &std::path::Path) -> (Duration, Option<f64>, serde_json::Value
         .last()
         .and_then(|l| serde_json::from_str(l).ok())
         .unwrap_or_else(|| panic!("no summary line; stderr:\n{stderr}"));
-    (wall, time_v_rss(&stderr), summary)
+    let cpu = time_v(&stderr, "User time (seconds)").zip(time_v(&stderr, "System time (seconds)"));
+    Run {
+        wall,
+        rss_mb: time_v(&stderr, "Maximum resident set size (kbytes)").map(|kb| kb / 1024.0),
+        cpu_secs: cpu.map(|(u, s)| u + s),
+        summary,
+    }
+}
+
+/// User + system CPU seconds of this process so far (the embedded servers), from /proc/self/stat.
+fn own_cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: f64 = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
 }
 
 fn main() {
@@ -117,15 +146,26 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(ORIGINS * PER_ORIGIN);
+    let jobs: usize = std::env::var("SCAN_BENCH_JOBS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(JOBS);
     let f = fleet(servers);
-    let ideal = (f.servers as f64 / JOBS as f64).max(1.0) * ROUND_TRIPS * LATENCY.as_secs_f64();
+    let ideal = (f.servers as f64 / jobs as f64).max(1.0) * ROUND_TRIPS * LATENCY.as_secs_f64();
     println!(
-        "scan benchmark: {} MCP endpoints on {} origins, {ISSUERS} authorization servers, {} ms per reply, -j {JOBS}",
+        "scan benchmark: {} MCP endpoints on {} origins, {ISSUERS} authorization servers, {} ms per reply, -j {jobs}",
         f.servers,
         f.servers.div_ceil(PER_ORIGIN),
         LATENCY.as_millis()
     );
-    let (wall, rss, summary) = run_scan(f.list.path());
+    let servers_cpu_before = own_cpu_secs();
+    let Run {
+        wall,
+        rss_mb: rss,
+        cpu_secs,
+        summary,
+    } = run_scan(f.list.path(), jobs);
+    let servers_cpu = own_cpu_secs() - servers_cpu_before;
     let s = &summary["summary"];
     println!(
         "  scanned {} (passing {}, failing {}, could not complete {})",
@@ -136,6 +176,12 @@ fn main() {
         "  wall time: {:.2} s, ideal {ideal:.1} s: {ratio:.2} × ideal (target ≤ 1.2) {}",
         wall.as_secs_f64(),
         if ratio <= 1.2 { "met" } else { "MISSED" }
+    );
+    let mcp_requests: usize = f.origins.iter().map(|o| o.hits().len()).sum();
+    let busiest = f.origins.iter().map(MockServer::max_in_flight).max().unwrap_or(0);
+    println!(
+        "  MCP origins: {mcp_requests} requests ({:.1} per server), at most {busiest} in flight on one origin",
+        mcp_requests as f64 / f.servers as f64
     );
     // Every path of every authorization server (metadata candidates, JWKS) asked for exactly once.
     let mut repeated = 0;
@@ -158,5 +204,12 @@ fn main() {
             if mb <= MAX_RSS_MB { "met" } else { "MISSED" }
         ),
         None => println!("  peak RSS: not measured (/usr/bin/time missing)"),
+    }
+    if let Some(cpu) = cpu_secs {
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        println!(
+            "  CPU: {cpu:.2} s user+system for the scan, {servers_cpu:.2} s for the embedded servers; load average {}",
+            load.split(' ').take(3).collect::<Vec<_>>().join(" ")
+        );
     }
 }

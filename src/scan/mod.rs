@@ -169,19 +169,41 @@ pub fn run(client: HttpClient, urls: Vec<Url>, mut opts: ScanOptions) -> impl St
     opts.probe.issuer_cache = Some(Arc::clone(&opts.issuer_cache));
     let opts = Arc::new(opts);
     let jobs = opts.jobs.max(1);
-    futures::stream::iter(round_robin(urls))
-        .map(move |(index, url)| {
-            let (client, opts, at) = (client.clone(), Arc::clone(&opts), url.clone());
-            let task = AbortOnDrop(tokio::spawn(async move { one(&client, index, url, &opts).await }));
-            async move {
-                task.await.unwrap_or_else(|e| ServerResult {
-                    index,
-                    url: at,
-                    outcome: ServerOutcome::Crashed(e.to_string()),
-                })
+    let state = (Origins::new(urls), futures::stream::FuturesUnordered::new());
+    futures::stream::unfold(state, move |(mut origins, mut running)| {
+        let (client, opts) = (client.clone(), Arc::clone(&opts));
+        async move {
+            while running.len() < jobs {
+                let Some((origin, index, url)) = origins.next() else {
+                    break;
+                };
+                running.push(start(&client, &opts, origin, index, url));
             }
-        })
-        .buffer_unordered(jobs)
+            let (origin, result) = running.next().await?;
+            origins.done(origin);
+            Some((result, (origins, running)))
+        }
+    })
+}
+
+/// Probes one server on its own task; yields its origin's number with the result.
+fn start(
+    client: &HttpClient,
+    opts: &Arc<ScanOptions>,
+    origin: usize,
+    index: usize,
+    url: Url,
+) -> impl std::future::Future<Output = (usize, ServerResult)> + use<> {
+    let (client, opts, at) = (client.clone(), Arc::clone(opts), url.clone());
+    let task = AbortOnDrop(tokio::spawn(async move { one(&client, index, url, &opts).await }));
+    async move {
+        let result = task.await.unwrap_or_else(|e| ServerResult {
+            index,
+            url: at,
+            outcome: ServerOutcome::Crashed(e.to_string()),
+        });
+        (origin, result)
+    }
 }
 
 async fn one(client: &HttpClient, index: usize, url: Url, opts: &ScanOptions) -> ServerResult {
@@ -192,30 +214,59 @@ async fn one(client: &HttpClient, index: usize, url: Url, opts: &ScanOptions) ->
     ServerResult { index, url, outcome }
 }
 
-/// The URLs with their input positions, taking one from each origin in turn (origins in order of first
-/// appearance): with the per-origin limit, a list sorted by host would otherwise fill every job slot with
-/// servers of one origin, waiting on each other.
-fn round_robin(urls: Vec<Url>) -> Vec<(usize, Url)> {
-    let mut origins: Vec<std::collections::VecDeque<(usize, Url)>> = Vec::new();
-    let mut slot: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let total = urls.len();
-    for (i, url) in urls.into_iter().enumerate() {
-        let key = url.origin().ascii_serialization();
-        let at = *slot.entry(key).or_insert_with(|| {
-            origins.push(Default::default());
-            origins.len() - 1
-        });
-        origins[at].push_back((i, url));
-    }
-    let mut out = Vec::with_capacity(total);
-    while out.len() < total {
-        for queue in &mut origins {
-            if let Some(next) = queue.pop_front() {
-                out.push(next);
-            }
+/// The servers waiting to be probed, by origin (in order of first appearance), and how many of each
+/// origin's are being probed. The next server comes from the origin with the fewest in progress, taking
+/// turns among equals: with the per-origin limit, filling the job slots in list order would put several
+/// servers of one origin to wait on each other while other origins sit idle.
+struct Origins {
+    queues: Vec<std::collections::VecDeque<(usize, Url)>>,
+    active: Vec<usize>,
+    /// Where the search for the next origin starts (one past the last chosen).
+    turn: usize,
+}
+
+impl Origins {
+    fn new(urls: Vec<Url>) -> Self {
+        let mut queues: Vec<std::collections::VecDeque<(usize, Url)>> = Vec::new();
+        let mut slot: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for (i, url) in urls.into_iter().enumerate() {
+            let at = *slot.entry(url.origin().ascii_serialization()).or_insert_with(|| {
+                queues.push(Default::default());
+                queues.len() - 1
+            });
+            queues[at].push_back((i, url));
+        }
+        let active = vec![0; queues.len()];
+        Self {
+            queues,
+            active,
+            turn: 0,
         }
     }
-    out
+
+    /// The next server to start, with its origin's number.
+    fn next(&mut self) -> Option<(usize, usize, Url)> {
+        let n = self.queues.len();
+        let mut best: Option<usize> = None;
+        for o in (0..n).map(|k| (self.turn + k) % n) {
+            if self.queues[o].is_empty() || best.is_some_and(|b| self.active[b] <= self.active[o]) {
+                continue;
+            }
+            best = Some(o);
+            if self.active[o] == 0 {
+                break;
+            }
+        }
+        let o = best?;
+        let (index, url) = self.queues[o].pop_front()?;
+        self.active[o] += 1;
+        self.turn = (o + 1) % n;
+        Some((o, index, url))
+    }
+
+    fn done(&mut self, origin: usize) {
+        self.active[origin] -= 1;
+    }
 }
 
 /// A spawned probe that is cancelled when the scan stops waiting for it (the stream was dropped).
@@ -240,7 +291,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn origins_take_turns() {
+    fn the_next_server_comes_from_the_least_busy_origin() {
         let urls: Vec<Url> = [
             "http://a/1",
             "http://a/2",
@@ -252,7 +303,17 @@ mod tests {
         .iter()
         .map(|u| Url::parse(u).unwrap())
         .collect();
-        let order: Vec<usize> = round_robin(urls).into_iter().map(|(i, _)| i).collect();
-        assert_eq!(order, [0, 3, 4, 1, 5, 2]);
+        let mut o = Origins::new(urls);
+        let mut pick = || o.next().map(|(origin, index, _)| (origin, index));
+        // One from each origin, then turns among the equally busy.
+        assert_eq!(pick(), Some((0, 0)));
+        assert_eq!(pick(), Some((1, 3)));
+        assert_eq!(pick(), Some((2, 4)));
+        assert_eq!(pick(), Some((0, 1)));
+        // b finishes one: it is now the least busy origin with a server waiting.
+        o.done(1);
+        assert_eq!(o.next().map(|(origin, index, _)| (origin, index)), Some((1, 5)));
+        assert_eq!(o.next().map(|(origin, index, _)| (origin, index)), Some((0, 2)));
+        assert!(o.next().is_none());
     }
 }
