@@ -27,3 +27,4 @@ pub mod scan;
 pub mod server;
 pub mod spec;
 pub mod time;
+pub mod verify;
