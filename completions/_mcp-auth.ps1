@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('decode-token', 'decode-token', [CompletionResultType]::ParameterValue, 'Show a token''s header and claims WITHOUT verifying it')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Walk a live MCP server''s discovery chain as a client would and name the first broken link')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to an MCP server as a client does (register, authorize with PKCE, exchange, call), every step a check')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Probe a fleet of MCP servers at once: one verdict per server, a summary, optionally an HTML report')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a check: what it means, why clients care, the spec text, how to fix it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run everything against embedded servers on 127.0.0.1: no network, no account')
@@ -207,6 +208,30 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mcp-auth;scan' {
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Servers probed at once. Whatever N, at most 2 requests are in flight per origin')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Servers probed at once. Whatever N, at most 2 requests are in flight per origin')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Seconds one server may take, all its requests together; a slower server is reported as not evaluated')
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write a self-contained HTML report (summary, chart, sortable table) to FILE')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'MCP authorization revision whose levels apply')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds each HTTP request may take, connect to last byte')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra PEM trust root(s). TLS verification is never switched off')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
+            [CompletionResult]::new('--allow-private-addresses', '--allow-private-addresses', [CompletionResultType]::ParameterName, 'Scan servers at private, link-local or loopback addresses, and let servers send clients to such addresses')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --output json')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'SHOULD-level findings (warn) also make the exit code 1')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the verdict')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the verdict')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every check and the detail tables, as -v, without the request log')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mcp-auth;explain' {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'MCP authorization revision whose levels apply')
@@ -273,6 +298,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('decode-token', 'decode-token', [CompletionResultType]::ParameterValue, 'Show a token''s header and claims WITHOUT verifying it')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Walk a live MCP server''s discovery chain as a client would and name the first broken link')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to an MCP server as a client does (register, authorize with PKCE, exchange, call), every step a check')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Probe a fleet of MCP servers at once: one verdict per server, a summary, optionally an HTML report')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a check: what it means, why clients care, the spec text, how to fix it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run everything against embedded servers on 127.0.0.1: no network, no account')
@@ -295,6 +321,9 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             break
         }
         'mcp-auth;help;login' {
+            break
+        }
+        'mcp-auth;help;scan' {
             break
         }
         'mcp-auth;help;explain' {

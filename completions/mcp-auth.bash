@@ -43,6 +43,9 @@ _mcp__auth() {
             mcp__auth,probe)
                 cmd="mcp__auth__subcmd__probe"
                 ;;
+            mcp__auth,scan)
+                cmd="mcp__auth__subcmd__scan"
+                ;;
             mcp__auth,verify-token)
                 cmd="mcp__auth__subcmd__verify__subcmd__token"
                 ;;
@@ -73,6 +76,9 @@ _mcp__auth() {
             mcp__auth__subcmd__help,probe)
                 cmd="mcp__auth__subcmd__help__subcmd__probe"
                 ;;
+            mcp__auth__subcmd__help,scan)
+                cmd="mcp__auth__subcmd__help__subcmd__scan"
+                ;;
             mcp__auth__subcmd__help,verify-token)
                 cmd="mcp__auth__subcmd__help__subcmd__verify__subcmd__token"
                 ;;
@@ -83,7 +89,7 @@ _mcp__auth() {
 
     case "${cmd}" in
         mcp__auth)
-            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version check-provider gen-metadata verify-token decode-token probe login explain completions demo help"
+            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version check-provider gen-metadata verify-token decode-token probe login scan explain completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -365,7 +371,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__help)
-            opts="check-provider gen-metadata verify-token decode-token probe login explain completions demo help"
+            opts="check-provider gen-metadata verify-token decode-token probe login scan explain completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,6 +510,20 @@ _mcp__auth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mcp__subcmd__auth__subcmd__help__subcmd__scan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mcp__subcmd__auth__subcmd__help__subcmd__verify__subcmd__token)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -608,6 +628,56 @@ _mcp__auth() {
                     return 0
                     ;;
                 --foreign-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json junit github sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                --spec)
+                    COMPREPLY=($(compgen -W "2025-03-26 2025-06-18 2025-11-25 2026-07-28" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mcp__subcmd__auth__subcmd__scan)
+            opts="-j -q -v -h -V --jobs --deadline --html --allow-private-addresses --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand decode-token 'Show a token''s header and claims WITHOUT verifying it'
             cand probe 'Walk a live MCP server''s discovery chain as a client would and name the first broken link'
             cand login 'Log in to an MCP server as a client does (register, authorize with PKCE, exchange, call), every step a check'
+            cand scan 'Probe a fleet of MCP servers at once: one verdict per server, a summary, optionally an HTML report'
             cand explain 'Explain a check: what it means, why clients care, the spec text, how to fix it'
             cand completions 'Print a shell completion script'
             cand demo 'Run everything against embedded servers on 127.0.0.1: no network, no account'
@@ -197,6 +198,29 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mcp-auth;scan'= {
+            cand -j 'Servers probed at once. Whatever N, at most 2 requests are in flight per origin'
+            cand --jobs 'Servers probed at once. Whatever N, at most 2 requests are in flight per origin'
+            cand --deadline 'Seconds one server may take, all its requests together; a slower server is reported as not evaluated'
+            cand --html 'Also write a self-contained HTML report (summary, chart, sortable table) to FILE'
+            cand --output 'Output format'
+            cand --spec 'MCP authorization revision whose levels apply'
+            cand --timeout 'Seconds each HTTP request may take, connect to last byte'
+            cand --cacert 'Extra PEM trust root(s). TLS verification is never switched off'
+            cand --color 'When to use colour (NO_COLOR is honoured)'
+            cand --allow-private-addresses 'Scan servers at private, link-local or loopback addresses, and let servers send clients to such addresses'
+            cand --json 'Shorthand for --output json'
+            cand --strict 'SHOULD-level findings (warn) also make the exit code 1'
+            cand -q 'Print only the verdict'
+            cand --quiet 'Print only the verdict'
+            cand -v 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+            cand --verbose 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
+            cand --all 'Every check and the detail tables, as -v, without the request log'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mcp-auth;explain'= {
             cand --output 'Output format'
             cand --spec 'MCP authorization revision whose levels apply'
@@ -260,6 +284,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand decode-token 'Show a token''s header and claims WITHOUT verifying it'
             cand probe 'Walk a live MCP server''s discovery chain as a client would and name the first broken link'
             cand login 'Log in to an MCP server as a client does (register, authorize with PKCE, exchange, call), every step a check'
+            cand scan 'Probe a fleet of MCP servers at once: one verdict per server, a summary, optionally an HTML report'
             cand explain 'Explain a check: what it means, why clients care, the spec text, how to fix it'
             cand completions 'Print a shell completion script'
             cand demo 'Run everything against embedded servers on 127.0.0.1: no network, no account'
@@ -276,6 +301,8 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
         &'mcp-auth;help;probe'= {
         }
         &'mcp-auth;help;login'= {
+        }
+        &'mcp-auth;help;scan'= {
         }
         &'mcp-auth;help;explain'= {
         }

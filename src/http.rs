@@ -41,6 +41,8 @@ pub struct HttpConfig {
     /// addresses this resolver returned, a name cannot answer public to a check and private to the fetch
     /// (DNS rebinding), and redirects are covered as they go through the same client.
     pub refuse_private: bool,
+    /// At most this many requests in flight per origin, shared by every clone (`scan`).
+    pub origin_limit: Option<Arc<crate::origin_limit::OriginLimit>>,
 }
 
 impl Default for HttpConfig {
@@ -51,6 +53,7 @@ impl Default for HttpConfig {
             max_body: DEFAULT_MAX_BODY,
             log: None,
             refuse_private: false,
+            origin_limit: None,
         }
     }
 }
@@ -197,7 +200,9 @@ impl HttpClient {
     /// them (at the resolver, so also for JWKS, discovery documents and redirects, and with no second
     /// lookup to rebind); otherwise this client.
     pub async fn guarded_for(&self, url: &Url, allow: bool) -> Result<Self, crate::error::Error> {
-        if allow || is_private_host(url).await {
+        // A client that already refuses them (`scan` without --allow-private-addresses) is kept as it is:
+        // no lookup, and no new connection pool per server.
+        if allow || self.config.refuse_private || is_private_host(url).await {
             return Ok(self.clone());
         }
         self.refusing_private()
@@ -295,6 +300,10 @@ impl HttpClient {
         if !matches!(req.url.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedScheme { url: url_s });
         }
+        let _slot = match &self.config.origin_limit {
+            Some(limit) => Some(limit.acquire(&req.url).await),
+            None => None,
+        };
         let started = Instant::now();
         let result = tokio::time::timeout_at(deadline, self.exchange(req)).await;
         let result = match result {

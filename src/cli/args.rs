@@ -141,6 +141,8 @@ pub enum Command {
     /// Log in to an MCP server as a client does (register, authorize with PKCE, exchange, call), every step a check.
     #[command(after_help = LOGIN_HELP)]
     Login(LoginArgs),
+    /// Probe a fleet of MCP servers at once: one verdict per server, a summary, optionally an HTML report.
+    Scan(ScanArgs),
     /// Explain a check: what it means, why clients care, the spec text, how to fix it.
     Explain(ExplainArgs),
     /// Print a shell completion script.
@@ -398,6 +400,38 @@ pub enum RegistrationArg {
 pub enum GrantArg {
     AuthorizationCode,
     ClientCredentials,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Input: one MCP server URL per line (# starts a comment), or an MCP registry export (a JSON \
+document with servers[].remotes[].url), detected by its first character. Each server is probed as `probe` \
+does, without a token; each authorization server is checked once and shared by every server listing it.\n\n\
+Output: --json writes one probe document per line as servers finish, then a summary line \
+({\"command\": \"scan\", \"ok\": .., \"summary\": {..}}); --output junit writes one test suite per server.\n\n\
+Exit code: 0 every server passed; 1 any server failed; 3 some server could not be evaluated and none failed; \
+2 usage error (unreadable or malformed input).\n\n\
+Examples:\n  \
+mcp-auth scan servers.txt\n  \
+mcp-auth scan servers.txt --html fleet.html -j 32\n  \
+curl -s https://registry.modelcontextprotocol.io/v0/servers | mcp-auth scan - --json | tail -1 | jq .summary"
+)]
+pub struct ScanArgs {
+    /// A file of MCP server URLs or a registry export; `-` (or nothing, when piped) reads stdin.
+    #[arg(value_name = "FILE|-")]
+    pub input: Option<PathBuf>,
+    /// Servers probed at once. Whatever N, at most 2 requests are in flight per origin.
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub jobs: u16,
+    /// Seconds one server may take, all its requests together; a slower server is reported as not evaluated.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub deadline: u64,
+    /// Also write a self-contained HTML report (summary, chart, sortable table) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Scan servers at private, link-local or loopback addresses, and let servers send clients to such addresses.
+    #[arg(long)]
+    pub allow_private_addresses: bool,
 }
 
 #[derive(Debug, Args)]

@@ -117,16 +117,29 @@ impl Context {
 
     /// A spinner on stderr, only for humans on a terminal (hidden otherwise).
     pub fn spinner(&self, message: &str) -> indicatif::ProgressBar {
+        let pb = self.stderr_bar(None, "{spinner} {msg}");
+        pb.set_message(message.to_owned());
+        pb.enable_steady_tick(Duration::from_millis(80));
+        pb
+    }
+
+    /// A progress bar of `len` steps on stderr, only for humans on a terminal (hidden otherwise).
+    pub fn progress(&self, len: u64, message: &str) -> indicatif::ProgressBar {
+        let pb = self.stderr_bar(Some(len), "{msg} [{bar:30}] {pos}/{len} ({elapsed})");
+        pb.set_message(message.to_owned());
+        pb.enable_steady_tick(Duration::from_millis(200));
+        pb
+    }
+
+    fn stderr_bar(&self, len: Option<u64>, template: &str) -> indicatif::ProgressBar {
         if self.output != OutputFormat::Human || self.quiet || self.verbose || !self.stderr_tty {
             return indicatif::ProgressBar::hidden();
         }
         // Draw to stderr as resolved above; `ProgressDrawTarget::stderr()` would re-check the terminal and
         // ignore the MCP_AUTH_TEST_TTY hook, leaving the TTY path untestable.
         let target = indicatif::ProgressDrawTarget::term_like(Box::new(console::Term::stderr()));
-        let pb = indicatif::ProgressBar::with_draw_target(None, target);
-        pb.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg}").expect("static template"));
-        pb.set_message(message.to_owned());
-        pb.enable_steady_tick(Duration::from_millis(80));
+        let pb = indicatif::ProgressBar::with_draw_target(len, target);
+        pb.set_style(indicatif::ProgressStyle::with_template(template).expect("static template"));
         pb
     }
 }

@@ -76,6 +76,7 @@ async fn run(command: Command, ctx: Context) -> anyhow::Result<ExitStatus> {
         Command::GenMetadata(a) => commands::gen_metadata::gen_metadata(a, &ctx).await,
         Command::Probe(a) => commands::probe::probe(a, &ctx).await,
         Command::Login(a) => commands::login::login(a, &ctx).await,
+        Command::Scan(a) => commands::scan::scan(a, &ctx).await,
         Command::VerifyToken(a) => commands::verify_token::verify_token(a, &ctx).await,
         Command::DecodeToken(a) => commands::decode_token::decode_token(a, &ctx),
     }

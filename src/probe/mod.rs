@@ -50,6 +50,9 @@ pub struct ProbeOptions {
     /// Fetch URLs that resolve to private addresses even when the MCP server is public.
     pub allow_private_addresses: bool,
     pub strict: bool,
+    /// Authorization servers already checked in this run (`scan`): each listed issuer is checked once and
+    /// the outcome shared. `None`: this probe checks its own.
+    pub issuer_cache: Option<std::sync::Arc<crate::issuer_cache::IssuerCache>>,
 }
 
 impl std::fmt::Debug for ProbeOptions {
@@ -59,6 +62,7 @@ impl std::fmt::Debug for ProbeOptions {
             .field("foreign_token", &self.foreign_token.as_ref().map(|_| "(redacted)"))
             .field("scopes", &self.scopes)
             .field("allow_private_addresses", &self.allow_private_addresses)
+            .field("issuer_cache", &self.issuer_cache.as_ref().map(|c| c.len()))
             .finish()
     }
 }
@@ -183,7 +187,11 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     let issuers = listed_issuers(&prm.doc, url, &mut prm.checks);
 
     // Round trips 2 and 3: every authorization server (metadata, then JWKS) and the token tests, together.
-    let as_checks = futures::future::join_all(issuers.iter().map(|issuer| check_issuer(client, issuer, spec)));
+    let as_checks = futures::future::join_all(
+        issuers
+            .iter()
+            .map(|issuer| check_issuer(client, issuer, spec, opts.issuer_cache.as_deref())),
+    );
     // 2025-03-26 has no PRM: clients discard the MCP URL's path and discover the authorization server
     // from the origin (RFC 8414 only), falling back to default endpoints there.
     let base = (spec == SpecRevision::V2025_03_26).then(|| url.origin().ascii_serialization());

@@ -5,6 +5,7 @@ use super::{AuthorizationServer, DefaultEndpoints, ProbeOutcome, link};
 use crate::catalogue::*;
 use crate::discovery;
 use crate::http::HttpClient;
+use crate::issuer_cache::IssuerCache;
 use crate::provider::{self, ProviderOutcome, Source};
 use crate::report::{ChainLink, Checks, verdict};
 use crate::sanitize;
@@ -40,15 +41,21 @@ pub fn too_many_servers(listed: usize) -> String {
     )
 }
 
-/// Checks an authorization server the PRM lists. `None`: not a URL (reported elsewhere); `Err`: refused
-/// as a private address (from a public MCP server), a broken PRM entry rather than an unreachable server.
+/// Checks an authorization server the PRM lists (once per run with a `cache`). `None`: not a URL (reported
+/// elsewhere); `Err`: refused as a private address (from a public MCP server), a broken PRM entry rather
+/// than an unreachable server.
 pub(super) async fn check_issuer(
     client: &HttpClient,
     issuer: &str,
     spec: SpecRevision,
+    cache: Option<&IssuerCache>,
 ) -> Option<Result<ProviderOutcome, String>> {
     Url::parse(issuer).ok()?;
-    let outcome = provider::check(client, issuer, &Source::Discover(discovery::ProviderType::Auto), spec).await;
+    let source = Source::Discover(discovery::ProviderType::Auto);
+    let outcome = match cache {
+        Some(cache) => cache.check(client, issuer, &source, spec).await,
+        None => provider::check(client, issuer, &source, spec).await,
+    };
     Some(match &outcome.error {
         Some(e) if e.kind == crate::error::PRIVATE_ADDRESS => Err(e.message.clone()),
         _ => Ok(outcome),
@@ -281,7 +288,7 @@ mod tests {
         let mcp = Url::parse("https://93.184.216.34/mcp").unwrap();
         let client = rt.block_on(client.guarded_for(&mcp, false)).unwrap();
 
-        let refused = rt.block_on(check_issuer(&client, &issuer, SpecRevision::LATEST));
+        let refused = rt.block_on(check_issuer(&client, &issuer, SpecRevision::LATEST, None));
         match refused {
             Some(Err(why)) => assert!(why.contains("--allow-private-addresses"), "{why}"),
             other => panic!("expected a refusal, got {other:?}"),

@@ -123,8 +123,28 @@ impl McpServerBuilder {
     }
 
     pub fn start(self) -> std::io::Result<McpServer> {
-        McpServer::start(self)
+        let server = MockServer::start()?;
+        let mounted = self.mount(&server)?;
+        Ok(McpServer {
+            server,
+            extra_auth: mounted.extra_auth,
+            url: mounted.url,
+            metadata: mounted.metadata,
+        })
     }
+
+    /// Serves this MCP endpoint (and its metadata) on an existing server: several endpoints on one
+    /// origin, each with its own [`Self::path`] (`scan`'s per-origin limit, the scan benchmark).
+    pub fn mount(self, server: &MockServer) -> std::io::Result<Mounted> {
+        McpServer::mount(self, server)
+    }
+}
+
+/// An MCP endpoint mounted on a server it does not own (see [`McpServerBuilder::mount`]).
+pub struct Mounted {
+    pub extra_auth: Option<AuthServer>,
+    pub url: String,
+    pub metadata: Value,
 }
 
 /// A running embedded MCP server.
@@ -175,8 +195,7 @@ impl McpServer {
         &self.metadata
     }
 
-    fn start(mut b: McpServerBuilder) -> std::io::Result<McpServer> {
-        let server = MockServer::start()?;
+    fn mount(mut b: McpServerBuilder, server: &MockServer) -> std::io::Result<Mounted> {
         let has = |f: McpFlaw| b.flaws.contains(&f);
         let extra_auth = if has(McpFlaw::SecondAuthorizationServerBroken) {
             let a = AuthServer::builder().flaw(Flaw::PlainPkceOnly).start()?;
@@ -234,8 +253,7 @@ impl McpServer {
             required_scope: b.required_scope.clone(),
         });
         server.route(&b.path, move |req| endpoint(req, &config));
-        Ok(McpServer {
-            server,
+        Ok(Mounted {
             extra_auth,
             url,
             metadata,

@@ -131,6 +131,8 @@ struct Shared {
     hits: Mutex<Vec<Recorded>>,
     /// Added to every reply (e.g. simulated network latency).
     latency: Mutex<Duration>,
+    /// Requests being answered now, and the most at once so far.
+    in_flight: Mutex<(usize, usize)>,
 }
 
 /// A route-table HTTP/1.1 server on 127.0.0.1 (or `[::1]`).
@@ -228,6 +230,11 @@ impl MockServer {
         self.shared.hits.lock().expect("hits lock").clone()
     }
 
+    /// The most requests this server was answering at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.in_flight.lock().expect("in-flight lock").1
+    }
+
     /// Requests received for `path`.
     pub fn hits_on(&self, path: &str) -> usize {
         self.shared
@@ -266,6 +273,7 @@ async fn dispatch(
         body,
     };
     shared.hits.lock().expect("hits lock").push(req.clone());
+    let _answering = InFlight::enter(&shared);
     let handler = shared.routes.lock().expect("routes lock").get(&req.path).cloned();
     let latency = *shared.latency.lock().expect("latency lock");
     let reply = match handler {
@@ -277,6 +285,24 @@ async fn dispatch(
         tokio::time::sleep(wait).await;
     }
     into_response(reply)
+}
+
+/// Counts a request as in flight until its reply is built (after the latency and delay).
+struct InFlight<'a>(&'a Shared);
+
+impl<'a> InFlight<'a> {
+    fn enter(shared: &'a Shared) -> Self {
+        let mut n = shared.in_flight.lock().expect("in-flight lock");
+        n.0 += 1;
+        n.1 = n.1.max(n.0);
+        Self(shared)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.lock().expect("in-flight lock").0 -= 1;
+    }
 }
 
 fn into_response(reply: Reply) -> Response {

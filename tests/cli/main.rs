@@ -12,6 +12,7 @@ mod login;
 mod outputs;
 mod probe;
 mod providers;
+mod scan;
 mod support;
 mod ux;
 mod verify_token;

@@ -256,6 +256,7 @@ async fn probe_embedded(ctx: &Context, flaws: &[McpFlaw]) -> anyhow::Result<Repo
         scopes: Vec::new(),
         allow_private_addresses: false,
         strict: false,
+        issuer_cache: None,
     };
     let outcome = crate::probe::probe(&ctx.client()?, &url, &opts, ctx.spec).await;
     Ok(crate::outcomes::probe(outcome, &url, ctx.spec, false))

@@ -140,7 +140,7 @@ fn prompt(args: &GenMetadataArgs) -> anyhow::Result<PrmInput> {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so readers
 /// never see a half-written document.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let io = |source| Error::Io {
         path: path.display().to_string(),
         source,
@@ -151,7 +151,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .unwrap_or(Path::new("."));
     let name = path
         .file_name()
-        .ok_or_else(|| Error::Usage(format!("--out {}: not a file name", path.display())))?;
+        .ok_or_else(|| Error::Usage(format!("{}: not a file name", path.display())))?;
     let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
     let result = (|| {
         let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;

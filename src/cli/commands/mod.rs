@@ -8,4 +8,5 @@ pub mod explain;
 pub mod gen_metadata;
 pub mod login;
 pub mod probe;
+pub mod scan;
 pub mod verify_token;

@@ -25,6 +25,7 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<ExitStatus>
         scopes: args.scopes,
         allow_private_addresses: args.allow_private_addresses,
         strict: ctx.strict,
+        issuer_cache: None,
     };
     let client = ctx.client()?;
     let spinner = ctx.spinner(&format!("probing {url}"));
