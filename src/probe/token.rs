@@ -154,11 +154,11 @@ pub(super) async fn token_tests(
         None => checks.skip(&RS_INSUFFICIENT_SCOPE_403, "no 403 was seen"),
     }
     let mut results = checks.into_results();
-    // Error texts can quote the ?access_token= URL: never let a token reach the output.
-    for t in [token, foreign].into_iter().flatten().filter(|t| !t.is_empty()) {
+    // Error texts can quote the ?access_token= URL: never let a token reach the output, in any encoding.
+    for t in [token, foreign].into_iter().flatten() {
         for r in &mut results {
-            if r.message.contains(t) {
-                r.message = r.message.replace(t, "REDACTED").into();
+            if let Some(scrubbed) = sanitize::scrub(&r.message, t) {
+                r.message = scrubbed.into();
             }
         }
     }
@@ -200,9 +200,13 @@ fn valid_token_result(checks: &mut Checks, valid: Option<Result<Response, FetchE
 fn query_token_result(checks: &mut Checks, query: Option<Result<Response, FetchError>>) {
     match query {
         None => checks.skip(&RS_QUERY_TOKEN_IGNORED, "no --token given"),
+        // The URL carries the token: the message names only the cause.
         Some(Err(e)) => checks.violated(
             &RS_QUERY_TOKEN_IGNORED,
-            format!("the request failed: {}", sanitize::line(&e.to_string())),
+            format!(
+                "the request with the token in ?access_token= failed: {}",
+                sanitize::line(&e.cause())
+            ),
         ),
         Some(Ok(resp)) => match resp.status {
             401 => checks.pass(&RS_QUERY_TOKEN_IGNORED, "the token in ?access_token= was ignored (401)"),

@@ -41,7 +41,13 @@ pub enum McpFlaw {
     RejectsNewestRequestShapeAfterAuth,
     /// Validly signed tokens are accepted whatever their `aud`: a token for another resource opens this one.
     IgnoresAudience,
+    /// A request with an `access_token` query parameter is answered only after [`STALL`]: the client's
+    /// request fails with a timeout, so its error text is what reaches the report.
+    StallsQueryToken,
 }
+
+/// How long [`McpFlaw::StallsQueryToken`] holds the answer (run the client with a shorter `--timeout`).
+pub const STALL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Builder for [`McpServer`].
 #[derive(Clone, Debug)]
@@ -252,6 +258,9 @@ fn endpoint(req: &Recorded, c: &Config) -> Reply {
     }
     if c.has(McpFlaw::RejectsNewestRequestShape) && req.header("mcp-protocol-version") == Some("2026-07-28") {
         return Reply::json(&json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32020, "message": "unsupported MCP-Protocol-Version"}})).status(400);
+    }
+    if c.has(McpFlaw::StallsQueryToken) && req.query_param("access_token").is_some() {
+        return unauthorized(c, None).delay(STALL);
     }
     let token = req.bearer().map(str::to_owned).or_else(|| {
         if c.has(McpFlaw::AcceptsQueryToken) {
