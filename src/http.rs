@@ -3,6 +3,7 @@
 //! private address.
 
 use crate::error::FetchError;
+use crate::sanitize::redact_url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ pub const USER_AGENT: &str = concat!("mcp-auth/", env!("CARGO_PKG_VERSION"));
 #[derive(Clone, Debug)]
 pub struct RequestLog {
     pub method: String,
-    /// The URL with any `access_token` query value redacted.
+    /// The URL with credential query values redacted ([`redact_url`]).
     pub url: String,
     pub status: Option<u16>,
     pub elapsed: Duration,
@@ -258,12 +259,13 @@ impl HttpClient {
                 resp.elapsed = started.elapsed();
                 return Ok(resp);
             };
-            let from = current.url.to_string();
+            // Errors and the redirect list carry URLs: never with a credential in the query.
+            let from = redact_url(&current.url);
             let to = match location {
                 Some(to) => to,
                 None => return Err(FetchError::BadRedirect { url: from }),
             };
-            let to_s = to.to_string();
+            let to_s = redact_url(&to);
             if to.origin() != current.url.origin() {
                 return Err(FetchError::CrossOriginRedirect { url: from, to: to_s });
             }
@@ -291,7 +293,7 @@ impl HttpClient {
     }
 
     async fn send_once(&self, req: &Request, deadline: tokio::time::Instant) -> Result<Response, FetchError> {
-        let url_s = req.url.to_string();
+        let url_s = redact_url(&req.url);
         if !matches!(req.url.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedScheme { url: url_s });
         }
@@ -307,7 +309,7 @@ impl HttpClient {
         if let Some(log) = &self.config.log {
             log(&RequestLog {
                 method: req.method.to_string(),
-                url: redact_url(&req.url),
+                url: url_s,
                 status: result.as_ref().ok().map(|r| r.status),
                 elapsed: started.elapsed(),
                 error: result.as_ref().err().map(|e| e.to_string()),
@@ -317,7 +319,7 @@ impl HttpClient {
     }
 
     async fn exchange(&self, req: &Request) -> Result<Response, FetchError> {
-        let url_s = req.url.to_string();
+        let url_s = redact_url(&req.url);
         if self.config.refuse_private
             && let Some(refused) = private_literal(&req.url)
         {
@@ -425,27 +427,6 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
         cur = next;
     }
     cur.to_string()
-}
-
-/// Hides the value of an `access_token` query parameter.
-pub fn redact_url(url: &Url) -> String {
-    if !url.query_pairs().any(|(k, _)| k == "access_token") {
-        return url.to_string();
-    }
-    let mut u = url.clone();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| {
-            let v = if k == "access_token" {
-                "REDACTED".to_owned()
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        })
-        .collect();
-    u.query_pairs_mut().clear().extend_pairs(pairs);
-    u.to_string()
 }
 
 /// Not globally routable: private, loopback, link-local, unique-local, site-local, CGNAT, "this network",
@@ -1002,11 +983,27 @@ mod tests {
         assert!(rt.block_on(proxied_name_is_public("localhost", 80)).is_err());
     }
 
+    /// Issue 13 item 1: every fetch error is built from the redacted URL, so the `-v` log and the report
+    /// never show a query token, raw or percent-encoded.
     #[test]
-    fn redacts_query_tokens() {
-        let u = Url::parse("https://x/mcp?a=1&access_token=secret").unwrap();
-        let r = redact_url(&u);
-        assert!(!r.contains("secret"), "{r}");
-        assert!(r.contains("a=1"));
+    fn fetch_errors_never_quote_a_query_token() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = HttpClient::new(HttpConfig::default()).unwrap();
+        let token = "Zm9v+YmFy/cXV4+c2VjcmV0/dG9rZW4=";
+        for base in ["http://127.0.0.1:9/mcp", "ftp://127.0.0.1/mcp"] {
+            let mut url = Url::parse(base).unwrap();
+            url.query_pairs_mut()
+                .append_pair("a", "1")
+                .append_pair("access_token", token);
+            let err = rt.block_on(client.get(&url)).unwrap_err();
+            let shown = format!("{err} {}", err.url());
+            assert!(
+                crate::sanitize::scrub(&shown, token).is_none() && shown.contains("a=1") && shown.contains("REDACTED"),
+                "{shown}"
+            );
+        }
     }
 }

@@ -101,6 +101,11 @@ pub fn redact_query(value: &str) -> Option<String> {
     Some(u.to_string())
 }
 
+/// `url` as it may be shown: [`redact_query`]'s form when a query value is a credential.
+pub fn redact_url(url: &url::Url) -> String {
+    redact_query(url.as_str()).unwrap_or_else(|| url.to_string())
+}
+
 /// `text` with every occurrence of `secret` replaced by `REDACTED`: as is, and as a URL query encodes it
 /// (`+ / =` become `%2B %2F %3D`, in either hex case). `None` when `text` holds none of them.
 pub fn scrub(text: &str, secret: &str) -> Option<String> {

@@ -20,7 +20,7 @@ const MODES: [&[&str]; 6] = [
 ];
 
 /// The modes of the query-request leak test.
-const QUERY_MODES: [&[&str]; 4] = [&[], &["--json"], &["--output", "junit"], &["-q", "--json"]];
+const QUERY_MODES: [&[&str]; 5] = [&[], &["--json"], &["--output", "junit"], &["-v"], &["-v", "--json"]];
 
 /// How a token reaches the command.
 #[derive(Clone, Copy, Debug)]
