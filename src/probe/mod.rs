@@ -172,6 +172,12 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             let headline = format!("Could not reach the MCP server: {}", sanitize::line(&e.to_string()));
             return stop(out, rs, &subject, opts.strict, e.to_info(), headline);
         }
+        // A 5xx says nothing about authorization: the run could not be evaluated (exit 3), not failed.
+        Ok(r) if r.status >= 500 => {
+            let (error, headline) = server_error(&r);
+            rs.skip(&RS_UNAUTHENTICATED_401, error.message.clone());
+            return stop(out, rs, &subject, opts.strict, error, headline);
+        }
         other => other,
     };
     let facts = unauthenticated(&mut rs, resp, SHAPES[shape_at], &mut out);
@@ -239,6 +245,25 @@ fn https_check(rs: &mut Checks, url: &Url) {
             ),
         ),
     }
+}
+
+/// The error and headline for an MCP endpoint that answered the unauthenticated request with a 5xx.
+fn server_error(resp: &Response) -> (ErrorInfo, String) {
+    let url = sanitize::redact_url(&resp.url);
+    let message = format!(
+        "HTTP {} to the request without a token: the server errored; nothing about its authorization could be learned",
+        resp.status
+    );
+    let headline = format!(
+        "Could not evaluate the MCP server at {}: {message}",
+        sanitize::line(&url)
+    );
+    let error = ErrorInfo {
+        kind: "http-status",
+        message: format!("{}: {message}", sanitize::line(&url)),
+        url: Some(url),
+    };
+    (error, headline)
 }
 
 /// The outcome of a walk that stopped at the resource server: `error`, the checks so far, and `headline`.

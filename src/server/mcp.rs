@@ -44,6 +44,8 @@ pub enum McpFlaw {
     /// A request with an `access_token` query parameter is answered only after [`STALL`]: the client's
     /// request fails with a timeout, so its error text is what reaches the report.
     StallsQueryToken,
+    /// A request without a token gets 503: the server fails before its authorization says anything.
+    ServerErrorWithoutToken,
 }
 
 /// How long [`McpFlaw::StallsQueryToken`] holds the answer (run the client with a shorter `--timeout`).
@@ -270,6 +272,11 @@ fn endpoint(req: &Recorded, c: &Config) -> Reply {
         }
     });
     let Some(token) = token else {
+        if c.has(McpFlaw::ServerErrorWithoutToken) {
+            return Reply::new(503)
+                .header("content-type", "text/plain")
+                .body("upstream unavailable");
+        }
         return unauthorized(c, None);
     };
     match verify(&token, c) {

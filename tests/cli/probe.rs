@@ -228,6 +228,25 @@ fn probe_fails_a_server_that_answers_500_to_a_bad_token() {
     assert!(r.message("rs-invalid-token-401").contains("500"));
 }
 
+/// Issue 13 item 16: a 5xx to the request without a token says nothing about authorization: exit 3 with
+/// an `http-status` error, not exit 1 with `rs-unauthenticated-401` failed.
+#[test]
+fn probe_cannot_evaluate_a_server_that_errors_without_a_token() {
+    let (_a, m) = setup(&[McpFlaw::ServerErrorWithoutToken]);
+    let r = run_json(probe(m.url()), 3);
+    assert!(r.failed().is_empty(), "{:?}", r.failed());
+    let e = r.error.as_ref().expect("error");
+    assert_eq!(e.kind, "http-status");
+    assert!(
+        e.message.contains("503") && e.message.contains("nothing about its authorization"),
+        "{}",
+        e.message
+    );
+    assert_eq!(r.status("rs-unauthenticated-401"), "skip");
+    let human = run_human(probe(m.url()), 3);
+    assert!(human.contains("the server errored"), "{human}");
+}
+
 #[test]
 fn probe_reports_a_403_without_insufficient_scope() {
     let (a, m) = setup(&[McpFlaw::Forbidden403WithoutInsufficientScope]);
