@@ -143,7 +143,7 @@ pub(super) async fn token_tests(
             format!("--token is not a JWT ({why}): forged variants were not tried"),
         );
     }
-    let forbidden = valid_token_result(&mut checks, valid, url);
+    let forbidden = valid_token_result(&mut checks, valid, url, token);
     query_token_result(&mut checks, query);
     foreign_token_result(&mut checks, foreign_resp);
     match forbidden {
@@ -166,7 +166,12 @@ pub(super) async fn token_tests(
 }
 
 /// `rs-valid-token-accepted` on the answer to `--token`; returns a 403 answer, for `rs-insufficient-scope-403`.
-fn valid_token_result(checks: &mut Checks, valid: Option<Result<Response, FetchError>>, url: &Url) -> Option<Response> {
+fn valid_token_result(
+    checks: &mut Checks,
+    valid: Option<Result<Response, FetchError>>,
+    url: &Url,
+    token: Option<&str>,
+) -> Option<Response> {
     let mut forbidden: Option<Response> = None;
     match valid {
         None => checks.skip(&RS_VALID_TOKEN_ACCEPTED, "no --token given"),
@@ -176,11 +181,9 @@ fn valid_token_result(checks: &mut Checks, valid: Option<Result<Response, FetchE
         ),
         Some(Ok(resp)) => match resp.status {
             200..=299 => checks.pass(&RS_VALID_TOKEN_ACCEPTED, format!("HTTP {} with the token in the Authorization header", resp.status)),
+            // The user's token cannot be used on this server: a failure, whatever the reason.
             403 => {
-                checks.warn(
-                    &RS_VALID_TOKEN_ACCEPTED,
-                    "403: the token was recognised but lacks a scope this request needs; mint one with the scopes the challenge names.",
-                );
+                checks.violated(&RS_VALID_TOKEN_ACCEPTED, scope_problem(&resp, token));
                 forbidden = Some(resp);
             }
             s => checks.violated(
@@ -194,6 +197,30 @@ fn valid_token_result(checks: &mut Checks, valid: Option<Result<Response, FetchE
         },
     }
     forbidden
+}
+
+/// The `rs-valid-token-accepted` message for a 403 to `--token`: what the challenge asked for and what the
+/// token carries (its `scope` or `scp` claim, read without verifying; never the token itself).
+fn scope_problem(resp: &Response, token: Option<&str>) -> String {
+    let parsed = challenge::parse_all(&resp.header_values("www-authenticate"));
+    let asked = match parsed.find("Bearer").and_then(|c| c.param("scope")) {
+        Some(s) => format!("the challenge asks for scope \"{}\"", sanitize::line(s)),
+        None => "the 403 names no scope".to_owned(),
+    };
+    let has = match token.map(crate::jwt::decode_unverified) {
+        Some(crate::jwt::Unverified::Jws(p)) => match (p.claims.get("scope"), p.claims.get("scp")) {
+            (Some(Value::String(s)), _) => format!("the token has scope \"{}\"", sanitize::line(s)),
+            (_, Some(Value::Array(a))) => {
+                let scopes: Vec<&str> = a.iter().filter_map(Value::as_str).collect();
+                format!("the token has scp [{}]", sanitize::line(&scopes.join(", ")))
+            }
+            _ => "the token has no scope claim".to_owned(),
+        },
+        _ => "the token's scopes cannot be read (it is not a JWT)".to_owned(),
+    };
+    format!(
+        "HTTP 403: the token was recognised but cannot be used on this server: {asked}, {has}. Mint a token with the scopes the challenge names (and check the server's required scopes match its scopes_supported)."
+    )
 }
 
 /// `rs-query-token-ignored` on the answer to the token in `?access_token=`.

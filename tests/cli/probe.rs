@@ -255,13 +255,25 @@ fn probe_reports_a_403_without_insufficient_scope() {
     c.args(["--token", &token, "--strict"]);
     let r = run_json(c, 1);
     assert_eq!(r.status("rs-insufficient-scope-403"), "warn");
-    assert_eq!(r.status("rs-valid-token-accepted"), "warn");
-    // The good server's 403 carries the three parameters.
+    assert_eq!(r.status("rs-valid-token-accepted"), "fail");
+    let m403 = r.message("rs-valid-token-accepted");
+    assert!(
+        m403.contains("names no scope") && m403.contains("the token has scope \"unrelated\""),
+        "{m403}"
+    );
+    // The good server's 403 carries the three parameters; the token still cannot be used there (issue 13
+    // item 17): rs-valid-token-accepted fails and says what was asked for and what the token has.
     let (a, m) = setup(&[]);
     let mut c = probe(m.url());
     c.args(["--token", &a.mint(m.url(), "unrelated", 300)]);
-    let r = run_json(c, 0);
+    let r = run_json(c, 1);
     assert_eq!(r.status("rs-insufficient-scope-403"), "pass");
+    assert_eq!(r.failed(), ["rs-valid-token-accepted"]);
+    let m403 = r.message("rs-valid-token-accepted");
+    assert!(
+        m403.contains("asks for scope \"mcp:read\"") && m403.contains("the token has scope \"unrelated\""),
+        "{m403}"
+    );
 }
 
 #[test]
