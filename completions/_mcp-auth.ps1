@@ -144,7 +144,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             break
         }
         'mcp-auth;probe' {
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'A valid access token: check it is accepted, and that forged variants are rejected')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'A valid access token: check it is accepted, and that forged variants are rejected. `-` reads it from stdin (so it need not sit in argv)')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'A scope the token should carry (repeatable)')
             [CompletionResult]::new('--foreign-token', '--foreign-token', [CompletionResultType]::ParameterName, 'A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -153,6 +153,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra PEM trust root(s). TLS verification is never switched off')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured)')
             [CompletionResult]::new('--allow-private-addresses', '--allow-private-addresses', [CompletionResultType]::ParameterName, 'Connect to private, link-local or loopback addresses when the MCP server is public (metadata, JWKS, redirects)')
+            [CompletionResult]::new('--allow-insecure-token', '--allow-insecure-token', [CompletionResultType]::ParameterName, 'Send --token and --foreign-token even when the MCP endpoint is plain http on a host that is not loopback (they would travel in clear text; by default the token tests are skipped there)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Shorthand for --output json')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'SHOULD-level findings (warn) also make the exit code 1')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the verdict')

@@ -136,7 +136,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand --version 'Print version'
         }
         &'mcp-auth;probe'= {
-            cand --token 'A valid access token: check it is accepted, and that forged variants are rejected'
+            cand --token 'A valid access token: check it is accepted, and that forged variants are rejected. `-` reads it from stdin (so it need not sit in argv)'
             cand --scope 'A scope the token should carry (repeatable)'
             cand --foreign-token 'A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check)'
             cand --output 'Output format'
@@ -145,6 +145,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand --cacert 'Extra PEM trust root(s). TLS verification is never switched off'
             cand --color 'When to use colour (NO_COLOR is honoured)'
             cand --allow-private-addresses 'Connect to private, link-local or loopback addresses when the MCP server is public (metadata, JWKS, redirects)'
+            cand --allow-insecure-token 'Send --token and --foreign-token even when the MCP endpoint is plain http on a host that is not loopback (they would travel in clear text; by default the token tests are skipped there)'
             cand --json 'Shorthand for --output json'
             cand --strict 'SHOULD-level findings (warn) also make the exit code 1'
             cand -q 'Print only the verdict'

@@ -219,7 +219,8 @@ pub struct ProbeArgs {
     /// The MCP endpoint, e.g. https://mcp.example.com/mcp.
     #[arg(value_parser = input::http_url)]
     pub url: String,
-    /// A valid access token: check it is accepted, and that forged variants are rejected.
+    /// A valid access token: check it is accepted, and that forged variants are rejected. `-` reads it from
+    /// stdin (so it need not sit in argv).
     #[arg(long, value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true, value_parser = secret)]
     pub token: Option<SecretToken>,
     /// A scope the token should carry (repeatable).
@@ -231,6 +232,10 @@ pub struct ProbeArgs {
     /// Connect to private, link-local or loopback addresses when the MCP server is public (metadata, JWKS, redirects).
     #[arg(long)]
     pub allow_private_addresses: bool,
+    /// Send --token and --foreign-token even when the MCP endpoint is plain http on a host that is not
+    /// loopback (they would travel in clear text; by default the token tests are skipped there).
+    #[arg(long)]
+    pub allow_insecure_token: bool,
 }
 
 #[derive(Debug, Args)]

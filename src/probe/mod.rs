@@ -22,7 +22,7 @@ use servers::{check_issuer, listed_issuers, server_links};
 pub use shapes::{RequestShape, SHAPES, ShapeAttempt};
 use shapes::{first_response, negotiate, negotiate_with_token, token_shape_note};
 pub use token::{Forgery, forge};
-use token::{token_tests, verify_against_chain};
+use token::{token_tests, verify_against_chain, withheld};
 
 use crate::catalogue::*;
 use crate::challenge::{self, Parsed};
@@ -49,6 +49,8 @@ pub struct ProbeOptions {
     pub scopes: Vec<String>,
     /// Fetch URLs that resolve to private addresses even when the MCP server is public.
     pub allow_private_addresses: bool,
+    /// Send the tokens over plain http to a host that is not loopback (`--allow-insecure-token`).
+    pub allow_insecure_token: bool,
     pub strict: bool,
 }
 
@@ -59,6 +61,7 @@ impl std::fmt::Debug for ProbeOptions {
             .field("foreign_token", &self.foreign_token.as_ref().map(|_| "(redacted)"))
             .field("scopes", &self.scopes)
             .field("allow_private_addresses", &self.allow_private_addresses)
+            .field("allow_insecure_token", &self.allow_insecure_token)
             .finish()
     }
 }
@@ -201,8 +204,8 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     };
     let token_checks = async {
         let (at, attempts) = match &opts.token {
-            Some(t) => negotiate_with_token(client, url, t.expose(), shape_at).await,
-            None => (shape_at, Vec::new()),
+            Some(t) if withheld(url, opts).is_none() => negotiate_with_token(client, url, t.expose(), shape_at).await,
+            _ => (shape_at, Vec::new()),
         };
         let results = token_tests(client, url, SHAPES[at], opts, spec, &subject).await;
         (results, at, attempts)

@@ -5,7 +5,7 @@ use super::{ProbeOptions, RequestShape};
 use crate::catalogue::*;
 use crate::challenge::{self};
 use crate::error::FetchError;
-use crate::http::{HttpClient, Response};
+use crate::http::{HttpClient, Response, Transport, transport};
 use crate::report::{CheckResult, Checks};
 use crate::rules::resource::{self as rules};
 use crate::sanitize;
@@ -75,6 +75,15 @@ pub fn forge(token: &str) -> Result<Vec<Forgery>, String> {
     ])
 }
 
+/// Why the user's tokens are not sent to `url`: plain http to a host that is not loopback would put them
+/// on the wire in clear text (and the query test into a URL). `None` when they may be sent.
+pub(super) fn withheld(url: &Url, opts: &ProbeOptions) -> Option<&'static str> {
+    let has_token = opts.token.is_some() || opts.foreign_token.is_some();
+    (has_token && !opts.allow_insecure_token && transport(url) == Transport::Insecure).then_some(
+        "not sent: the MCP endpoint is plain http on a host that is not loopback, so the token would travel in clear text (pass --allow-insecure-token to send it anyway)",
+    )
+}
+
 /// The token tests (`rs-invalid-token-401`, and with `--token` the valid, query and forged variants).
 pub(super) async fn token_tests(
     client: &HttpClient,
@@ -87,7 +96,12 @@ pub(super) async fn token_tests(
     let mut checks = Checks::new(spec, Some(subject.to_owned()));
     let mut variants: Vec<(&'static str, String)> = vec![("a garbage token", "mcp-auth-probe-not-a-token".to_owned())];
     let mut forge_note = None;
-    let token = opts.token.as_ref().map(crate::jwt::SecretToken::expose);
+    let withheld = withheld(url, opts);
+    let token = opts
+        .token
+        .as_ref()
+        .filter(|_| withheld.is_none())
+        .map(crate::jwt::SecretToken::expose);
     if let Some(t) = token {
         match forge(t) {
             Ok(f) => variants.extend(f.into_iter().map(|f| (f.name, f.token))),
@@ -116,7 +130,11 @@ pub(super) async fn token_tests(
             None => None,
         }
     };
-    let foreign = opts.foreign_token.as_ref().map(crate::jwt::SecretToken::expose);
+    let foreign = opts
+        .foreign_token
+        .as_ref()
+        .filter(|_| withheld.is_none())
+        .map(crate::jwt::SecretToken::expose);
     let foreign_send = async {
         match foreign {
             Some(t) => Some(client.send(shape.request(url, Some(t))).await),
@@ -143,9 +161,10 @@ pub(super) async fn token_tests(
             format!("--token is not a JWT ({why}): forged variants were not tried"),
         );
     }
-    let forbidden = valid_token_result(&mut checks, valid, url, token);
-    query_token_result(&mut checks, query);
-    foreign_token_result(&mut checks, foreign_resp);
+    let not_sent = withheld.unwrap_or("no --token given");
+    let forbidden = valid_token_result(&mut checks, valid, url, token, not_sent);
+    query_token_result(&mut checks, query, not_sent);
+    foreign_token_result(&mut checks, foreign_resp, withheld);
     match forbidden {
         Some(resp) => rules::evaluate_forbidden(
             &mut checks,
@@ -171,10 +190,11 @@ fn valid_token_result(
     valid: Option<Result<Response, FetchError>>,
     url: &Url,
     token: Option<&str>,
+    not_sent: &str,
 ) -> Option<Response> {
     let mut forbidden: Option<Response> = None;
     match valid {
-        None => checks.skip(&RS_VALID_TOKEN_ACCEPTED, "no --token given"),
+        None => checks.skip(&RS_VALID_TOKEN_ACCEPTED, not_sent.to_owned()),
         Some(Err(e)) => checks.violated(
             &RS_VALID_TOKEN_ACCEPTED,
             format!("the request with the token failed: {}", sanitize::line(&e.to_string())),
@@ -224,9 +244,9 @@ fn scope_problem(resp: &Response, token: Option<&str>) -> String {
 }
 
 /// `rs-query-token-ignored` on the answer to the token in `?access_token=`.
-fn query_token_result(checks: &mut Checks, query: Option<Result<Response, FetchError>>) {
+fn query_token_result(checks: &mut Checks, query: Option<Result<Response, FetchError>>, not_sent: &str) {
     match query {
-        None => checks.skip(&RS_QUERY_TOKEN_IGNORED, "no --token given"),
+        None => checks.skip(&RS_QUERY_TOKEN_IGNORED, not_sent.to_owned()),
         // The URL carries the token: the message names only the cause.
         Some(Err(e)) => checks.violated(
             &RS_QUERY_TOKEN_IGNORED,
@@ -250,11 +270,17 @@ fn query_token_result(checks: &mut Checks, query: Option<Result<Response, FetchE
 }
 
 /// `rs-wrong-audience-rejected` on the answer to `--foreign-token`.
-fn foreign_token_result(checks: &mut Checks, foreign_resp: Option<Result<Response, FetchError>>) {
+fn foreign_token_result(
+    checks: &mut Checks,
+    foreign_resp: Option<Result<Response, FetchError>>,
+    withheld: Option<&'static str>,
+) {
     match foreign_resp {
         None => checks.skip(
             &RS_WRONG_AUDIENCE_REJECTED,
-            "needs a valid token issued for another resource (--foreign-token), which cannot be forged without the AS key",
+            withheld.unwrap_or(
+                "needs a valid token issued for another resource (--foreign-token), which cannot be forged without the AS key",
+            ),
         ),
         Some(Err(e)) => checks.violated(
             &RS_WRONG_AUDIENCE_REJECTED,

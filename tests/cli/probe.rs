@@ -573,3 +573,40 @@ fn probe_2025_03_26_does_not_fail_a_prm_server_without_origin_metadata() {
     assert_eq!(servers.as_array().unwrap().len(), 2);
     assert_eq!(servers[1]["issuer"], a.issuer());
 }
+
+/// Issue 13 item 11: over plain http to a host that is not loopback, the user's token is not sent (the
+/// token tests are skipped, naming --allow-insecure-token) unless the flag is given; `--token -` reads it
+/// from stdin. The remote host is reached through HTTP_PROXY, which is the embedded MCP server itself.
+#[test]
+fn probe_sends_no_token_over_plain_http_to_a_remote_host_unless_allowed() {
+    let (a, m) = setup(&[]);
+    let token = a.mint(m.url(), "mcp:read", 300);
+    let run = |extra: &[&str]| {
+        let mut c = probe("http://mcp.example.test/mcp");
+        c.env("HTTP_PROXY", m.server.base_url())
+            .args(["--allow-private-addresses", "--token", "-"])
+            .args(extra)
+            .write_stdin(format!("{token}\n"));
+        c
+    };
+    let with_token = |m: &McpServer| {
+        m.server
+            .hits()
+            .iter()
+            .filter(|h| h.bearer() == Some(token.as_str()) || h.query_param("access_token").is_some())
+            .count()
+    };
+    let r = run_json(run(&[]), 1);
+    assert!(
+        m.server.hits_on("/mcp") > 0,
+        "the remote host was not reached through the proxy"
+    );
+    assert_eq!(with_token(&m), 0, "the token went over plain http");
+    for id in ["rs-valid-token-accepted", "rs-query-token-ignored"] {
+        assert_eq!(r.status(id), "skip", "{id}");
+        assert!(r.message(id).contains("--allow-insecure-token"), "{}", r.message(id));
+    }
+    let r = run_json(run(&["--allow-insecure-token"]), 1);
+    assert_eq!(r.status("rs-valid-token-accepted"), "pass");
+    assert!(with_token(&m) > 0);
+}

@@ -199,6 +199,7 @@ async fn probe_embedded(ctx: &Context, flaws: &[McpFlaw]) -> anyhow::Result<Repo
         foreign_token: Some(foreign),
         scopes: Vec::new(),
         allow_private_addresses: false,
+        allow_insecure_token: false,
         strict: false,
     };
     let outcome = crate::probe::probe(&ctx.client()?, &url, &opts, ctx.spec).await;

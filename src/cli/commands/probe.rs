@@ -12,6 +12,7 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<ExitStatus>
     // Validated by clap (`input::http_url`).
     let url = Url::parse(&args.url)?;
     let token = match args.token {
+        Some(t) if t.expose() == "-" => Some(super::verify_token::read_token(Some(t), "probe")?),
         Some(t) if t.expose().is_empty() => return Err(Error::Usage("--token is empty".into()).into()),
         other => other,
     };
@@ -24,6 +25,7 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<ExitStatus>
         foreign_token,
         scopes: args.scopes,
         allow_private_addresses: args.allow_private_addresses,
+        allow_insecure_token: args.allow_insecure_token,
         strict: ctx.strict,
     };
     let client = ctx.client()?;
