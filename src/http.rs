@@ -153,6 +153,9 @@ pub struct HttpClient {
     /// With [`HttpConfig::refuse_private`]: the hosts of the proxy settings, whose presence means target
     /// names are checked here before the proxy resolves them ([`proxied_name_is_public`]).
     proxy_hosts: Arc<Vec<String>>,
+    /// With [`HttpConfig::refuse_private`]: the one origin the user typed whose host is private, and the
+    /// client that fetches it (private addresses allowed there, and only there).
+    exempt: Option<Arc<(url::Origin, HttpClient)>>,
 }
 
 impl HttpClient {
@@ -182,6 +185,7 @@ impl HttpClient {
             extra_roots,
             config,
             proxy_hosts: Arc::new(proxy_hosts),
+            exempt: None,
         })
     }
 
@@ -193,15 +197,38 @@ impl HttpClient {
         })
     }
 
-    /// The client for every fetch on behalf of the server at `url` (and wherever it points): when that
-    /// server is public and the user did not `allow` private addresses, one that refuses to connect to
-    /// them (at the resolver, so also for JWKS, discovery documents and redirects, and with no second
-    /// lookup to rebind); otherwise this client.
+    /// The client for every fetch on behalf of the server at `url` (and wherever it points), which the user
+    /// typed. It refuses to connect to private addresses (at the resolver, so also for JWKS, discovery
+    /// documents and redirects, and with no second lookup to rebind), except:
+    /// - with `allow` (`--allow-private-addresses`), or when `url` is on loopback (local development: the
+    ///   user's own machine, named without DNS): this client, private addresses allowed everywhere;
+    /// - when `url`'s host is, or resolves to, a private address: that origin (scheme, host, port) only is
+    ///   exempt. A DNS record the server's owner controls cannot open any other origin.
     pub async fn guarded_for(&self, url: &Url, allow: bool) -> Result<Self, crate::error::Error> {
-        if allow || is_private_host(url).await {
+        if allow || is_loopback(url) {
             return Ok(self.clone());
         }
-        self.refusing_private()
+        let guarded = self.refusing_private()?;
+        if is_private_host(url).await {
+            return Ok(guarded.exempting(url.origin(), self.clone()));
+        }
+        Ok(guarded)
+    }
+
+    /// This refusing client, except that `origin` is fetched with `open`.
+    fn exempting(mut self, origin: url::Origin, open: HttpClient) -> Self {
+        self.exempt = Some(Arc::new((origin, open)));
+        self
+    }
+
+    /// Where private addresses may be connected to: `Some(None)` everywhere, `Some(Some(origin))` that
+    /// origin only, `None` nowhere.
+    pub fn private_allowed(&self) -> Option<Option<String>> {
+        match (&self.exempt, self.config.refuse_private) {
+            (_, false) => Some(None),
+            (Some(e), true) => Some(Some(e.0.ascii_serialization())),
+            (None, true) => None,
+        }
     }
 
     fn builder(config: &HttpConfig) -> reqwest::ClientBuilder {
@@ -293,6 +320,11 @@ impl HttpClient {
     }
 
     async fn send_once(&self, req: &Request, deadline: tokio::time::Instant) -> Result<Response, FetchError> {
+        if let Some(exempt) = &self.exempt
+            && req.url.origin() == exempt.0
+        {
+            return Box::pin(exempt.1.send_once(req, deadline)).await;
+        }
         let url_s = redact_url(&req.url);
         if !matches!(req.url.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedScheme { url: url_s });
@@ -668,13 +700,42 @@ mod tests {
         assert!(refuses("https://93.184.216.34/mcp", false));
         assert!(refuses("https://[2606:4700::1111]/mcp", false));
         assert!(!refuses("https://93.184.216.34/mcp", true), "--allow-private-addresses");
-        for private in [
-            "http://127.0.0.1:1/mcp",
-            "http://localhost:1/mcp",
-            "https://10.0.0.5/mcp",
-        ] {
-            assert!(!refuses(private, false), "{private}");
+        for local in ["http://127.0.0.1:1/mcp", "http://localhost:1/mcp", "http://[::1]:1/mcp"] {
+            assert!(!refuses(local, false), "{local}");
         }
+        // A private server that is not loopback: refusing, with its own origin exempt (issue 13 item 4).
+        let c = rt
+            .block_on(client.guarded_for(&Url::parse("https://10.0.0.5/mcp").unwrap(), false))
+            .unwrap();
+        assert!(c.config().refuse_private);
+        assert_eq!(c.private_allowed(), Some(Some("https://10.0.0.5".to_owned())));
+        assert_eq!(client.private_allowed(), Some(None));
+    }
+
+    /// Issue 13 item 4: a server whose host is private gets its own origin (scheme, host, port) exempt, and
+    /// nothing else: another port or another name for the same address is refused without connecting.
+    #[test]
+    fn only_the_typed_origin_is_exempt() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let typed = crate::server::MockServer::start().unwrap();
+        typed.fixed("/x", crate::server::Reply::json(&serde_json::json!({"ok": true})));
+        let other = crate::server::MockServer::start().unwrap();
+        other.fixed("/x", crate::server::Reply::json(&serde_json::json!({"ok": true})));
+        let open = HttpClient::new(HttpConfig::default()).unwrap();
+        let origin = Url::parse(&typed.base_url()).unwrap().origin();
+        let client = open.refusing_private().unwrap().exempting(origin, open.clone());
+        let ok = rt.block_on(client.get(&Url::parse(&typed.url("/x")).unwrap())).unwrap();
+        assert_eq!(ok.status, 200);
+        let by_name = format!("http://localhost:{}/x", typed.addr().port());
+        for refused in [other.url("/x"), by_name] {
+            let err = rt.block_on(client.get(&Url::parse(&refused).unwrap())).unwrap_err();
+            assert!(matches!(err, FetchError::PrivateAddress { .. }), "{refused}: {err:?}");
+        }
+        assert_eq!(other.hits_on("/x"), 0);
+        assert_eq!(typed.hits_on("/x"), 1);
     }
 
     #[test]

@@ -167,6 +167,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             return stop(out, rs, &subject, opts.strict, e.to_info(), headline);
         }
     };
+    private_note(&mut rs, client, opts.allow_private_addresses);
     let (shape_at, attempts, resp) = negotiate(client, url, first).await;
     out.request_shapes = attempts;
     let resp = match resp {
@@ -248,6 +249,24 @@ fn https_check(rs: &mut Checks, url: &Url) {
             ),
         ),
     }
+}
+
+/// Says when the walk may connect to private addresses (the SSRF guard is off, or open for one origin).
+fn private_note(rs: &mut Checks, client: &HttpClient, flag: bool) {
+    let note = match client.private_allowed() {
+        None => return,
+        Some(None) if flag => {
+            "--allow-private-addresses: every URL the server names may be fetched from a private address".to_owned()
+        }
+        Some(None) => {
+            "the MCP server is on loopback (local development): URLs it names may be private addresses too".to_owned()
+        }
+        Some(Some(origin)) => format!(
+            "{} is a private address: private addresses are allowed for that origin only; every other URL the server names must be public (--allow-private-addresses lifts this)",
+            sanitize::line(&origin)
+        ),
+    };
+    rs.info(&RS_HTTPS, note);
 }
 
 /// The error and headline for an MCP endpoint that answered the unauthenticated request with a 5xx.
