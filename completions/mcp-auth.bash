@@ -77,7 +77,7 @@ _mcp__auth() {
 
     case "${cmd}" in
         mcp__auth)
-            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version check-provider gen-metadata verify-token decode-token probe explain completions demo help"
+            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --allow-private-addresses --color --help --version check-provider gen-metadata verify-token decode-token probe explain completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -111,7 +111,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__check__subcmd__provider)
-            opts="-q -v -h -V --type --metadata-url --metadata-file --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --type --metadata-url --metadata-file --output --json --spec --strict --timeout --cacert --quiet --verbose --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -157,7 +157,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__completions)
-            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --allow-private-addresses --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -191,7 +191,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__decode__subcmd__token)
-            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -225,7 +225,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__demo)
-            opts="-q -v -h -V --broken --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --broken --output --json --spec --strict --timeout --cacert --quiet --verbose --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,7 +259,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__explain)
-            opts="-q -v -h -V --list --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --list --output --json --spec --strict --timeout --cacert --quiet --verbose --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,7 +293,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__gen__subcmd__metadata)
-            opts="-q -v -h -V --resource --authorization-server --scope --bearer-method --resource-name --resource-documentation --jwks-uri --out --interactive --verify --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --resource --authorization-server --scope --bearer-method --resource-name --resource-documentation --jwks-uri --out --interactive --verify --output --json --spec --strict --timeout --cacert --quiet --verbose --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -499,7 +499,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__probe)
-            opts="-q -v -h -V --token --scope --foreign-token --allow-private-addresses --allow-insecure-token --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --token --scope --foreign-token --allow-insecure-token --output --json --spec --strict --timeout --cacert --quiet --verbose --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -545,7 +545,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__verify__subcmd__token)
-            opts="-j -q -v -h -V --resource --issuer --jwks --audience --scope --leeway --algorithm --profile --batch --jobs --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-j -q -v -h -V --resource --issuer --jwks --audience --scope --leeway --algorithm --profile --batch --jobs --output --json --spec --strict --timeout --cacert --quiet --verbose --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

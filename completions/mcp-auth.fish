@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mcp_auth_global_optspecs
-    string join \n output= json spec= strict timeout= cacert= q/quiet v/verbose color= h/help V/version
+    string join \n output= json spec= strict timeout= cacert= q/quiet v/verbose allow-private-addresses color= h/help V/version
 end
 
 function __fish_mcp_auth_needs_command
@@ -40,6 +40,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l json -d 'Shorthand fo
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'
@@ -72,6 +73,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l jso
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l resource -d 'The protected resource\'s canonical URI (the MCP endpoint), e.g. https://api.example.com/mcp' -r
@@ -100,6 +102,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l json 
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l resource -d 'The resource the token must be for (its canonical URI)' -r
@@ -128,6 +131,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l json 
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
@@ -146,6 +150,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l json 
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l token -d 'A valid access token: check it is accepted, and that forged variants are rejected. `-` reads it from stdin (so it need not sit in argv)' -r
@@ -163,12 +168,12 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l cacert -d 'E
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses when the MCP server is public (metadata, JWKS, redirects)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l allow-insecure-token -d 'Send --token and --foreign-token even when the MCP endpoint is plain http on a host that is not loopback (they would travel in clear text; by default the token tests are skipped there)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
@@ -188,6 +193,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l json -d 'S
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
@@ -206,6 +212,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l json -
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
@@ -225,6 +232,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l json -d 'Shor
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s v -l verbose -d 'Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe explain completions demo help" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'

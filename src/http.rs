@@ -42,6 +42,11 @@ pub struct HttpConfig {
     /// addresses this resolver returned, a name cannot answer public to a check and private to the fetch
     /// (DNS rebinding), and redirects are covered as they go through the same client.
     pub refuse_private: bool,
+    /// With `refuse_private`: loopback addresses are still connected to (the MCP server the user typed is
+    /// on loopback: local development, where every server runs on the same machine).
+    pub allow_loopback: bool,
+    /// `--allow-private-addresses`: [`HttpClient::guarded_for`] never refuses private addresses.
+    pub allow_private: bool,
 }
 
 impl Default for HttpConfig {
@@ -52,6 +57,8 @@ impl Default for HttpConfig {
             max_body: DEFAULT_MAX_BODY,
             log: None,
             refuse_private: false,
+            allow_loopback: false,
+            allow_private: false,
         }
     }
 }
@@ -156,6 +163,21 @@ pub struct HttpClient {
     /// With [`HttpConfig::refuse_private`]: the one origin the user typed whose host is private, and the
     /// client that fetches it (private addresses allowed there, and only there).
     exempt: Option<Arc<(url::Origin, HttpClient)>>,
+    /// Made by [`Self::guarded_for`]: the guard is decided, and later calls keep it.
+    decided: bool,
+}
+
+/// Where a client may connect to private addresses ([`HttpClient::private_allowed`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrivateAccess {
+    /// Nowhere: every address must be globally routable.
+    Nowhere,
+    /// Loopback addresses only (the typed URL is on loopback).
+    Loopback,
+    /// This origin only (the typed URL's host is private).
+    Origin(String),
+    /// Everywhere (`--allow-private-addresses`, or a client that applies no guard).
+    Everywhere,
 }
 
 impl HttpClient {
@@ -186,6 +208,7 @@ impl HttpClient {
             config,
             proxy_hosts: Arc::new(proxy_hosts),
             exempt: None,
+            decided: false,
         })
     }
 
@@ -200,34 +223,44 @@ impl HttpClient {
     /// The client for every fetch on behalf of the server at `url` (and wherever it points), which the user
     /// typed. It refuses to connect to private addresses (at the resolver, so also for JWKS, discovery
     /// documents and redirects, and with no second lookup to rebind), except:
-    /// - with `allow` (`--allow-private-addresses`), or when `url` is on loopback (local development: the
-    ///   user's own machine, named without DNS): this client, private addresses allowed everywhere;
+    /// - with `allow` or [`HttpConfig::allow_private`] (`--allow-private-addresses`): nowhere;
+    /// - when `url` is on loopback (local development: the user's own machine, named without DNS): loopback
+    ///   addresses stay allowed, every other private address is refused;
     /// - when `url`'s host is, or resolves to, a private address: that origin (scheme, host, port) only is
     ///   exempt. A DNS record the server's owner controls cannot open any other origin.
+    ///
+    /// A client this returned keeps its decision: calling it again (e.g. `provider::check` within a probe)
+    /// returns the same client.
     pub async fn guarded_for(&self, url: &Url, allow: bool) -> Result<Self, crate::error::Error> {
-        if allow || is_loopback(url) {
+        if self.decided {
             return Ok(self.clone());
         }
-        let guarded = self.refusing_private()?;
-        if is_private_host(url).await {
-            return Ok(guarded.exempting(url.origin(), self.clone()));
+        if allow || self.config.allow_private {
+            return Ok(Self {
+                decided: true,
+                ..self.clone()
+            });
         }
+        let loopback = is_loopback(url);
+        let mut guarded = Self::new(HttpConfig {
+            refuse_private: true,
+            allow_loopback: loopback,
+            ..self.config.clone()
+        })?;
+        if !loopback && is_private_host(url).await {
+            guarded.exempt = Some(Arc::new((url.origin(), self.clone())));
+        }
+        guarded.decided = true;
         Ok(guarded)
     }
 
-    /// This refusing client, except that `origin` is fetched with `open`.
-    fn exempting(mut self, origin: url::Origin, open: HttpClient) -> Self {
-        self.exempt = Some(Arc::new((origin, open)));
-        self
-    }
-
-    /// Where private addresses may be connected to: `Some(None)` everywhere, `Some(Some(origin))` that
-    /// origin only, `None` nowhere.
-    pub fn private_allowed(&self) -> Option<Option<String>> {
+    /// Where this client may connect to private addresses.
+    pub fn private_allowed(&self) -> PrivateAccess {
         match (&self.exempt, self.config.refuse_private) {
-            (_, false) => Some(None),
-            (Some(e), true) => Some(Some(e.0.ascii_serialization())),
-            (None, true) => None,
+            (_, false) => PrivateAccess::Everywhere,
+            (Some(e), true) => PrivateAccess::Origin(e.0.ascii_serialization()),
+            (None, true) if self.config.allow_loopback => PrivateAccess::Loopback,
+            (None, true) => PrivateAccess::Nowhere,
         }
     }
 
@@ -239,7 +272,10 @@ impl HttpClient {
             .timeout(config.timeout);
         if config.refuse_private {
             let proxies = proxy_hosts(PROXY_VARS.iter().filter_map(|k| std::env::var(k).ok()));
-            builder.dns_resolver(PublicOnly { proxies })
+            builder.dns_resolver(PublicOnly {
+                proxies,
+                loopback: config.allow_loopback,
+            })
         } else {
             builder
         }
@@ -353,7 +389,7 @@ impl HttpClient {
     async fn exchange(&self, req: &Request) -> Result<Response, FetchError> {
         let url_s = redact_url(&req.url);
         if self.config.refuse_private
-            && let Some(refused) = private_literal(&req.url)
+            && let Some(refused) = private_literal(&req.url, self.config.allow_loopback)
         {
             return Err(FetchError::PrivateAddress {
                 url: url_s,
@@ -365,7 +401,7 @@ impl HttpClient {
             && !self.proxy_hosts.iter().any(|p| p.eq_ignore_ascii_case(host))
         {
             let port = req.url.port_or_known_default().unwrap_or(0);
-            proxied_name_is_public(host, port)
+            proxied_name_is_public(host, port, self.config.allow_loopback)
                 .await
                 .map_err(|reason| FetchError::PrivateAddress {
                     url: url_s.clone(),
@@ -540,8 +576,9 @@ impl std::fmt::Display for PrivateOnly {
 impl std::error::Error for PrivateOnly {}
 
 /// The public addresses among `addrs`; an error naming the private ones when they were all private.
-fn public_only(host: &str, addrs: Vec<SocketAddr>) -> Result<Vec<SocketAddr>, PrivateOnly> {
-    let (public, private): (Vec<SocketAddr>, Vec<SocketAddr>) = addrs.into_iter().partition(|a| !is_private_ip(a.ip()));
+fn public_only(host: &str, addrs: Vec<SocketAddr>, loopback: bool) -> Result<Vec<SocketAddr>, PrivateOnly> {
+    let (public, private): (Vec<SocketAddr>, Vec<SocketAddr>) =
+        addrs.into_iter().partition(|a| !refused(a.ip(), loopback));
     if public.is_empty() && !private.is_empty() {
         return Err(PrivateOnly {
             host: host.to_owned(),
@@ -551,14 +588,23 @@ fn public_only(host: &str, addrs: Vec<SocketAddr>) -> Result<Vec<SocketAddr>, Pr
     Ok(public)
 }
 
+/// Whether a refusing client refuses `ip`: a private address, unless `loopback` allows it.
+fn refused(ip: IpAddr, loopback: bool) -> bool {
+    let is_loopback = match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => v6.is_loopback(),
+    };
+    is_private_ip(ip) && !(loopback && is_loopback)
+}
+
 /// The refusal for a URL whose host is a private IP literal (a resolver never sees those).
-fn private_literal(url: &Url) -> Option<PrivateOnly> {
+fn private_literal(url: &Url, loopback: bool) -> Option<PrivateOnly> {
     let ip = match url.host()? {
         url::Host::Ipv4(ip) => IpAddr::V4(ip),
         url::Host::Ipv6(ip) => IpAddr::V6(ip),
         url::Host::Domain(_) => return None,
     };
-    is_private_ip(ip).then(|| PrivateOnly {
+    refused(ip, loopback).then(|| PrivateOnly {
         host: ip.to_string(),
         addrs: vec![ip],
     })
@@ -586,7 +632,7 @@ fn proxy_hosts(values: impl Iterator<Item = String>) -> Vec<String> {
 /// first, and refused when any of its addresses is private (the proxy may pick any of them) or when it does
 /// not resolve here at all (it cannot be shown to be public). The proxy resolves again, so a name that
 /// changes its answer between the two lookups is not covered (see docs/security.md).
-async fn proxied_name_is_public(host: &str, port: u16) -> Result<(), String> {
+async fn proxied_name_is_public(host: &str, port: u16, loopback: bool) -> Result<(), String> {
     let shown = crate::sanitize::line(host);
     let addrs: Vec<IpAddr> = match tokio::net::lookup_host((host, port)).await {
         Ok(addrs) => addrs.map(|a| a.ip()).collect(),
@@ -598,7 +644,7 @@ async fn proxied_name_is_public(host: &str, port: u16) -> Result<(), String> {
     };
     let private: Vec<String> = addrs
         .iter()
-        .filter(|a| is_private_ip(**a))
+        .filter(|a| refused(**a, loopback))
         .map(IpAddr::to_string)
         .collect();
     if private.is_empty() && !addrs.is_empty() {
@@ -615,16 +661,23 @@ async fn proxied_name_is_public(host: &str, port: u16) -> Result<(), String> {
 /// the proxy then resolves the target, so only IP literals are refused there.
 struct PublicOnly {
     proxies: Vec<String>,
+    /// Loopback addresses are allowed ([`HttpConfig::allow_loopback`]).
+    loopback: bool,
 }
 
 impl reqwest::dns::Resolve for PublicOnly {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_owned();
         let exempt = self.proxies.iter().any(|p| p.eq_ignore_ascii_case(&host));
+        let loopback = self.loopback;
         Box::pin(async move {
             // Port 0: reqwest puts the URL's port in.
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let public = if exempt { addrs } else { public_only(&host, addrs)? };
+            let public = if exempt {
+                addrs
+            } else {
+                public_only(&host, addrs, loopback)?
+            };
             Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
         })
     }
@@ -691,25 +744,35 @@ mod tests {
             .build()
             .unwrap();
         let client = HttpClient::new(HttpConfig::default()).unwrap();
-        let refuses = |mcp: &str, allow: bool| {
+        let access = |mcp: &str, allow: bool| {
             let c = rt
                 .block_on(client.guarded_for(&Url::parse(mcp).unwrap(), allow))
                 .unwrap();
-            c.config().refuse_private
+            c.private_allowed()
         };
-        assert!(refuses("https://93.184.216.34/mcp", false));
-        assert!(refuses("https://[2606:4700::1111]/mcp", false));
-        assert!(!refuses("https://93.184.216.34/mcp", true), "--allow-private-addresses");
+        assert_eq!(access("https://93.184.216.34/mcp", false), PrivateAccess::Nowhere);
+        assert_eq!(access("https://[2606:4700::1111]/mcp", false), PrivateAccess::Nowhere);
+        assert_eq!(access("https://93.184.216.34/mcp", true), PrivateAccess::Everywhere);
         for local in ["http://127.0.0.1:1/mcp", "http://localhost:1/mcp", "http://[::1]:1/mcp"] {
-            assert!(!refuses(local, false), "{local}");
+            assert_eq!(access(local, false), PrivateAccess::Loopback, "{local}");
         }
         // A private server that is not loopback: refusing, with its own origin exempt (issue 13 item 4).
-        let c = rt
+        assert_eq!(
+            access("https://10.0.0.5/mcp", false),
+            PrivateAccess::Origin("https://10.0.0.5".to_owned())
+        );
+        // The decision is kept: guarding a guarded client again changes nothing.
+        let guarded = rt
             .block_on(client.guarded_for(&Url::parse("https://10.0.0.5/mcp").unwrap(), false))
             .unwrap();
-        assert!(c.config().refuse_private);
-        assert_eq!(c.private_allowed(), Some(Some("https://10.0.0.5".to_owned())));
-        assert_eq!(client.private_allowed(), Some(None));
+        let again = rt
+            .block_on(guarded.guarded_for(&Url::parse("https://93.184.216.34/").unwrap(), false))
+            .unwrap();
+        assert_eq!(
+            again.private_allowed(),
+            PrivateAccess::Origin("https://10.0.0.5".to_owned())
+        );
+        assert_eq!(client.private_allowed(), PrivateAccess::Everywhere);
     }
 
     /// Issue 13 item 4: a server whose host is private gets its own origin (scheme, host, port) exempt, and
@@ -726,7 +789,8 @@ mod tests {
         other.fixed("/x", crate::server::Reply::json(&serde_json::json!({"ok": true})));
         let open = HttpClient::new(HttpConfig::default()).unwrap();
         let origin = Url::parse(&typed.base_url()).unwrap().origin();
-        let client = open.refusing_private().unwrap().exempting(origin, open.clone());
+        let mut client = open.refusing_private().unwrap();
+        client.exempt = Some(Arc::new((origin, open.clone())));
         let ok = rt.block_on(client.get(&Url::parse(&typed.url("/x")).unwrap())).unwrap();
         assert_eq!(ok.status, 200);
         let by_name = format!("http://localhost:{}/x", typed.addr().port());
@@ -736,6 +800,20 @@ mod tests {
         }
         assert_eq!(other.hits_on("/x"), 0);
         assert_eq!(typed.hits_on("/x"), 1);
+        // A loopback server: loopback stays allowed, every other private address is refused unsent.
+        let local = rt
+            .block_on(open.guarded_for(&Url::parse(&typed.url("/mcp")).unwrap(), false))
+            .unwrap();
+        assert_eq!(
+            rt.block_on(local.get(&Url::parse(&other.url("/x")).unwrap()))
+                .unwrap()
+                .status,
+            200
+        );
+        let err = rt
+            .block_on(local.get(&Url::parse("http://169.254.169.254/latest/meta-data/").unwrap()))
+            .unwrap_err();
+        assert!(matches!(err, FetchError::PrivateAddress { .. }), "{err:?}");
     }
 
     #[test]
@@ -860,13 +938,18 @@ mod tests {
     fn the_resolver_keeps_public_addresses_and_drops_private_ones() {
         let addrs = |v: &[&str]| -> Vec<SocketAddr> { v.iter().map(|a| a.parse().unwrap()).collect() };
         // Mixed answers: only the public address is ever connected to.
-        let kept = public_only("mixed.example", addrs(&["10.0.0.7:0", "93.184.216.34:0", "[::1]:0"])).unwrap();
+        let kept = public_only(
+            "mixed.example",
+            addrs(&["10.0.0.7:0", "93.184.216.34:0", "[::1]:0"]),
+            false,
+        )
+        .unwrap();
         assert_eq!(kept, addrs(&["93.184.216.34:0"]));
         let public = addrs(&["93.184.216.34:0", "[2606:4700::1111]:0"]);
-        assert_eq!(public_only("public.example", public.clone()).unwrap(), public);
+        assert_eq!(public_only("public.example", public.clone(), false).unwrap(), public);
         // Nothing at all is the resolver's own failure, not a refusal.
-        assert!(public_only("empty.example", Vec::new()).unwrap().is_empty());
-        let err = public_only("rebind.example", addrs(&["169.254.169.254:0", "[fd00::1]:0"])).unwrap_err();
+        assert!(public_only("empty.example", Vec::new(), false).unwrap().is_empty());
+        let err = public_only("rebind.example", addrs(&["169.254.169.254:0", "[fd00::1]:0"]), false).unwrap_err();
         assert_eq!(
             err.to_string(),
             "rebind.example resolves only to private addresses (169.254.169.254, fd00::1)"
@@ -897,7 +980,7 @@ mod tests {
             "http://[::ffff:127.0.0.1]/",
             "http://0.0.0.0/",
         ] {
-            let refused = private_literal(&Url::parse(u).unwrap());
+            let refused = private_literal(&Url::parse(u).unwrap(), false);
             assert!(
                 refused.is_some_and(|r| r.to_string().ends_with("is a private address")),
                 "{u}"
@@ -909,7 +992,7 @@ mod tests {
             "http://localhost/",
             "https://a.example/",
         ] {
-            assert!(private_literal(&Url::parse(u).unwrap()).is_none(), "{u}");
+            assert!(private_literal(&Url::parse(u).unwrap(), false).is_none(), "{u}");
         }
     }
 
@@ -1023,6 +1106,7 @@ mod tests {
                 .proxy(reqwest::Proxy::http(&proxy_url).unwrap())
                 .dns_resolver(PublicOnly {
                     proxies: vec!["127.0.0.1".into()],
+                    loopback: false,
                 })
                 .build()
                 .unwrap();
@@ -1041,7 +1125,7 @@ mod tests {
             let nothing = tokio::time::timeout(Duration::from_millis(200), proxy.accept()).await;
             assert!(nothing.is_err(), "the proxy was asked for a private name: {nothing:?}");
         });
-        assert!(rt.block_on(proxied_name_is_public("localhost", 80)).is_err());
+        assert!(rt.block_on(proxied_name_is_public("localhost", 80, false)).is_err());
     }
 
     /// Issue 13 item 1: every fetch error is built from the redacted URL, so the `-v` log and the report

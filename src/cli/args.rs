@@ -57,6 +57,10 @@ pub struct GlobalArgs {
     /// Show each HTTP request (method, URL, status, time) on stderr; tokens are redacted.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects).
+    /// Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses).
+    #[arg(long, global = true)]
+    pub allow_private_addresses: bool,
     /// When to use colour (NO_COLOR is honoured).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -229,9 +233,6 @@ pub struct ProbeArgs {
     /// A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check).
     #[arg(long, value_name = "TOKEN", value_parser = secret)]
     pub foreign_token: Option<SecretToken>,
-    /// Connect to private, link-local or loopback addresses when the MCP server is public (metadata, JWKS, redirects).
-    #[arg(long)]
-    pub allow_private_addresses: bool,
     /// Send --token and --foreign-token even when the MCP endpoint is plain http on a host that is not
     /// loopback (they would travel in clear text; by default the token tests are skipped there).
     #[arg(long)]

@@ -28,7 +28,7 @@ use crate::catalogue::*;
 use crate::challenge::{self, Parsed};
 use crate::discovery;
 use crate::error::FetchError;
-use crate::http::{HttpClient, Response, Transport, transport};
+use crate::http::{HttpClient, PrivateAccess, Response, Transport, transport};
 use crate::provider::{self, Source};
 use crate::report::{ChainLink, CheckResult, Checks, ErrorInfo, verdict};
 use crate::rules::resource::{self as rules, FoundVia};
@@ -167,7 +167,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             return stop(out, rs, &subject, opts.strict, e.to_info(), headline);
         }
     };
-    private_note(&mut rs, client, opts.allow_private_addresses);
+    private_note(&mut rs, client);
     let (shape_at, attempts, resp) = negotiate(client, url, first).await;
     out.request_shapes = attempts;
     let resp = match resp {
@@ -252,16 +252,14 @@ fn https_check(rs: &mut Checks, url: &Url) {
 }
 
 /// Says when the walk may connect to private addresses (the SSRF guard is off, or open for one origin).
-fn private_note(rs: &mut Checks, client: &HttpClient, flag: bool) {
+fn private_note(rs: &mut Checks, client: &HttpClient) {
     let note = match client.private_allowed() {
-        None => return,
-        Some(None) if flag => {
+        PrivateAccess::Nowhere => return,
+        PrivateAccess::Everywhere => {
             "--allow-private-addresses: every URL the server names may be fetched from a private address".to_owned()
         }
-        Some(None) => {
-            "the MCP server is on loopback (local development): URLs it names may be private addresses too".to_owned()
-        }
-        Some(Some(origin)) => format!(
+        PrivateAccess::Loopback => "the MCP server is on loopback (local development): URLs it names may be loopback addresses too; other private addresses are refused (--allow-private-addresses lifts this)".to_owned(),
+        PrivateAccess::Origin(origin) => format!(
             "{} is a private address: private addresses are allowed for that origin only; every other URL the server names must be public (--allow-private-addresses lifts this)",
             sanitize::line(&origin)
         ),

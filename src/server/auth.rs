@@ -60,6 +60,7 @@ pub struct AuthServerBuilder {
     scopes: Vec<String>,
     extra_jwks: Vec<Value>,
     jwks: Option<Value>,
+    jwks_uri: Option<String>,
 }
 
 impl AuthServerBuilder {
@@ -107,6 +108,12 @@ impl AuthServerBuilder {
     /// Also publish this JWK in the JWKS (e.g. an RS256 key, or an `enc` key for a test).
     pub fn extra_jwk(mut self, jwk: Value) -> Self {
         self.extra_jwks.push(jwk);
+        self
+    }
+
+    /// Advertise this `jwks_uri` instead of its own (a hostile server naming an internal address).
+    pub fn jwks_uri(mut self, url: &str) -> Self {
+        self.jwks_uri = Some(url.to_owned());
         self
     }
 
@@ -208,7 +215,8 @@ impl AuthServer {
                 json!(format!("{endpoint_base}/register")),
             );
         }
-        m.insert("jwks_uri".into(), json!(format!("{issuer}/jwks")));
+        let jwks_uri = b.jwks_uri.clone().unwrap_or_else(|| format!("{issuer}/jwks"));
+        m.insert("jwks_uri".into(), json!(jwks_uri));
         m.insert("scopes_supported".into(), json!(b.scopes));
         let implicit = has(Flaw::ImplicitGrant);
         let response_types = if has(Flaw::NoCodeResponseType) {

@@ -24,7 +24,7 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<ExitStatus>
         token,
         foreign_token,
         scopes: args.scopes,
-        allow_private_addresses: args.allow_private_addresses,
+        allow_private_addresses: ctx.http.allow_private,
         allow_insecure_token: args.allow_insecure_token,
         strict: ctx.strict,
     };
