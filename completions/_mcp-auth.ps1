@@ -110,6 +110,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Token profile: rfc9068 makes typ=at+jwt and its required claims MUST')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --batch: verify on this many threads (default: one per available core)')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --batch: verify on this many threads (default: one per available core)')
+            [CompletionResult]::new('--batch-detail', '--batch-detail', [CompletionResultType]::ParameterName, 'With --batch: what each line carries. compact: token prefix and fingerprint, ok, issuer, and the checks that did not pass; full: the whole verify-token JSON document')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'MCP authorization revision whose levels apply')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds each HTTP request may take, connect to last byte')

@@ -545,7 +545,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__verify__subcmd__token)
-            opts="-j -q -v -h -V --resource --issuer --jwks --audience --scope --leeway --algorithm --profile --batch --jobs --output --json --spec --strict --timeout --cacert --quiet --verbose --allow-private-addresses --color --help --version"
+            opts="-j -q -v -h -V --resource --issuer --jwks --audience --scope --leeway --algorithm --profile --batch --jobs --batch-detail --output --json --spec --strict --timeout --cacert --quiet --verbose --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -589,6 +589,10 @@ _mcp__auth() {
                     ;;
                 -j)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-detail)
+                    COMPREPLY=($(compgen -W "compact full" -- "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -104,6 +104,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand --profile 'Token profile: rfc9068 makes typ=at+jwt and its required claims MUST'
             cand -j 'With --batch: verify on this many threads (default: one per available core)'
             cand --jobs 'With --batch: verify on this many threads (default: one per available core)'
+            cand --batch-detail 'With --batch: what each line carries. compact: token prefix and fingerprint, ok, issuer, and the checks that did not pass; full: the whole verify-token JSON document'
             cand --output 'Output format'
             cand --spec 'MCP authorization revision whose levels apply'
             cand --timeout 'Seconds each HTTP request may take, connect to last byte'

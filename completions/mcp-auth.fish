@@ -114,6 +114,8 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l leewa
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l algorithm -d 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l profile -d 'Token profile: rfc9068 makes typ=at+jwt and its required claims MUST' -r -f -a "rfc9068\t'JWT access tokens per RFC 9068'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s j -l jobs -d 'With --batch: verify on this many threads (default: one per available core)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l batch-detail -d 'With --batch: what each line carries. compact: token prefix and fingerprint, ok, issuer, and the checks that did not pass; full: the whole verify-token JSON document' -r -f -a "compact\t'Token prefix and fingerprint, ok, issuer, and only the checks that did not pass'
+full\t'The full verify-token JSON document on each line'"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l output -d 'Output format' -r -f -a "human\t'Tables for people'
 json\t'One JSON document on stdout (--batch: one per line)'
 junit\t'JUnit XML, one testcase per check, for CI test reporters'"

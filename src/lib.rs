@@ -24,3 +24,4 @@ pub mod sanitize;
 pub mod server;
 pub mod spec;
 pub mod time;
+pub mod verify;

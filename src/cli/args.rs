@@ -203,6 +203,18 @@ pub struct VerifyTokenArgs {
     /// With --batch: verify on this many threads (default: one per available core).
     #[arg(short = 'j', long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// With --batch: what each line carries. compact: token prefix and fingerprint, ok, issuer, and the
+    /// checks that did not pass; full: the whole verify-token JSON document.
+    #[arg(long, value_enum, value_name = "DETAIL", default_value_t = BatchDetail::Compact, requires = "batch")]
+    pub batch_detail: BatchDetail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchDetail {
+    /// Token prefix and fingerprint, ok, issuer, and only the checks that did not pass.
+    Compact,
+    /// The full verify-token JSON document on each line.
+    Full,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

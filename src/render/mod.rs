@@ -7,6 +7,6 @@ mod junit;
 mod schema;
 
 pub use human::{Style, human, verdict_line};
-pub use json::{json, json_line_into};
+pub use json::{BatchLine, batch_line_into, json, json_line_into};
 pub use junit::junit;
 pub use schema::report_schema;

@@ -618,9 +618,10 @@ fn verify_token_without_issuer_exits_3_when_the_resource_metadata_cannot_be_fetc
     assert!(err.message.contains("--issuer"), "{}", err.message);
 }
 
-/// Runs a `--batch` command, checks the exit code, and parses every stdout line as a contract document.
+/// Runs a `--batch` command with `--batch-detail full`, checks the exit code, and parses every stdout line
+/// as a contract document.
 fn run_batch(mut c: assert_cmd::Command, expected_exit: i32) -> Vec<Report> {
-    let out = c.output().unwrap();
+    let out = c.args(["--batch-detail", "full"]).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         out.status.code(),
@@ -786,15 +787,15 @@ fn verify_token_batch_keeps_input_order_on_any_number_of_threads() {
         .write_stdin(input.clone());
         let out = c.output().unwrap();
         assert_eq!(out.status.code(), Some(1), "--jobs {jobs}");
-        let lines: Vec<Report> = String::from_utf8(out.stdout)
+        let lines: Vec<Value> = String::from_utf8(out.stdout)
             .unwrap()
             .lines()
-            .map(|l| serde_json::from_str(l).expect("one contract document per line"))
+            .map(|l| serde_json::from_str(l).expect("one compact JSON line per token"))
             .collect();
         assert_eq!(lines.len(), 300, "--jobs {jobs}");
         for (i, r) in (1..=300).zip(&lines) {
-            assert_eq!(r.line, Some(i), "--jobs {jobs}: out of order");
-            assert_eq!(r.ok, i % 7 != 0 && i % 11 != 0, "--jobs {jobs}, line {i}");
+            assert_eq!(r["line"], i, "--jobs {jobs}: out of order");
+            assert_eq!(r["ok"], i % 7 != 0 && i % 11 != 0, "--jobs {jobs}, line {i}");
         }
     }
     let mut c = cmd();
@@ -940,23 +941,21 @@ fn verify_token_batch_writes_one_result_per_line_and_fetches_keys_once() {
     let mut expired = claims(&a);
     expired["exp"] = json!(now() - 3600);
     let expired = a.key.sign(&expired);
-    let mut c = cmd();
-    c.args([
-        "verify-token",
-        "--batch",
-        "--resource",
-        RESOURCE,
-        "--issuer",
-        a.issuer(),
-    ])
-    .write_stdin(format!("{good}\nnot a token\n\n{expired}\n{rsa}\n"));
-    let out = c.output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<Report> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one contract document per line"))
-        .collect();
+    let input = format!("{good}\nnot a token\n\n{expired}\n{rsa}\n");
+    let batch = || {
+        let mut c = cmd();
+        c.args([
+            "verify-token",
+            "--batch",
+            "--resource",
+            RESOURCE,
+            "--issuer",
+            a.issuer(),
+        ])
+        .write_stdin(input.clone());
+        c
+    };
+    let lines = run_batch(batch(), 1);
     assert_eq!(lines.len(), 4, "the blank line is skipped");
     let oks: Vec<bool> = lines.iter().map(|r| r.ok).collect();
     assert_eq!(oks, [true, false, false, true]);
@@ -964,6 +963,27 @@ fn verify_token_batch_writes_one_result_per_line_and_fetches_keys_once() {
     assert_eq!(lines[1].status("jwt-compact-jws"), "fail");
     assert_eq!(lines[2].status("jwt-exp-valid"), "fail");
     assert_eq!(a.server.hits_on("/jwks"), 1, "the JWKS is fetched once per run");
+    // The default compact line says the same in a few fields: only what did not pass, no citations.
+    let out = batch().output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let compact: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("one JSON line per token");
+            crate::support::schema::assert_valid_batch_line(&v);
+            v
+        })
+        .collect();
+    assert_eq!(
+        compact.iter().map(|v| v["ok"].clone()).collect::<Vec<_>>(),
+        [true, false, false, true]
+    );
+    assert_eq!(compact[0]["failed"], json!([]));
+    assert_eq!(compact[0]["issuer"], a.issuer());
+    assert_eq!(compact[2]["failed"][0]["id"], "jwt-exp-valid");
+    assert_eq!(compact[2]["line"], 4);
+    assert!(compact.iter().all(|v| !v.to_string().contains("\"spec\"")));
     // An exported MCP_AUTH_TOKEN does not get in the way of --batch; an explicit TOKEN does.
     let mut c = cmd();
     c.env("MCP_AUTH_TOKEN", &good)

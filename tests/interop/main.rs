@@ -101,13 +101,24 @@ fn verify_token_accepts_a_token_minted_by_the_real_as() {
     let token = p.mint(peers::Client::Good, &p.mcp, "mcp:read");
     let r = run_json(p.verify_token(&token, &[]), 0);
     assert!(r.ok, "{:#?}", r.checks);
-    for id in [
-        "jwt-signature-valid",
-        "jwt-iss-matches",
-        "jwt-aud-contains-resource",
-        "jwt-exp-valid",
-    ] {
+    signature_verified(&r);
+    for id in ["jwt-iss-matches", "jwt-aud-contains-resource", "jwt-exp-valid"] {
         assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
+    }
+}
+
+/// The real token's signature verified. oidc-provider signs ES256 through Node's crypto, which does not normalise
+/// to low-S, so about half its tokens carry the high-S form: that is a `warn` naming malleability (README #12),
+/// never a failure.
+fn signature_verified(r: &support::Report) {
+    match r.status("jwt-signature-valid").as_str() {
+        "pass" => {}
+        "warn" => assert!(
+            r.message("jwt-signature-valid").contains("high half"),
+            "{}",
+            r.message("jwt-signature-valid")
+        ),
+        other => panic!("jwt-signature-valid is {other}: {}", r.message("jwt-signature-valid")),
     }
 }
 
@@ -120,12 +131,7 @@ fn verify_token_takes_the_issuer_from_the_sdk_servers_protected_resource_metadat
     c.args(["verify-token", &token, "--resource", &p.mcp]);
     let r = run_json(c, 0);
     assert!(r.ok, "{:#?}", r.checks);
-    for id in [
-        "jwt-iss-is-resource-as",
-        "jwt-iss-matches",
-        "jwt-signature-valid",
-        "jwt-aud-contains-resource",
-    ] {
+    for id in ["jwt-iss-is-resource-as", "jwt-iss-matches", "jwt-aud-contains-resource"] {
         assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
     }
 }
@@ -145,7 +151,7 @@ fn verify_token_rejects_an_expired_token_with_jwt_exp_valid() {
     p.wait_until_expired(&token);
     let r = run_json(p.verify_token(&token, &["--leeway", "0"]), 1);
     assert_eq!(r.status("jwt-exp-valid"), "fail");
-    assert_eq!(r.status("jwt-signature-valid"), "pass");
+    signature_verified(&r);
 }
 
 #[test]
@@ -155,7 +161,7 @@ fn verify_token_rejects_a_token_for_another_resource_with_jwt_aud_contains_resou
     let token = p.mint(peers::Client::Good, &other, "mcp:read");
     let r = run_json(p.verify_token(&token, &[]), 1);
     assert_eq!(r.status("jwt-aud-contains-resource"), "fail");
-    assert_eq!(r.status("jwt-signature-valid"), "pass");
+    signature_verified(&r);
 }
 
 #[test]
@@ -188,6 +194,8 @@ fn probe_walks_the_sdk_server_chain_and_passes() {
         "rs-no-error-without-credentials",
         "rs-scope-param",
         "as-cimd-supported",
+        // oidc-provider lists the implicit grant (README #3)
+        "as-no-implicit-grant",
         // loopback http (README #2)
         "rs-https",
         "rs-resource-metadata-url-valid",
@@ -270,12 +278,8 @@ fn probe_with_a_real_token_is_accepted_and_forgeries_are_rejected() {
     );
     // The real token itself verifies against the chain: oidc-provider is the PRM's authorization server,
     // its JWKS holds the key, and aud is the MCP URL.
-    for id in [
-        "jwt-iss-is-resource-as",
-        "jwt-signature-valid",
-        "jwt-aud-contains-resource",
-        "jwt-exp-valid",
-    ] {
+    signature_verified(&r);
+    for id in ["jwt-iss-is-resource-as", "jwt-aud-contains-resource", "jwt-exp-valid"] {
         assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
     }
     let last = r.chain.as_ref().expect("chain").last().expect("links");

@@ -1,7 +1,7 @@
 //! `mcp-auth decode-token [TOKEN|-]`: header and claims WITHOUT verification, said in words, with the
 //! command that would verify the token. No network, so start-up stays in milliseconds.
 
-use super::verify_token::{push_sections, read_token};
+use super::verify_token::read_token;
 use crate::catalogue::JWT_COMPACT_JWS;
 use crate::cli::args::DecodeTokenArgs;
 use crate::cli::context::Context;
@@ -10,6 +10,7 @@ use crate::exit::ExitStatus;
 use crate::jwt::{self, Unverified};
 use crate::report::{Checks, Report};
 use crate::sanitize;
+use crate::verify::push_sections;
 use serde_json::{Map, Value};
 
 pub fn decode_token(args: DecodeTokenArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {

@@ -3,9 +3,7 @@
 //! runs one command's evaluation through the same library code as the real command, and returns its report.
 //! Add a step by writing a `fn(&Context) -> StepFuture` and listing it in [`steps`].
 
-use crate::cli::args::VerifyTokenArgs;
 use crate::cli::args::{DemoArgs, OutputFormat};
-use crate::cli::commands::verify_token;
 use crate::cli::context::Context;
 use crate::discovery::ProviderType;
 use crate::error::Error;
@@ -19,6 +17,7 @@ use crate::report::{Report, Status};
 use crate::resource_metadata::{self, PrmInput};
 use crate::server::auth::{AuthServer, Flaw};
 use crate::server::mcp::{McpFlaw, McpServer};
+use crate::verify::{self, VerifyOptions};
 use futures::future::BoxFuture;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -147,27 +146,31 @@ fn gen_metadata_good(ctx: &Context) -> StepFuture<'_> {
     })
 }
 
-fn verify_args(resource: &str, issuer: &str) -> VerifyTokenArgs {
-    VerifyTokenArgs {
-        token: None,
-        resource: resource.to_owned(),
-        issuer: Some(issuer.to_owned()),
-        jwks: None,
-        audience: None,
-        scopes: vec!["mcp:read".into()],
-        leeway: 60,
-        algorithms: Vec::new(),
-        profile: None,
-        batch: false,
-        jobs: None,
+/// What the demo's verify steps check a token against: the embedded issuer, the resource, `mcp:read`.
+fn verify_options(resource: &str, issuer: &str, ctx: &Context) -> VerifyOptions {
+    VerifyOptions {
+        spec: ctx.spec,
+        strict: ctx.strict,
+        ..VerifyOptions::new(resource).issuer(issuer).scope("mcp:read")
     }
+}
+
+/// Verifies `token` for the embedded MCP server through the library operation `verify-token` uses.
+async fn verify_embedded(
+    ctx: &Context,
+    auth: &AuthServer,
+    mcp: &McpServer,
+    token: &SecretToken,
+) -> anyhow::Result<Report> {
+    let client = ctx.client()?;
+    Ok(verify::report(&client, &verify_options(mcp.url(), auth.issuer(), ctx), token).await?)
 }
 
 fn verify_good(ctx: &Context) -> StepFuture<'_> {
     Box::pin(async move {
         let (auth, mcp) = start_chain(&[])?;
         let token = obtain_token(ctx, &auth, mcp.url()).await?;
-        Ok(verify_token::report(&verify_args(mcp.url(), auth.issuer()), &token, ctx).await?)
+        verify_embedded(ctx, &auth, &mcp, &token).await
     })
 }
 
@@ -175,7 +178,7 @@ fn verify_broken(ctx: &Context) -> StepFuture<'_> {
     Box::pin(async move {
         let (auth, mcp) = start_chain(&[])?;
         let token = obtain_token(ctx, &auth, "https://other-resource.example/mcp").await?;
-        Ok(verify_token::report(&verify_args(mcp.url(), auth.issuer()), &token, ctx).await?)
+        verify_embedded(ctx, &auth, &mcp, &token).await
     })
 }
 

@@ -37,6 +37,24 @@ pub fn assert_valid(doc: &Value) {
     );
 }
 
+/// Panics with every violation of `$defs/batch_line` (a compact `verify-token --batch` line).
+pub fn assert_valid_batch_line(line: &Value) {
+    let root = mcp_auth::render::report_schema();
+    let mut errors = Vec::new();
+    walk(
+        &root,
+        &serde_json::json!({"$ref": "#/$defs/batch_line"}),
+        line,
+        "",
+        &mut errors,
+    );
+    assert!(
+        errors.is_empty(),
+        "batch line violates $defs/batch_line of docs/report.schema.json:\n{}\n{line:#}",
+        errors.join("\n")
+    );
+}
+
 fn walk(root: &Value, schema: &Value, doc: &Value, at: &str, errors: &mut Vec<String>) {
     let Some(s) = schema.as_object() else {
         panic!("schema at {at} is not an object");
