@@ -15,7 +15,7 @@ mod token;
 
 use headline::finish_headline;
 pub use headline::headline;
-pub use prm::{PrmAttempt, fetch_prm};
+pub use prm::{PrmAttempt, PrmError, fetch_prm};
 use prm::{locate_prm, prm_link};
 pub use servers::{MAX_AUTHORIZATION_SERVERS, provider_links, too_many_servers};
 use servers::{check_issuer, listed_issuers, server_links};

@@ -162,8 +162,8 @@ async fn listed_servers(
         .await
         .map_err(|why| {
             Error::Unavailable(ErrorInfo {
-                kind: "no-resource-metadata",
-                message: sanitize::line(&format!("{why}. {HOW}")).into_owned(),
+                kind: why.kind,
+                message: sanitize::line(&format!("{}. {HOW}", why.message)).into_owned(),
                 url: None,
             })
         })?;
