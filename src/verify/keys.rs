@@ -73,6 +73,12 @@ pub(super) async fn load(
         });
         return Ok(keys);
     }
+    // The PRM names the authorization servers and they name their jwks_uri: server-named URLs, fetched
+    // through the SSRF guard decided for the resource the user typed (HttpConfig::allow_private lifts it).
+    let client = &client
+        .guarded_for(&resource, false)
+        .await
+        .map_err(|e| Error::Unavailable(e.to_info()))?;
     let (prm_url, listed) = listed_servers(client, &resource, opts).await?;
     let wanted = wanted(&listed, token, &mut keys.warnings);
     let loaded = futures::future::join_all(wanted.iter().map(|issuer| load_keys(client, opts, Some(issuer)))).await;

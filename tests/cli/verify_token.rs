@@ -1032,3 +1032,26 @@ fn verify_token_refuses_metadata_written_for_another_resource() {
         "the listed authorization server was asked"
     );
 }
+
+/// Issue 13 item 5: without --issuer, the authorization servers a PRM lists are server-named URLs and go
+/// through the SSRF guard: a loopback resource listing the link-local metadata address gets a
+/// `private-address` refusal, not a request there.
+#[test]
+fn verify_token_does_not_fetch_a_listed_authorization_server_at_a_private_address() {
+    let a = issuer();
+    let m = McpServer::builder()
+        .authorization_server("http://169.254.169.254")
+        .start()
+        .unwrap();
+    let token = a.mint(m.url(), "mcp:read", 300);
+    let mut c = verify_by_resource(&token, m.url());
+    c.args(["--timeout", "2"]);
+    let r = run_json(c, 3);
+    let err = r.error.expect("error");
+    assert!(
+        err.message.contains("169.254.169.254 is a private address")
+            && err.message.contains("--allow-private-addresses"),
+        "{}",
+        err.message
+    );
+}
