@@ -89,7 +89,7 @@ _mcp__auth() {
 
     case "${cmd}" in
         mcp__auth)
-            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version check-provider gen-metadata verify-token decode-token probe login scan explain completions demo help"
+            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version check-provider gen-metadata verify-token decode-token probe login scan explain completions demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -123,7 +123,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__check__subcmd__provider)
-            opts="-q -v -h -V --type --metadata-url --metadata-file --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
+            opts="-q -v -h -V --type --metadata-url --metadata-file --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -169,7 +169,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__completions)
-            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,7 +203,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__decode__subcmd__token)
-            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
+            opts="-q -v -h -V --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -237,7 +237,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__demo)
-            opts="-q -v -h -V --broken --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
+            opts="-q -v -h -V --broken --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,7 +271,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__explain)
-            opts="-q -v -h -V --list --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
+            opts="-q -v -h -V --list --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,7 +305,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__gen__subcmd__metadata)
-            opts="-q -v -h -V --resource --authorization-server --scope --bearer-method --resource-name --resource-documentation --jwks-uri --out --interactive --verify --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
+            opts="-q -v -h -V --resource --authorization-server --scope --bearer-method --resource-name --resource-documentation --jwks-uri --out --interactive --verify --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -539,7 +539,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__login)
-            opts="-q -v -h -V --client-id --client-secret --client-metadata-url --registration --grant --callback-port --no-browser --login-timeout --no-resource --scope --call --call-args --print-token --test-refresh --audit --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
+            opts="-q -v -h -V --client-id --client-secret --client-metadata-url --registration --grant --callback-port --no-browser --login-timeout --no-resource --scope --call --call-args --print-token --test-refresh --audit --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -613,7 +613,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__probe)
-            opts="-q -v -h -V --token --scope --foreign-token --allow-private-addresses --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
+            opts="-q -v -h -V --token --scope --foreign-token --allow-insecure-token --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -659,7 +659,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__scan)
-            opts="-j -q -v -h -V --jobs --deadline --html --allow-private-addresses --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
+            opts="-j -q -v -h -V --jobs --deadline --html --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -709,7 +709,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__verify__subcmd__token)
-            opts="-j -q -v -h -V --resource --issuer --jwks --audience --scope --leeway --algorithm --profile --batch --jobs --batch-detail --output --json --spec --strict --timeout --cacert --quiet --verbose --all --color --help --version"
+            opts="-j -q -v -h -V --resource --issuer --jwks --audience --scope --leeway --algorithm --profile --batch --jobs --batch-detail --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mcp_auth_global_optspecs
-    string join \n output= json spec= strict timeout= cacert= q/quiet v/verbose all color= h/help V/version
+    string join \n output= json spec= strict timeout= cacert= q/quiet v/verbose all allow-private-addresses color= h/help V/version
 end
 
 function __fish_mcp_auth_needs_command
@@ -43,6 +43,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l strict -d 'SHOULD-lev
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l all -d 'Every check and the detail tables, as -v, without the request log'
+complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_needs_command" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'
@@ -80,6 +81,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l str
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l all -d 'Every check and the detail tables, as -v, without the request log'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand check-provider" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l resource -d 'The protected resource\'s canonical URI (the MCP endpoint), e.g. https://api.example.com/mcp' -r
@@ -111,6 +113,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l stric
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l all -d 'Every check and the detail tables, as -v, without the request log'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand gen-metadata" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l resource -d 'The resource the token must be for (its canonical URI)' -r
@@ -144,6 +147,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l stric
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l all -d 'Every check and the detail tables, as -v, without the request log'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand verify-token" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
@@ -165,9 +169,10 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l stric
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l all -d 'Every check and the detail tables, as -v, without the request log'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s V -l version -d 'Print version'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l token -d 'A valid access token: check it is accepted, and that forged variants are rejected' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l token -d 'A valid access token: check it is accepted, and that forged variants are rejected. `-` reads it from stdin (so it need not sit in argv)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l scope -d 'A scope the token should carry (repeatable)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l foreign-token -d 'A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
@@ -184,12 +189,13 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l cacert -d 'E
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses when the MCP server is public (metadata, JWKS, redirects)'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l allow-insecure-token -d 'Send --token and --foreign-token even when the MCP endpoint is plain http on a host that is not loopback (they would travel in clear text; by default the token tests are skipped there)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l all -d 'Every check and the detail tables, as -v, without the request log'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-id -d 'A pre-registered client id (the first registration route)' -r
@@ -230,6 +236,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l strict -d 'S
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l all -d 'Every check and the detail tables, as -v, without the request log'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -s j -l jobs -d 'Servers probed at once. Whatever N, at most 2 requests are in flight per origin' -r
@@ -249,12 +256,12 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l cacert -d 'Ex
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l color -d 'When to use colour (NO_COLOR is honoured)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l allow-private-addresses -d 'Scan servers at private, link-local or loopback addresses, and let servers send clients to such addresses'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l all -d 'Every check and the detail tables, as -v, without the request log'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand scan" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
@@ -277,6 +284,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l strict -d 
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l all -d 'Every check and the detail tables, as -v, without the request log'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand explain" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
@@ -298,6 +306,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l strict
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l all -d 'Every check and the detail tables, as -v, without the request log'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
@@ -320,6 +329,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l strict -d 'SH
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s q -l quiet -d 'Print only the verdict'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s v -l verbose -d 'Every check (passed and skipped too, with citations) and the detail tables; and each HTTP request (method, URL, status, time) on stderr, tokens redacted'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l all -d 'Every check and the detail tables, as -v, without the request log'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -l allow-private-addresses -d 'Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects). Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand help; and not __fish_seen_subcommand_from check-provider gen-metadata verify-token decode-token probe login scan explain completions demo help" -f -a "check-provider" -d 'Discover an authorization server\'s metadata and check it against every MCP requirement'

@@ -114,6 +114,15 @@ impl FetchError {
         }
     }
 
+    /// The error without its leading URL: for a message about a request whose URL must not be shown.
+    pub fn cause(&self) -> String {
+        let text = self.to_string();
+        match text.strip_prefix(self.url()).and_then(|t| t.strip_prefix(": ")) {
+            Some(cause) => cause.to_owned(),
+            None => text,
+        }
+    }
+
     pub fn to_info(&self) -> ErrorInfo {
         ErrorInfo {
             kind: self.kind(),

@@ -3,6 +3,7 @@
 //! private address.
 
 use crate::error::FetchError;
+use crate::sanitize::redact_url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ pub const USER_AGENT: &str = concat!("mcp-auth/", env!("CARGO_PKG_VERSION"));
 #[derive(Clone, Debug)]
 pub struct RequestLog {
     pub method: String,
-    /// The URL with any `access_token` query value redacted.
+    /// The URL with credential query values redacted ([`redact_url`]).
     pub url: String,
     pub status: Option<u16>,
     pub elapsed: Duration,
@@ -43,6 +44,11 @@ pub struct HttpConfig {
     pub refuse_private: bool,
     /// At most this many requests in flight per origin, shared by every clone (`scan`).
     pub origin_limit: Option<Arc<crate::origin_limit::OriginLimit>>,
+    /// With `refuse_private`: loopback addresses are still connected to (the MCP server the user typed is
+    /// on loopback: local development, where every server runs on the same machine).
+    pub allow_loopback: bool,
+    /// `--allow-private-addresses`: [`HttpClient::guarded_for`] never refuses private addresses.
+    pub allow_private: bool,
 }
 
 impl Default for HttpConfig {
@@ -54,6 +60,8 @@ impl Default for HttpConfig {
             log: None,
             refuse_private: false,
             origin_limit: None,
+            allow_loopback: false,
+            allow_private: false,
         }
     }
 }
@@ -155,6 +163,24 @@ pub struct HttpClient {
     /// With [`HttpConfig::refuse_private`]: the hosts of the proxy settings, whose presence means target
     /// names are checked here before the proxy resolves them ([`proxied_name_is_public`]).
     proxy_hosts: Arc<Vec<String>>,
+    /// With [`HttpConfig::refuse_private`]: the one origin the user typed whose host is private, and the
+    /// client that fetches it (private addresses allowed there, and only there).
+    exempt: Option<Arc<(url::Origin, HttpClient)>>,
+    /// Made by [`Self::guarded_for`]: the guard is decided, and later calls keep it.
+    decided: bool,
+}
+
+/// Where a client may connect to private addresses ([`HttpClient::private_allowed`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrivateAccess {
+    /// Nowhere: every address must be globally routable.
+    Nowhere,
+    /// Loopback addresses only (the typed URL is on loopback).
+    Loopback,
+    /// This origin only (the typed URL's host is private).
+    Origin(String),
+    /// Everywhere (`--allow-private-addresses`, or a client that applies no guard).
+    Everywhere,
 }
 
 impl HttpClient {
@@ -184,6 +210,8 @@ impl HttpClient {
             extra_roots,
             config,
             proxy_hosts: Arc::new(proxy_hosts),
+            exempt: None,
+            decided: false,
         })
     }
 
@@ -195,17 +223,50 @@ impl HttpClient {
         })
     }
 
-    /// The client for every fetch on behalf of the server at `url` (and wherever it points): when that
-    /// server is public and the user did not `allow` private addresses, one that refuses to connect to
-    /// them (at the resolver, so also for JWKS, discovery documents and redirects, and with no second
-    /// lookup to rebind); otherwise this client.
+    /// The client for every fetch on behalf of the server at `url` (and wherever it points), which the user
+    /// typed. It refuses to connect to private addresses (at the resolver, so also for JWKS, discovery
+    /// documents and redirects, and with no second lookup to rebind), except:
+    /// - with `allow` or [`HttpConfig::allow_private`] (`--allow-private-addresses`): nowhere;
+    /// - when `url` is on loopback (local development: the user's own machine, named without DNS): loopback
+    ///   addresses stay allowed, every other private address is refused;
+    /// - when `url`'s host is, or resolves to, a private address: that origin (scheme, host, port) only is
+    ///   exempt. A DNS record the server's owner controls cannot open any other origin.
+    ///
+    /// A client this returned keeps its decision: calling it again (e.g. `provider::check` within a probe)
+    /// returns the same client.
     pub async fn guarded_for(&self, url: &Url, allow: bool) -> Result<Self, crate::error::Error> {
         // A client that already refuses them (`scan` without --allow-private-addresses) is kept as it is:
         // no lookup, and no new connection pool per server.
-        if allow || self.config.refuse_private || is_private_host(url).await {
+        if self.decided || self.config.refuse_private {
             return Ok(self.clone());
         }
-        self.refusing_private()
+        if allow || self.config.allow_private {
+            return Ok(Self {
+                decided: true,
+                ..self.clone()
+            });
+        }
+        let loopback = is_loopback(url);
+        let mut guarded = Self::new(HttpConfig {
+            refuse_private: true,
+            allow_loopback: loopback,
+            ..self.config.clone()
+        })?;
+        if !loopback && is_private_host(url).await {
+            guarded.exempt = Some(Arc::new((url.origin(), self.clone())));
+        }
+        guarded.decided = true;
+        Ok(guarded)
+    }
+
+    /// Where this client may connect to private addresses.
+    pub fn private_allowed(&self) -> PrivateAccess {
+        match (&self.exempt, self.config.refuse_private) {
+            (_, false) => PrivateAccess::Everywhere,
+            (Some(e), true) => PrivateAccess::Origin(e.0.ascii_serialization()),
+            (None, true) if self.config.allow_loopback => PrivateAccess::Loopback,
+            (None, true) => PrivateAccess::Nowhere,
+        }
     }
 
     fn builder(config: &HttpConfig) -> reqwest::ClientBuilder {
@@ -216,7 +277,10 @@ impl HttpClient {
             .timeout(config.timeout);
         if config.refuse_private {
             let proxies = proxy_hosts(PROXY_VARS.iter().filter_map(|k| std::env::var(k).ok()));
-            builder.dns_resolver(PublicOnly { proxies })
+            builder.dns_resolver(PublicOnly {
+                proxies,
+                loopback: config.allow_loopback,
+            })
         } else {
             builder
         }
@@ -263,12 +327,13 @@ impl HttpClient {
                 resp.elapsed = started.elapsed();
                 return Ok(resp);
             };
-            let from = current.url.to_string();
+            // Errors and the redirect list carry URLs: never with a credential in the query.
+            let from = redact_url(&current.url);
             let to = match location {
                 Some(to) => to,
                 None => return Err(FetchError::BadRedirect { url: from }),
             };
-            let to_s = to.to_string();
+            let to_s = redact_url(&to);
             if to.origin() != current.url.origin() {
                 return Err(FetchError::CrossOriginRedirect { url: from, to: to_s });
             }
@@ -296,7 +361,12 @@ impl HttpClient {
     }
 
     async fn send_once(&self, req: &Request, deadline: tokio::time::Instant) -> Result<Response, FetchError> {
-        let url_s = req.url.to_string();
+        if let Some(exempt) = &self.exempt
+            && req.url.origin() == exempt.0
+        {
+            return Box::pin(exempt.1.send_once(req, deadline)).await;
+        }
+        let url_s = redact_url(&req.url);
         if !matches!(req.url.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedScheme { url: url_s });
         }
@@ -316,7 +386,7 @@ impl HttpClient {
         if let Some(log) = &self.config.log {
             log(&RequestLog {
                 method: req.method.to_string(),
-                url: redact_url(&req.url),
+                url: url_s,
                 status: result.as_ref().ok().map(|r| r.status),
                 elapsed: started.elapsed(),
                 error: result.as_ref().err().map(|e| e.to_string()),
@@ -326,9 +396,9 @@ impl HttpClient {
     }
 
     async fn exchange(&self, req: &Request) -> Result<Response, FetchError> {
-        let url_s = req.url.to_string();
+        let url_s = redact_url(&req.url);
         if self.config.refuse_private
-            && let Some(refused) = private_literal(&req.url)
+            && let Some(refused) = private_literal(&req.url, self.config.allow_loopback)
         {
             return Err(FetchError::PrivateAddress {
                 url: url_s,
@@ -340,7 +410,7 @@ impl HttpClient {
             && !self.proxy_hosts.iter().any(|p| p.eq_ignore_ascii_case(host))
         {
             let port = req.url.port_or_known_default().unwrap_or(0);
-            proxied_name_is_public(host, port)
+            proxied_name_is_public(host, port, self.config.allow_loopback)
                 .await
                 .map_err(|reason| FetchError::PrivateAddress {
                     url: url_s.clone(),
@@ -432,27 +502,6 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     cur.to_string()
 }
 
-/// Hides the value of an `access_token` query parameter.
-pub fn redact_url(url: &Url) -> String {
-    if !url.query_pairs().any(|(k, _)| k == "access_token") {
-        return url.to_string();
-    }
-    let mut u = url.clone();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| {
-            let v = if k == "access_token" {
-                "REDACTED".to_owned()
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        })
-        .collect();
-    u.query_pairs_mut().clear().extend_pairs(pairs);
-    u.to_string()
-}
-
 /// Not globally routable: private, loopback, link-local, unique-local, site-local, CGNAT, "this network",
 /// multicast, reserved, benchmarking, documentation, discard-only, or a translation or tunnel form whose
 /// embedded IPv4 address is one of those. Not for a public server to send clients to (the
@@ -532,8 +581,9 @@ impl std::fmt::Display for PrivateOnly {
 impl std::error::Error for PrivateOnly {}
 
 /// The public addresses among `addrs`; an error naming the private ones when they were all private.
-fn public_only(host: &str, addrs: Vec<SocketAddr>) -> Result<Vec<SocketAddr>, PrivateOnly> {
-    let (public, private): (Vec<SocketAddr>, Vec<SocketAddr>) = addrs.into_iter().partition(|a| !is_private_ip(a.ip()));
+fn public_only(host: &str, addrs: Vec<SocketAddr>, loopback: bool) -> Result<Vec<SocketAddr>, PrivateOnly> {
+    let (public, private): (Vec<SocketAddr>, Vec<SocketAddr>) =
+        addrs.into_iter().partition(|a| !refused(a.ip(), loopback));
     if public.is_empty() && !private.is_empty() {
         return Err(PrivateOnly {
             host: host.to_owned(),
@@ -543,14 +593,23 @@ fn public_only(host: &str, addrs: Vec<SocketAddr>) -> Result<Vec<SocketAddr>, Pr
     Ok(public)
 }
 
+/// Whether a refusing client refuses `ip`: a private address, unless `loopback` allows it.
+fn refused(ip: IpAddr, loopback: bool) -> bool {
+    let is_loopback = match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => v6.is_loopback(),
+    };
+    is_private_ip(ip) && !(loopback && is_loopback)
+}
+
 /// The refusal for a URL whose host is a private IP literal (a resolver never sees those).
-fn private_literal(url: &Url) -> Option<PrivateOnly> {
+fn private_literal(url: &Url, loopback: bool) -> Option<PrivateOnly> {
     let ip = match url.host()? {
         url::Host::Ipv4(ip) => IpAddr::V4(ip),
         url::Host::Ipv6(ip) => IpAddr::V6(ip),
         url::Host::Domain(_) => return None,
     };
-    is_private_ip(ip).then(|| PrivateOnly {
+    refused(ip, loopback).then(|| PrivateOnly {
         host: ip.to_string(),
         addrs: vec![ip],
     })
@@ -578,7 +637,7 @@ fn proxy_hosts(values: impl Iterator<Item = String>) -> Vec<String> {
 /// first, and refused when any of its addresses is private (the proxy may pick any of them) or when it does
 /// not resolve here at all (it cannot be shown to be public). The proxy resolves again, so a name that
 /// changes its answer between the two lookups is not covered (see docs/security.md).
-async fn proxied_name_is_public(host: &str, port: u16) -> Result<(), String> {
+async fn proxied_name_is_public(host: &str, port: u16, loopback: bool) -> Result<(), String> {
     let shown = crate::sanitize::line(host);
     let addrs: Vec<IpAddr> = match tokio::net::lookup_host((host, port)).await {
         Ok(addrs) => addrs.map(|a| a.ip()).collect(),
@@ -590,7 +649,7 @@ async fn proxied_name_is_public(host: &str, port: u16) -> Result<(), String> {
     };
     let private: Vec<String> = addrs
         .iter()
-        .filter(|a| is_private_ip(**a))
+        .filter(|a| refused(**a, loopback))
         .map(IpAddr::to_string)
         .collect();
     if private.is_empty() && !addrs.is_empty() {
@@ -607,16 +666,23 @@ async fn proxied_name_is_public(host: &str, port: u16) -> Result<(), String> {
 /// the proxy then resolves the target, so only IP literals are refused there.
 struct PublicOnly {
     proxies: Vec<String>,
+    /// Loopback addresses are allowed ([`HttpConfig::allow_loopback`]).
+    loopback: bool,
 }
 
 impl reqwest::dns::Resolve for PublicOnly {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_owned();
         let exempt = self.proxies.iter().any(|p| p.eq_ignore_ascii_case(&host));
+        let loopback = self.loopback;
         Box::pin(async move {
             // Port 0: reqwest puts the URL's port in.
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let public = if exempt { addrs } else { public_only(&host, addrs)? };
+            let public = if exempt {
+                addrs
+            } else {
+                public_only(&host, addrs, loopback)?
+            };
             Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
         })
     }
@@ -683,22 +749,76 @@ mod tests {
             .build()
             .unwrap();
         let client = HttpClient::new(HttpConfig::default()).unwrap();
-        let refuses = |mcp: &str, allow: bool| {
+        let access = |mcp: &str, allow: bool| {
             let c = rt
                 .block_on(client.guarded_for(&Url::parse(mcp).unwrap(), allow))
                 .unwrap();
-            c.config().refuse_private
+            c.private_allowed()
         };
-        assert!(refuses("https://93.184.216.34/mcp", false));
-        assert!(refuses("https://[2606:4700::1111]/mcp", false));
-        assert!(!refuses("https://93.184.216.34/mcp", true), "--allow-private-addresses");
-        for private in [
-            "http://127.0.0.1:1/mcp",
-            "http://localhost:1/mcp",
-            "https://10.0.0.5/mcp",
-        ] {
-            assert!(!refuses(private, false), "{private}");
+        assert_eq!(access("https://93.184.216.34/mcp", false), PrivateAccess::Nowhere);
+        assert_eq!(access("https://[2606:4700::1111]/mcp", false), PrivateAccess::Nowhere);
+        assert_eq!(access("https://93.184.216.34/mcp", true), PrivateAccess::Everywhere);
+        for local in ["http://127.0.0.1:1/mcp", "http://localhost:1/mcp", "http://[::1]:1/mcp"] {
+            assert_eq!(access(local, false), PrivateAccess::Loopback, "{local}");
         }
+        // A private server that is not loopback: refusing, with its own origin exempt (issue 13 item 4).
+        assert_eq!(
+            access("https://10.0.0.5/mcp", false),
+            PrivateAccess::Origin("https://10.0.0.5".to_owned())
+        );
+        // The decision is kept: guarding a guarded client again changes nothing.
+        let guarded = rt
+            .block_on(client.guarded_for(&Url::parse("https://10.0.0.5/mcp").unwrap(), false))
+            .unwrap();
+        let again = rt
+            .block_on(guarded.guarded_for(&Url::parse("https://93.184.216.34/").unwrap(), false))
+            .unwrap();
+        assert_eq!(
+            again.private_allowed(),
+            PrivateAccess::Origin("https://10.0.0.5".to_owned())
+        );
+        assert_eq!(client.private_allowed(), PrivateAccess::Everywhere);
+    }
+
+    /// Issue 13 item 4: a server whose host is private gets its own origin (scheme, host, port) exempt, and
+    /// nothing else: another port or another name for the same address is refused without connecting.
+    #[test]
+    fn only_the_typed_origin_is_exempt() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let typed = crate::server::MockServer::start().unwrap();
+        typed.fixed("/x", crate::server::Reply::json(&serde_json::json!({"ok": true})));
+        let other = crate::server::MockServer::start().unwrap();
+        other.fixed("/x", crate::server::Reply::json(&serde_json::json!({"ok": true})));
+        let open = HttpClient::new(HttpConfig::default()).unwrap();
+        let origin = Url::parse(&typed.base_url()).unwrap().origin();
+        let mut client = open.refusing_private().unwrap();
+        client.exempt = Some(Arc::new((origin, open.clone())));
+        let ok = rt.block_on(client.get(&Url::parse(&typed.url("/x")).unwrap())).unwrap();
+        assert_eq!(ok.status, 200);
+        let by_name = format!("http://localhost:{}/x", typed.addr().port());
+        for refused in [other.url("/x"), by_name] {
+            let err = rt.block_on(client.get(&Url::parse(&refused).unwrap())).unwrap_err();
+            assert!(matches!(err, FetchError::PrivateAddress { .. }), "{refused}: {err:?}");
+        }
+        assert_eq!(other.hits_on("/x"), 0);
+        assert_eq!(typed.hits_on("/x"), 1);
+        // A loopback server: loopback stays allowed, every other private address is refused unsent.
+        let local = rt
+            .block_on(open.guarded_for(&Url::parse(&typed.url("/mcp")).unwrap(), false))
+            .unwrap();
+        assert_eq!(
+            rt.block_on(local.get(&Url::parse(&other.url("/x")).unwrap()))
+                .unwrap()
+                .status,
+            200
+        );
+        let err = rt
+            .block_on(local.get(&Url::parse("http://169.254.169.254/latest/meta-data/").unwrap()))
+            .unwrap_err();
+        assert!(matches!(err, FetchError::PrivateAddress { .. }), "{err:?}");
     }
 
     #[test]
@@ -823,13 +943,18 @@ mod tests {
     fn the_resolver_keeps_public_addresses_and_drops_private_ones() {
         let addrs = |v: &[&str]| -> Vec<SocketAddr> { v.iter().map(|a| a.parse().unwrap()).collect() };
         // Mixed answers: only the public address is ever connected to.
-        let kept = public_only("mixed.example", addrs(&["10.0.0.7:0", "93.184.216.34:0", "[::1]:0"])).unwrap();
+        let kept = public_only(
+            "mixed.example",
+            addrs(&["10.0.0.7:0", "93.184.216.34:0", "[::1]:0"]),
+            false,
+        )
+        .unwrap();
         assert_eq!(kept, addrs(&["93.184.216.34:0"]));
         let public = addrs(&["93.184.216.34:0", "[2606:4700::1111]:0"]);
-        assert_eq!(public_only("public.example", public.clone()).unwrap(), public);
+        assert_eq!(public_only("public.example", public.clone(), false).unwrap(), public);
         // Nothing at all is the resolver's own failure, not a refusal.
-        assert!(public_only("empty.example", Vec::new()).unwrap().is_empty());
-        let err = public_only("rebind.example", addrs(&["169.254.169.254:0", "[fd00::1]:0"])).unwrap_err();
+        assert!(public_only("empty.example", Vec::new(), false).unwrap().is_empty());
+        let err = public_only("rebind.example", addrs(&["169.254.169.254:0", "[fd00::1]:0"]), false).unwrap_err();
         assert_eq!(
             err.to_string(),
             "rebind.example resolves only to private addresses (169.254.169.254, fd00::1)"
@@ -860,7 +985,7 @@ mod tests {
             "http://[::ffff:127.0.0.1]/",
             "http://0.0.0.0/",
         ] {
-            let refused = private_literal(&Url::parse(u).unwrap());
+            let refused = private_literal(&Url::parse(u).unwrap(), false);
             assert!(
                 refused.is_some_and(|r| r.to_string().ends_with("is a private address")),
                 "{u}"
@@ -872,7 +997,7 @@ mod tests {
             "http://localhost/",
             "https://a.example/",
         ] {
-            assert!(private_literal(&Url::parse(u).unwrap()).is_none(), "{u}");
+            assert!(private_literal(&Url::parse(u).unwrap(), false).is_none(), "{u}");
         }
     }
 
@@ -986,6 +1111,7 @@ mod tests {
                 .proxy(reqwest::Proxy::http(&proxy_url).unwrap())
                 .dns_resolver(PublicOnly {
                     proxies: vec!["127.0.0.1".into()],
+                    loopback: false,
                 })
                 .build()
                 .unwrap();
@@ -1004,14 +1130,30 @@ mod tests {
             let nothing = tokio::time::timeout(Duration::from_millis(200), proxy.accept()).await;
             assert!(nothing.is_err(), "the proxy was asked for a private name: {nothing:?}");
         });
-        assert!(rt.block_on(proxied_name_is_public("localhost", 80)).is_err());
+        assert!(rt.block_on(proxied_name_is_public("localhost", 80, false)).is_err());
     }
 
+    /// Issue 13 item 1: every fetch error is built from the redacted URL, so the `-v` log and the report
+    /// never show a query token, raw or percent-encoded.
     #[test]
-    fn redacts_query_tokens() {
-        let u = Url::parse("https://x/mcp?a=1&access_token=secret").unwrap();
-        let r = redact_url(&u);
-        assert!(!r.contains("secret"), "{r}");
-        assert!(r.contains("a=1"));
+    fn fetch_errors_never_quote_a_query_token() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = HttpClient::new(HttpConfig::default()).unwrap();
+        let token = "Zm9v+YmFy/cXV4+c2VjcmV0/dG9rZW4=";
+        for base in ["http://127.0.0.1:9/mcp", "ftp://127.0.0.1/mcp"] {
+            let mut url = Url::parse(base).unwrap();
+            url.query_pairs_mut()
+                .append_pair("a", "1")
+                .append_pair("access_token", token);
+            let err = rt.block_on(client.get(&url)).unwrap_err();
+            let shown = format!("{err} {}", err.url());
+            assert!(
+                crate::sanitize::scrub(&shown, token).is_none() && shown.contains("a=1") && shown.contains("REDACTED"),
+                "{shown}"
+            );
+        }
     }
 }

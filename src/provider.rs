@@ -159,7 +159,16 @@ pub async fn check(client: &HttpClient, issuer: &str, source: &Source, spec: Spe
     outcome.metadata = Some(Value::Object(doc));
     outcome.checks = checks.into_results();
     if let Some(jwks_uri) = outcome.jwks_uri.clone() {
-        let (checks, jwks) = check_jwks(client, &jwks_uri, spec).await;
+        // The server named this URL: it goes through the SSRF guard (only the issuer's own origin may be
+        // private). Within a probe the client is already guarded and stays as it is.
+        let guarded = match client.guarded_for(&issuer_url, false).await {
+            Ok(c) => c,
+            Err(e) => {
+                outcome.error = Some(e.to_info());
+                return outcome;
+            }
+        };
+        let (checks, jwks) = check_jwks(&guarded, &jwks_uri, spec).await;
         outcome.jwks_checks = checks;
         outcome.jwks = jwks;
     }

@@ -101,6 +101,40 @@ pub fn redact_query(value: &str) -> Option<String> {
     Some(u.to_string())
 }
 
+/// `url` as it may be shown: [`redact_query`]'s form when a query value is a credential.
+pub fn redact_url(url: &url::Url) -> String {
+    redact_query(url.as_str()).unwrap_or_else(|| url.to_string())
+}
+
+/// `text` with every occurrence of `secret` replaced by `REDACTED`: as is, and as a URL query encodes it
+/// (`+ / =` become `%2B %2F %3D`, in either hex case). `None` when `text` holds none of them.
+pub fn scrub(text: &str, secret: &str) -> Option<String> {
+    if secret.is_empty() {
+        return None;
+    }
+    let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let lower = lower_hex(&encoded);
+    let forms = [secret, encoded.as_str(), lower.as_str()];
+    if !forms.iter().any(|f| text.contains(f)) {
+        return None;
+    }
+    Some(forms.iter().fold(text.to_owned(), |t, f| t.replace(f, "REDACTED")))
+}
+
+/// `%2B` → `%2b`: percent-encoding's hex digits in lower case.
+fn lower_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut rest = encoded;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        let end = (at + 3).min(rest.len());
+        out.push_str(&rest[at..end].to_ascii_lowercase());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +161,20 @@ mod tests {
         assert!(hides(&url) && hides(jwt));
         assert!(!hides("https://mcp.example.com/a-long-path/mcp?page=2"));
         assert_eq!(argument("not a url"), "not a url");
+    }
+
+    #[test]
+    fn scrub_finds_a_secret_in_every_query_encoding() {
+        let secret = "ab+cd/ef==";
+        for text in [
+            "x ab+cd/ef== y",
+            "https://h/mcp?access_token=ab%2Bcd%2Fef%3D%3D: timed out",
+            "https://h/mcp?access_token=ab%2bcd%2fef%3d%3d",
+        ] {
+            let s = scrub(text, secret).expect(text);
+            assert!(s.contains("REDACTED") && !s.contains("cd"), "{s}");
+        }
+        assert_eq!(scrub("nothing here", secret), None);
+        assert_eq!(scrub("anything", ""), None);
     }
 }

@@ -61,6 +61,10 @@ pub struct GlobalArgs {
     /// Every check and the detail tables, as -v, without the request log.
     #[arg(long, global = true, conflicts_with = "quiet")]
     pub all: bool,
+    /// Connect to private, link-local or loopback addresses named by a server (metadata, JWKS, redirects).
+    /// Without it only the URL you typed may be private (and, when it is on loopback, loopback addresses).
+    #[arg(long, global = true)]
+    pub allow_private_addresses: bool,
     /// When to use colour (NO_COLOR is honoured).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -311,7 +315,8 @@ pub struct ProbeArgs {
     /// The MCP endpoint, e.g. https://mcp.example.com/mcp.
     #[arg(value_parser = input::http_url)]
     pub url: String,
-    /// A valid access token: check it is accepted, and that forged variants are rejected.
+    /// A valid access token: check it is accepted, and that forged variants are rejected. `-` reads it from
+    /// stdin (so it need not sit in argv).
     #[arg(long, value_name = "TOKEN", env = "MCP_AUTH_TOKEN", hide_env_values = true, value_parser = secret)]
     pub token: Option<SecretToken>,
     /// A scope the token should carry (repeatable).
@@ -320,9 +325,10 @@ pub struct ProbeArgs {
     /// A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check).
     #[arg(long, value_name = "TOKEN", value_parser = secret)]
     pub foreign_token: Option<SecretToken>,
-    /// Connect to private, link-local or loopback addresses when the MCP server is public (metadata, JWKS, redirects).
+    /// Send --token and --foreign-token even when the MCP endpoint is plain http on a host that is not
+    /// loopback (they would travel in clear text; by default the token tests are skipped there).
     #[arg(long)]
-    pub allow_private_addresses: bool,
+    pub allow_insecure_token: bool,
 }
 
 const LOGIN_HELP: &str = "\
@@ -429,9 +435,6 @@ pub struct ScanArgs {
     /// Also write a self-contained HTML report (summary, chart, sortable table) to FILE.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
-    /// Scan servers at private, link-local or loopback addresses, and let servers send clients to such addresses.
-    #[arg(long)]
-    pub allow_private_addresses: bool,
 }
 
 #[derive(Debug, Args)]

@@ -104,6 +104,7 @@ impl Context {
                 timeout: Duration::from_secs(g.timeout),
                 extra_roots_pem,
                 log,
+                allow_private: g.allow_private_addresses,
                 ..HttpConfig::default()
             },
             env_token: std::env::var(env::TOKEN).ok().map(SecretToken::new),

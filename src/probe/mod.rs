@@ -15,20 +15,20 @@ mod token;
 
 use headline::finish_headline;
 pub use headline::headline;
-pub use prm::{PrmAttempt, fetch_prm};
+pub use prm::{PrmAttempt, PrmError, fetch_prm};
 use prm::{locate_prm, prm_link};
 pub use servers::{MAX_AUTHORIZATION_SERVERS, provider_links, too_many_servers};
 use servers::{check_issuer, listed_issuers, server_links};
 pub use shapes::{RequestShape, SHAPES, ShapeAttempt};
 use shapes::{first_response, negotiate, negotiate_with_token, token_shape_note};
 pub use token::{Forgery, forge};
-use token::{token_tests, verify_against_chain};
+use token::{token_tests, verify_against_chain, withheld};
 
 use crate::catalogue::*;
 use crate::challenge::{self, Parsed};
 use crate::discovery;
 use crate::error::FetchError;
-use crate::http::{HttpClient, Response, Transport, transport};
+use crate::http::{HttpClient, PrivateAccess, Response, Transport, transport};
 use crate::provider::{self, Source};
 use crate::report::{ChainLink, CheckResult, Checks, ErrorInfo, verdict};
 use crate::rules::resource::{self as rules, FoundVia};
@@ -49,6 +49,8 @@ pub struct ProbeOptions {
     pub scopes: Vec<String>,
     /// Fetch URLs that resolve to private addresses even when the MCP server is public.
     pub allow_private_addresses: bool,
+    /// Send the tokens over plain http to a host that is not loopback (`--allow-insecure-token`).
+    pub allow_insecure_token: bool,
     pub strict: bool,
     /// Authorization servers already checked in this run (`scan`): each listed issuer is checked once and
     /// the outcome shared. `None`: this probe checks its own.
@@ -63,6 +65,7 @@ impl std::fmt::Debug for ProbeOptions {
             .field("scopes", &self.scopes)
             .field("allow_private_addresses", &self.allow_private_addresses)
             .field("issuer_cache", &self.issuer_cache.as_ref().map(|c| c.len()))
+            .field("allow_insecure_token", &self.allow_insecure_token)
             .finish()
     }
 }
@@ -168,6 +171,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             return stop(out, rs, &subject, opts.strict, e.to_info(), headline);
         }
     };
+    private_note(&mut rs, client);
     let (shape_at, attempts, resp) = negotiate(client, url, first).await;
     out.request_shapes = attempts;
     let resp = match resp {
@@ -175,6 +179,12 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
         Err(e) if !matches!(e, FetchError::CrossOriginRedirect { .. }) => {
             let headline = format!("Could not reach the MCP server: {}", sanitize::line(&e.to_string()));
             return stop(out, rs, &subject, opts.strict, e.to_info(), headline);
+        }
+        // A 5xx says nothing about authorization: the run could not be evaluated (exit 3), not failed.
+        Ok(r) if r.status >= 500 => {
+            let (error, headline) = server_error(&r);
+            rs.skip(&RS_UNAUTHENTICATED_401, error.message.clone());
+            return stop(out, rs, &subject, opts.strict, error, headline);
         }
         other => other,
     };
@@ -203,8 +213,8 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     };
     let token_checks = async {
         let (at, attempts) = match &opts.token {
-            Some(t) => negotiate_with_token(client, url, t.expose(), shape_at).await,
-            None => (shape_at, Vec::new()),
+            Some(t) if withheld(url, opts).is_none() => negotiate_with_token(client, url, t.expose(), shape_at).await,
+            _ => (shape_at, Vec::new()),
         };
         let results = token_tests(client, url, SHAPES[at], opts, spec, &subject).await;
         (results, at, attempts)
@@ -247,6 +257,41 @@ fn https_check(rs: &mut Checks, url: &Url) {
             ),
         ),
     }
+}
+
+/// Says when the walk may connect to private addresses (the SSRF guard is off, or open for one origin).
+fn private_note(rs: &mut Checks, client: &HttpClient) {
+    let note = match client.private_allowed() {
+        PrivateAccess::Nowhere => return,
+        PrivateAccess::Everywhere => {
+            "--allow-private-addresses: every URL the server names may be fetched from a private address".to_owned()
+        }
+        PrivateAccess::Loopback => "the MCP server is on loopback (local development): URLs it names may be loopback addresses too; other private addresses are refused (--allow-private-addresses lifts this)".to_owned(),
+        PrivateAccess::Origin(origin) => format!(
+            "{} is a private address: private addresses are allowed for that origin only; every other URL the server names must be public (--allow-private-addresses lifts this)",
+            sanitize::line(&origin)
+        ),
+    };
+    rs.info(&RS_HTTPS, note);
+}
+
+/// The error and headline for an MCP endpoint that answered the unauthenticated request with a 5xx.
+fn server_error(resp: &Response) -> (ErrorInfo, String) {
+    let url = sanitize::redact_url(&resp.url);
+    let message = format!(
+        "HTTP {} to the request without a token: the server errored; nothing about its authorization could be learned",
+        resp.status
+    );
+    let headline = format!(
+        "Could not evaluate the MCP server at {}: {message}",
+        sanitize::line(&url)
+    );
+    let error = ErrorInfo {
+        kind: "http-status",
+        message: format!("{}: {message}", sanitize::line(&url)),
+        url: Some(url),
+    };
+    (error, headline)
 }
 
 /// The outcome of a walk that stopped at the resource server: `error`, the checks so far, and `headline`.

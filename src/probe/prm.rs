@@ -6,7 +6,7 @@ use crate::challenge::{self};
 use crate::discovery;
 use crate::error::FetchError;
 use crate::http::{HttpClient, Response, Transport, transport};
-use crate::report::Checks;
+use crate::report::{Checks, Status};
 use crate::rules::resource::{self as rules, FoundVia, PrmContext};
 use crate::sanitize;
 use crate::spec::SpecRevision;
@@ -50,18 +50,55 @@ pub(super) fn prm_document(resp: &Response) -> Result<Map<String, Value>, String
 /// `resource_metadata` URL, else the well-known URLs), for callers that need only the document
 /// (`verify-token` without `--issuer`). Costs one round trip. Returns the URL that served it and the
 /// document, or why none was found (the URLs tried and their answers).
+/// Why [`fetch_prm`] has no document to offer.
+#[derive(Clone, Debug)]
+pub struct PrmError {
+    /// `no-resource-metadata`, or the id of the check that rejected the document (`prm-resource-matches`).
+    pub kind: &'static str,
+    pub message: String,
+}
+
+/// RFC 9728 §3.3: a document whose `resource` is not the requested resource (as `prm-resource-present` and
+/// `prm-resource-matches` judge it) must not be used at all; `Err` names the failed check.
+fn resource_bound(doc: &Map<String, Value>, url: &Url, via: FoundVia, spec: SpecRevision) -> Result<(), PrmError> {
+    let mut checks = Checks::new(spec, None);
+    rules::evaluate_prm(
+        &mut checks,
+        doc,
+        PrmContext {
+            resource_url: url.as_str(),
+            found_via: via,
+        },
+    );
+    let bound = [&PRM_RESOURCE_PRESENT, &PRM_RESOURCE_MATCHES];
+    match checks
+        .into_results()
+        .into_iter()
+        .find(|c| c.status == Status::Fail && bound.iter().any(|d| d.id == c.id))
+    {
+        Some(c) => Err(PrmError {
+            kind: c.id,
+            message: sanitize::line(&format!("{}: {}", c.id, c.message)).into_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
 pub async fn fetch_prm(
     client: &HttpClient,
     url: &Url,
     spec: SpecRevision,
-) -> Result<(String, Map<String, Value>), String> {
+) -> Result<(String, Map<String, Value>), PrmError> {
     let candidates = discovery::prm_candidates(url);
     let (first, speculative, targets) = futures::join!(
         client.send(SHAPES[0].request(url, None)),
         futures::future::join_all(candidates.iter().map(|u| client.get(u))),
         client.guarded_for(url, false)
     );
-    let targets = targets.map_err(|e| e.to_string())?;
+    let targets = targets.map_err(|e| PrmError {
+        kind: "no-resource-metadata",
+        message: e.to_string(),
+    })?;
     let header_url = first.ok().and_then(|r| {
         challenge::parse_all(&r.header_values("www-authenticate"))
             .find("Bearer")
@@ -80,7 +117,10 @@ pub async fn fetch_prm(
     )
     .await;
     match located.served {
-        Some((served_by, _, _, doc)) => Ok((served_by, doc)),
+        Some((served_by, via, _, doc)) => {
+            resource_bound(&doc, url, via, spec)?;
+            Ok((served_by, doc))
+        }
         None => {
             let tried: Vec<String> = located
                 .attempts
@@ -92,11 +132,14 @@ pub async fn fetch_prm(
                     (None, why) => why.clone().unwrap_or_else(|| a.url.clone()),
                 })
                 .collect();
-            Err(sanitize::line(&format!(
-                "no protected resource metadata for {url}: {}",
-                tried.join("; ")
-            ))
-            .into_owned())
+            Err(PrmError {
+                kind: "no-resource-metadata",
+                message: sanitize::line(&format!(
+                    "no protected resource metadata for {url}: {}",
+                    tried.join("; ")
+                ))
+                .into_owned(),
+            })
         }
     }
 }

@@ -5,7 +5,7 @@ use super::{ProbeOptions, RequestShape};
 use crate::catalogue::*;
 use crate::challenge::{self};
 use crate::error::FetchError;
-use crate::http::{HttpClient, Response};
+use crate::http::{HttpClient, Response, Transport, transport};
 use crate::report::{CheckResult, Checks};
 use crate::rules::resource::{self as rules};
 use crate::sanitize;
@@ -75,6 +75,15 @@ pub fn forge(token: &str) -> Result<Vec<Forgery>, String> {
     ])
 }
 
+/// Why the user's tokens are not sent to `url`: plain http to a host that is not loopback would put them
+/// on the wire in clear text (and the query test into a URL). `None` when they may be sent.
+pub(super) fn withheld(url: &Url, opts: &ProbeOptions) -> Option<&'static str> {
+    let has_token = opts.token.is_some() || opts.foreign_token.is_some();
+    (has_token && !opts.allow_insecure_token && transport(url) == Transport::Insecure).then_some(
+        "not sent: the MCP endpoint is plain http on a host that is not loopback, so the token would travel in clear text (pass --allow-insecure-token to send it anyway)",
+    )
+}
+
 /// The token tests (`rs-invalid-token-401`, and with `--token` the valid, query and forged variants).
 pub(super) async fn token_tests(
     client: &HttpClient,
@@ -87,7 +96,12 @@ pub(super) async fn token_tests(
     let mut checks = Checks::new(spec, Some(subject.to_owned()));
     let mut variants: Vec<(&'static str, String)> = vec![("a garbage token", "mcp-auth-probe-not-a-token".to_owned())];
     let mut forge_note = None;
-    let token = opts.token.as_ref().map(crate::jwt::SecretToken::expose);
+    let withheld = withheld(url, opts);
+    let token = opts
+        .token
+        .as_ref()
+        .filter(|_| withheld.is_none())
+        .map(crate::jwt::SecretToken::expose);
     if let Some(t) = token {
         match forge(t) {
             Ok(f) => variants.extend(f.into_iter().map(|f| (f.name, f.token))),
@@ -116,7 +130,11 @@ pub(super) async fn token_tests(
             None => None,
         }
     };
-    let foreign = opts.foreign_token.as_ref().map(crate::jwt::SecretToken::expose);
+    let foreign = opts
+        .foreign_token
+        .as_ref()
+        .filter(|_| withheld.is_none())
+        .map(crate::jwt::SecretToken::expose);
     let foreign_send = async {
         match foreign {
             Some(t) => Some(client.send(shape.request(url, Some(t))).await),
@@ -143,9 +161,10 @@ pub(super) async fn token_tests(
             format!("--token is not a JWT ({why}): forged variants were not tried"),
         );
     }
-    let forbidden = valid_token_result(&mut checks, valid, url);
-    query_token_result(&mut checks, query);
-    foreign_token_result(&mut checks, foreign_resp);
+    let not_sent = withheld.unwrap_or("no --token given");
+    let forbidden = valid_token_result(&mut checks, valid, url, token, not_sent);
+    query_token_result(&mut checks, query, not_sent);
+    foreign_token_result(&mut checks, foreign_resp, withheld);
     match forbidden {
         Some(resp) => rules::evaluate_forbidden(
             &mut checks,
@@ -154,11 +173,11 @@ pub(super) async fn token_tests(
         None => checks.skip(&RS_INSUFFICIENT_SCOPE_403, "no 403 was seen"),
     }
     let mut results = checks.into_results();
-    // Error texts can quote the ?access_token= URL: never let a token reach the output.
-    for t in [token, foreign].into_iter().flatten().filter(|t| !t.is_empty()) {
+    // Error texts can quote the ?access_token= URL: never let a token reach the output, in any encoding.
+    for t in [token, foreign].into_iter().flatten() {
         for r in &mut results {
-            if r.message.contains(t) {
-                r.message = r.message.replace(t, "REDACTED").into();
+            if let Some(scrubbed) = sanitize::scrub(&r.message, t) {
+                r.message = scrubbed.into();
             }
         }
     }
@@ -166,21 +185,25 @@ pub(super) async fn token_tests(
 }
 
 /// `rs-valid-token-accepted` on the answer to `--token`; returns a 403 answer, for `rs-insufficient-scope-403`.
-fn valid_token_result(checks: &mut Checks, valid: Option<Result<Response, FetchError>>, url: &Url) -> Option<Response> {
+fn valid_token_result(
+    checks: &mut Checks,
+    valid: Option<Result<Response, FetchError>>,
+    url: &Url,
+    token: Option<&str>,
+    not_sent: &str,
+) -> Option<Response> {
     let mut forbidden: Option<Response> = None;
     match valid {
-        None => checks.skip(&RS_VALID_TOKEN_ACCEPTED, "no --token given"),
+        None => checks.skip(&RS_VALID_TOKEN_ACCEPTED, not_sent.to_owned()),
         Some(Err(e)) => checks.violated(
             &RS_VALID_TOKEN_ACCEPTED,
             format!("the request with the token failed: {}", sanitize::line(&e.to_string())),
         ),
         Some(Ok(resp)) => match resp.status {
             200..=299 => checks.pass(&RS_VALID_TOKEN_ACCEPTED, format!("HTTP {} with the token in the Authorization header", resp.status)),
+            // The user's token cannot be used on this server: a failure, whatever the reason.
             403 => {
-                checks.warn(
-                    &RS_VALID_TOKEN_ACCEPTED,
-                    "403: the token was recognised but lacks a scope this request needs; mint one with the scopes the challenge names.",
-                );
+                checks.violated(&RS_VALID_TOKEN_ACCEPTED, scope_problem(&resp, token));
                 forbidden = Some(resp);
             }
             s => checks.violated(
@@ -196,13 +219,41 @@ fn valid_token_result(checks: &mut Checks, valid: Option<Result<Response, FetchE
     forbidden
 }
 
+/// The `rs-valid-token-accepted` message for a 403 to `--token`: what the challenge asked for and what the
+/// token carries (its `scope` or `scp` claim, read without verifying; never the token itself).
+fn scope_problem(resp: &Response, token: Option<&str>) -> String {
+    let parsed = challenge::parse_all(&resp.header_values("www-authenticate"));
+    let asked = match parsed.find("Bearer").and_then(|c| c.param("scope")) {
+        Some(s) => format!("the challenge asks for scope \"{}\"", sanitize::line(s)),
+        None => "the 403 names no scope".to_owned(),
+    };
+    let has = match token.map(crate::jwt::decode_unverified) {
+        Some(crate::jwt::Unverified::Jws(p)) => match (p.claims.get("scope"), p.claims.get("scp")) {
+            (Some(Value::String(s)), _) => format!("the token has scope \"{}\"", sanitize::line(s)),
+            (_, Some(Value::Array(a))) => {
+                let scopes: Vec<&str> = a.iter().filter_map(Value::as_str).collect();
+                format!("the token has scp [{}]", sanitize::line(&scopes.join(", ")))
+            }
+            _ => "the token has no scope claim".to_owned(),
+        },
+        _ => "the token's scopes cannot be read (it is not a JWT)".to_owned(),
+    };
+    format!(
+        "HTTP 403: the token was recognised but cannot be used on this server: {asked}, {has}. Mint a token with the scopes the challenge names (and check the server's required scopes match its scopes_supported)."
+    )
+}
+
 /// `rs-query-token-ignored` on the answer to the token in `?access_token=`.
-fn query_token_result(checks: &mut Checks, query: Option<Result<Response, FetchError>>) {
+fn query_token_result(checks: &mut Checks, query: Option<Result<Response, FetchError>>, not_sent: &str) {
     match query {
-        None => checks.skip(&RS_QUERY_TOKEN_IGNORED, "no --token given"),
+        None => checks.skip(&RS_QUERY_TOKEN_IGNORED, not_sent.to_owned()),
+        // The URL carries the token: the message names only the cause.
         Some(Err(e)) => checks.violated(
             &RS_QUERY_TOKEN_IGNORED,
-            format!("the request failed: {}", sanitize::line(&e.to_string())),
+            format!(
+                "the request with the token in ?access_token= failed: {}",
+                sanitize::line(&e.cause())
+            ),
         ),
         Some(Ok(resp)) => match resp.status {
             401 => checks.pass(&RS_QUERY_TOKEN_IGNORED, "the token in ?access_token= was ignored (401)"),
@@ -219,11 +270,17 @@ fn query_token_result(checks: &mut Checks, query: Option<Result<Response, FetchE
 }
 
 /// `rs-wrong-audience-rejected` on the answer to `--foreign-token`.
-fn foreign_token_result(checks: &mut Checks, foreign_resp: Option<Result<Response, FetchError>>) {
+fn foreign_token_result(
+    checks: &mut Checks,
+    foreign_resp: Option<Result<Response, FetchError>>,
+    withheld: Option<&'static str>,
+) {
     match foreign_resp {
         None => checks.skip(
             &RS_WRONG_AUDIENCE_REJECTED,
-            "needs a valid token issued for another resource (--foreign-token), which cannot be forged without the AS key",
+            withheld.unwrap_or(
+                "needs a valid token issued for another resource (--foreign-token), which cannot be forged without the AS key",
+            ),
         ),
         Some(Err(e)) => checks.violated(
             &RS_WRONG_AUDIENCE_REJECTED,

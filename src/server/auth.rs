@@ -78,6 +78,7 @@ pub struct AuthServerBuilder {
     scopes: Vec<String>,
     extra_jwks: Vec<Value>,
     jwks: Option<Value>,
+    jwks_uri: Option<String>,
 }
 
 impl AuthServerBuilder {
@@ -125,6 +126,12 @@ impl AuthServerBuilder {
     /// Also publish this JWK in the JWKS (e.g. an RS256 key, or an `enc` key for a test).
     pub fn extra_jwk(mut self, jwk: Value) -> Self {
         self.extra_jwks.push(jwk);
+        self
+    }
+
+    /// Advertise this `jwks_uri` instead of its own (a hostile server naming an internal address).
+    pub fn jwks_uri(mut self, url: &str) -> Self {
+        self.jwks_uri = Some(url.to_owned());
         self
     }
 
@@ -233,7 +240,8 @@ impl AuthServer {
                 json!(format!("{endpoint_base}/register")),
             );
         }
-        m.insert("jwks_uri".into(), json!(format!("{issuer}/jwks")));
+        let jwks_uri = b.jwks_uri.clone().unwrap_or_else(|| format!("{issuer}/jwks"));
+        m.insert("jwks_uri".into(), json!(jwks_uri));
         let mut scopes = b.scopes.clone();
         if has(Flaw::RefusesOfflineAccess) {
             scopes.push("offline_access".into());

@@ -44,7 +44,15 @@ pub enum McpFlaw {
     /// A token without the required scope gets 401 `invalid_token` ("token expired") instead of a 403
     /// `insufficient_scope` challenge: step-up reported as expiry, so clients loop on re-login.
     StepUpAs401,
+    /// A request with an `access_token` query parameter is answered only after [`STALL`]: the client's
+    /// request fails with a timeout, so its error text is what reaches the report.
+    StallsQueryToken,
+    /// A request without a token gets 503: the server fails before its authorization says anything.
+    ServerErrorWithoutToken,
 }
+
+/// How long [`McpFlaw::StallsQueryToken`] holds the answer (run the client with a shorter `--timeout`).
+pub const STALL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Builder for [`McpServer`].
 #[derive(Clone, Debug)]
@@ -274,6 +282,9 @@ fn endpoint(req: &Recorded, c: &Config) -> Reply {
     if c.has(McpFlaw::RejectsNewestRequestShape) && req.header("mcp-protocol-version") == Some("2026-07-28") {
         return Reply::json(&json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32020, "message": "unsupported MCP-Protocol-Version"}})).status(400);
     }
+    if c.has(McpFlaw::StallsQueryToken) && req.query_param("access_token").is_some() {
+        return unauthorized(c, None).delay(STALL);
+    }
     let token = req.bearer().map(str::to_owned).or_else(|| {
         if c.has(McpFlaw::AcceptsQueryToken) {
             req.query_param("access_token")
@@ -282,6 +293,11 @@ fn endpoint(req: &Recorded, c: &Config) -> Reply {
         }
     });
     let Some(token) = token else {
+        if c.has(McpFlaw::ServerErrorWithoutToken) {
+            return Reply::new(503)
+                .header("content-type", "text/plain")
+                .body("upstream unavailable");
+        }
         return unauthorized(c, None);
     };
     match verify(&token, c) {

@@ -73,6 +73,12 @@ pub(super) async fn load(
         });
         return Ok(keys);
     }
+    // The PRM names the authorization servers and they name their jwks_uri: server-named URLs, fetched
+    // through the SSRF guard decided for the resource the user typed (HttpConfig::allow_private lifts it).
+    let client = &client
+        .guarded_for(&resource, false)
+        .await
+        .map_err(|e| Error::Unavailable(e.to_info()))?;
     let (prm_url, listed) = listed_servers(client, &resource, opts).await?;
     let wanted = wanted(&listed, token, &mut keys.warnings);
     let loaded = futures::future::join_all(wanted.iter().map(|issuer| load_keys(client, opts, Some(issuer)))).await;
@@ -162,8 +168,8 @@ async fn listed_servers(
         .await
         .map_err(|why| {
             Error::Unavailable(ErrorInfo {
-                kind: "no-resource-metadata",
-                message: sanitize::line(&format!("{why}. {HOW}")).into_owned(),
+                kind: why.kind,
+                message: sanitize::line(&format!("{}. {HOW}", why.message)).into_owned(),
                 url: None,
             })
         })?;

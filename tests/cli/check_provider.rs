@@ -667,3 +667,42 @@ fn check_provider_refuses_a_non_http_issuer_with_exit_2() {
     let text = run_human(check("httxs://auth.gxample.com/tenut"), 2);
     assert!(text.contains("must be an https URL"), "{text}");
 }
+
+/// Issue 13 item 5: the `jwks_uri` is named by the server, so it goes through the SSRF guard: a provider on
+/// loopback naming a link-local address (the cloud metadata service) is refused before any connection,
+/// reported as `private-address`; `--allow-private-addresses` lifts the guard. Same for `gen-metadata
+/// --verify`, which checks each authorization server the same way.
+#[test]
+fn a_server_named_jwks_uri_at_a_private_address_is_not_fetched() {
+    let a = AuthServer::builder()
+        .jwks_uri("http://169.254.169.254/latest/meta-data/jwks")
+        .start()
+        .unwrap();
+    let r = run_json(check(a.issuer()), 1);
+    assert_eq!(r.status("as-jwks-valid"), "fail");
+    let m = r.message("as-jwks-valid");
+    assert!(
+        m.contains("not fetched") && m.contains("--allow-private-addresses"),
+        "{m}"
+    );
+    let mut c = cmd();
+    c.args([
+        "gen-metadata",
+        "--resource",
+        "https://mcp.example.com/mcp",
+        "--authorization-server",
+        a.issuer(),
+        "--verify",
+        "--json",
+    ]);
+    let out = c.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("169.254.169.254 is a private address"), "{text}");
+    // With the override the fetch is attempted (and fails quickly: nothing answers there within 1 s).
+    let mut c = check_with(a.issuer(), &["--allow-private-addresses", "--timeout", "1"]);
+    c.arg("--json");
+    let out = c.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("is a private address"), "{text}");
+}

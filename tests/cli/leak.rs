@@ -19,6 +19,9 @@ const MODES: [&[&str]; 6] = [
     &["-v", "--json"],
 ];
 
+/// The modes of the query-request leak test.
+const QUERY_MODES: [&[&str]; 5] = [&[], &["--json"], &["--output", "junit"], &["-v"], &["-v", "--json"]];
+
 /// How a token reaches the command.
 #[derive(Clone, Copy, Debug)]
 enum Via {
@@ -213,6 +216,52 @@ fn probe_never_prints_the_token() {
         for mode in MODES {
             let args = ["probe", m.url(), "--token", &valid, "--foreign-token"];
             assert_no_leak("probe --foreign-token", &args, mode, &foreign, Via::Arg, None);
+        }
+    }
+}
+
+/// An opaque token in standard base64 (`+ / =`), which a URL query percent-encodes.
+const BASE64_TOKEN: &str = "Zm9v+YmFy/cXV4+c2VjcmV0/dG9rZW4+b3BhcXVl/dmFsdWU=";
+
+/// Issue 13 items 1 and 2: the `?access_token=` request fails (the server stalls it past `--timeout`) or is
+/// answered (the server accepts query tokens). The error text then quotes the URL, with the token
+/// percent-encoded in it: neither the report nor the `-v` log may show it, raw or encoded.
+#[test]
+fn probe_never_prints_the_token_of_its_query_request() {
+    let a = AuthServer::builder().start().unwrap();
+    let stalls = McpServer::builder()
+        .protected_by(&a)
+        .flaw(McpFlaw::StallsQueryToken)
+        .start()
+        .unwrap();
+    let accepts = McpServer::builder()
+        .protected_by(&a)
+        .flaw(McpFlaw::AcceptsQueryToken)
+        .start()
+        .unwrap();
+    let encoded: String = url::form_urlencoded::byte_serialize(BASE64_TOKEN.as_bytes()).collect();
+    let jwt = a.mint(stalls.url(), "mcp:read", 300);
+    for m in [&stalls, &accepts] {
+        for mode in QUERY_MODES {
+            for token in [BASE64_TOKEN, jwt.as_str()] {
+                let mut c = cmd();
+                c.args(mode)
+                    .args(["--timeout", "1", "probe", m.url(), "--token", token]);
+                let out = c.output().expect("binary runs");
+                let text = format!(
+                    "{}\n{}",
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                assert!(matches!(out.status.code(), Some(0..=3)), "{mode:?}: {text}");
+                for s in secrets(token).iter().chain([&encoded, &encoded.to_ascii_lowercase()]) {
+                    assert!(!text.contains(s.as_str()), "{mode:?} leaked the token:\n{text}");
+                }
+                if std::ptr::eq(m, &stalls) && token == BASE64_TOKEN && mode.is_empty() {
+                    assert!(text.contains("rs-query-token-ignored"), "{text}");
+                    assert!(text.contains("timed out"), "the stalled request must fail: {text}");
+                }
+            }
         }
     }
 }

@@ -228,6 +228,25 @@ fn probe_fails_a_server_that_answers_500_to_a_bad_token() {
     assert!(r.message("rs-invalid-token-401").contains("500"));
 }
 
+/// Issue 13 item 16: a 5xx to the request without a token says nothing about authorization: exit 3 with
+/// an `http-status` error, not exit 1 with `rs-unauthenticated-401` failed.
+#[test]
+fn probe_cannot_evaluate_a_server_that_errors_without_a_token() {
+    let (_a, m) = setup(&[McpFlaw::ServerErrorWithoutToken]);
+    let r = run_json(probe(m.url()), 3);
+    assert!(r.failed().is_empty(), "{:?}", r.failed());
+    let e = r.error.as_ref().expect("error");
+    assert_eq!(e.kind, "http-status");
+    assert!(
+        e.message.contains("503") && e.message.contains("nothing about its authorization"),
+        "{}",
+        e.message
+    );
+    assert_eq!(r.status("rs-unauthenticated-401"), "skip");
+    let human = run_human(probe(m.url()), 3);
+    assert!(human.contains("the server errored"), "{human}");
+}
+
 #[test]
 fn probe_reports_a_403_without_insufficient_scope() {
     let (a, m) = setup(&[McpFlaw::Forbidden403WithoutInsufficientScope]);
@@ -236,13 +255,25 @@ fn probe_reports_a_403_without_insufficient_scope() {
     c.args(["--token", &token, "--strict"]);
     let r = run_json(c, 1);
     assert_eq!(r.status("rs-insufficient-scope-403"), "warn");
-    assert_eq!(r.status("rs-valid-token-accepted"), "warn");
-    // The good server's 403 carries the three parameters.
+    assert_eq!(r.status("rs-valid-token-accepted"), "fail");
+    let m403 = r.message("rs-valid-token-accepted");
+    assert!(
+        m403.contains("names no scope") && m403.contains("the token has scope \"unrelated\""),
+        "{m403}"
+    );
+    // The good server's 403 carries the three parameters; the token still cannot be used there (issue 13
+    // item 17): rs-valid-token-accepted fails and says what was asked for and what the token has.
     let (a, m) = setup(&[]);
     let mut c = probe(m.url());
     c.args(["--token", &a.mint(m.url(), "unrelated", 300)]);
-    let r = run_json(c, 0);
+    let r = run_json(c, 1);
     assert_eq!(r.status("rs-insufficient-scope-403"), "pass");
+    assert_eq!(r.failed(), ["rs-valid-token-accepted"]);
+    let m403 = r.message("rs-valid-token-accepted");
+    assert!(
+        m403.contains("asks for scope \"mcp:read\"") && m403.contains("the token has scope \"unrelated\""),
+        "{m403}"
+    );
 }
 
 #[test]
@@ -558,4 +589,41 @@ fn probe_2025_03_26_does_not_fail_a_prm_server_without_origin_metadata() {
     let servers = r.authorization_servers.as_ref().unwrap();
     assert_eq!(servers.as_array().unwrap().len(), 2);
     assert_eq!(servers[1]["issuer"], a.issuer());
+}
+
+/// Issue 13 item 11: over plain http to a host that is not loopback, the user's token is not sent (the
+/// token tests are skipped, naming --allow-insecure-token) unless the flag is given; `--token -` reads it
+/// from stdin. The remote host is reached through HTTP_PROXY, which is the embedded MCP server itself.
+#[test]
+fn probe_sends_no_token_over_plain_http_to_a_remote_host_unless_allowed() {
+    let (a, m) = setup(&[]);
+    let token = a.mint(m.url(), "mcp:read", 300);
+    let run = |extra: &[&str]| {
+        let mut c = probe("http://mcp.example.test/mcp");
+        c.env("HTTP_PROXY", m.server.base_url())
+            .args(["--allow-private-addresses", "--token", "-"])
+            .args(extra)
+            .write_stdin(format!("{token}\n"));
+        c
+    };
+    let with_token = |m: &McpServer| {
+        m.server
+            .hits()
+            .iter()
+            .filter(|h| h.bearer() == Some(token.as_str()) || h.query_param("access_token").is_some())
+            .count()
+    };
+    let r = run_json(run(&[]), 1);
+    assert!(
+        m.server.hits_on("/mcp") > 0,
+        "the remote host was not reached through the proxy"
+    );
+    assert_eq!(with_token(&m), 0, "the token went over plain http");
+    for id in ["rs-valid-token-accepted", "rs-query-token-ignored"] {
+        assert_eq!(r.status(id), "skip", "{id}");
+        assert!(r.message(id).contains("--allow-insecure-token"), "{}", r.message(id));
+    }
+    let r = run_json(run(&["--allow-insecure-token"]), 1);
+    assert_eq!(r.status("rs-valid-token-accepted"), "pass");
+    assert!(with_token(&m) > 0);
 }

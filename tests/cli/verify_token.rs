@@ -1015,3 +1015,49 @@ fn verify_token_batch_writes_one_result_per_line_and_fetches_keys_once() {
     ]);
     assert!(run_human(c, 2).contains("do not pass TOKEN"));
 }
+
+/// Issue 13 item 6: RFC 9728 §3.3. Metadata whose `resource` is another resource (here the challenge's
+/// `resource_metadata` leads to a document for `/other`) must not be used: exit 3, the error names
+/// `prm-resource-matches`, and nothing is taken from it (its authorization server is never asked).
+#[test]
+fn verify_token_refuses_metadata_written_for_another_resource() {
+    let a = issuer();
+    let m = McpServer::builder()
+        .protected_by(&a)
+        .flaw(McpFlaw::ResourceMismatch)
+        .start()
+        .unwrap();
+    let token = a.mint(m.url(), "mcp:read", 300);
+    let r = run_json(verify_by_resource(&token, m.url()), 3);
+    let err = r.error.expect("error");
+    assert_eq!(err.kind, "prm-resource-matches");
+    assert!(err.message.contains("/other"), "{}", err.message);
+    assert!(r.checks.is_empty());
+    assert!(
+        !a.server.hits().iter().any(|h| h.path.contains("well-known")),
+        "the listed authorization server was asked"
+    );
+}
+
+/// Issue 13 item 5: without --issuer, the authorization servers a PRM lists are server-named URLs and go
+/// through the SSRF guard: a loopback resource listing the link-local metadata address gets a
+/// `private-address` refusal, not a request there.
+#[test]
+fn verify_token_does_not_fetch_a_listed_authorization_server_at_a_private_address() {
+    let a = issuer();
+    let m = McpServer::builder()
+        .authorization_server("http://169.254.169.254")
+        .start()
+        .unwrap();
+    let token = a.mint(m.url(), "mcp:read", 300);
+    let mut c = verify_by_resource(&token, m.url());
+    c.args(["--timeout", "2"]);
+    let r = run_json(c, 3);
+    let err = r.error.expect("error");
+    assert!(
+        err.message.contains("169.254.169.254 is a private address")
+            && err.message.contains("--allow-private-addresses"),
+        "{}",
+        err.message
+    );
+}

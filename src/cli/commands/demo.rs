@@ -255,6 +255,7 @@ async fn probe_embedded(ctx: &Context, flaws: &[McpFlaw]) -> anyhow::Result<Repo
         foreign_token: Some(foreign),
         scopes: Vec::new(),
         allow_private_addresses: false,
+        allow_insecure_token: false,
         strict: false,
         issuer_cache: None,
     };

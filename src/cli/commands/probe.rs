@@ -12,6 +12,7 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<ExitStatus>
     // Validated by clap (`input::http_url`).
     let url = Url::parse(&args.url)?;
     let token = match args.token {
+        Some(t) if t.expose() == "-" => Some(super::verify_token::read_token(Some(t), "probe")?),
         Some(t) if t.expose().is_empty() => return Err(Error::Usage("--token is empty".into()).into()),
         other => other,
     };
@@ -23,7 +24,8 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<ExitStatus>
         token,
         foreign_token,
         scopes: args.scopes,
-        allow_private_addresses: args.allow_private_addresses,
+        allow_private_addresses: ctx.http.allow_private,
+        allow_insecure_token: args.allow_insecure_token,
         strict: ctx.strict,
         issuer_cache: None,
     };

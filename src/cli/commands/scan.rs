@@ -40,7 +40,7 @@ pub async fn scan(args: ScanArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
         deadline: Duration::from_secs(args.deadline),
         spec: ctx.spec,
         probe: ProbeOptions {
-            allow_private_addresses: args.allow_private_addresses,
+            allow_private_addresses: ctx.http.allow_private,
             strict: ctx.strict,
             ..ProbeOptions::default()
         },
