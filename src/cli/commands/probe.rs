@@ -23,6 +23,8 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<ExitStatus>
         token,
         foreign_token,
         scopes: args.scopes,
+        leeway: args.check.leeway,
+        algorithms: crate::verify::parse_algorithms(&args.check.algorithms).map_err(|e| Error::Usage(e.to_string()))?,
         allow_private_addresses: args.allow_private_addresses,
         strict: ctx.strict,
     };
