@@ -40,38 +40,17 @@ pub struct BatchOptions {
 /// One thread verifies inline. With more, this thread reads chunks of lines into a bounded queue, one
 /// worker per thread verifies a chunk into one buffer, and a writer thread puts the buffers back in input
 /// order: threads and buffers live for the whole run, so memory stays flat however long the input is.
-pub fn run<W: Write + Send>(
-    keys: &Keys,
-    mut input: impl BufRead,
-    output: W,
-    opts: &BatchOptions,
-) -> Result<Tally, Error> {
-    const CHUNK: usize = 64;
+pub fn run<W: Write + Send>(keys: &Keys, input: impl BufRead, output: W, opts: &BatchOptions) -> Result<Tally, Error> {
     let threads = opts
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
         .max(1);
     let detail = opts.detail;
     let one = |n: usize, raw: String, buf: &mut Vec<u8>| line(keys, detail, n, raw, buf);
-    let mut line_no = 0usize;
-    // The next non-blank line, lossily decoded, with its 1-based number.
-    let mut next_line = move || -> std::io::Result<Option<(usize, String)>> {
-        loop {
-            let mut raw = Vec::with_capacity(1024);
-            if input.read_until(b'\n', &mut raw)? == 0 {
-                return Ok(None);
-            }
-            line_no += 1;
-            let text = String::from_utf8(raw).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            if !text.trim().is_empty() {
-                return Ok(Some((line_no, text)));
-            }
-        }
-    };
-    let buffered = |w: W| std::io::BufWriter::with_capacity(1 << 16, w);
+    let mut lines = Lines { input, line_no: 0 };
     if threads == 1 {
         let (mut tally, mut buf, mut out) = (Tally::default(), Vec::new(), buffered(output));
-        while let Some((n, text)) = next_line()? {
+        while let Some((n, text)) = lines.next_line()? {
             buf.clear();
             tally = tally.and(one(n, text, &mut buf));
             out.write_all(&buf)?;
@@ -79,22 +58,75 @@ pub fn run<W: Write + Send>(
         out.flush()?;
         return Ok(tally);
     }
+    parallel(threads, lines, output, &one)
+}
+
+/// The output stream, buffered.
+fn buffered<W: Write>(w: W) -> std::io::BufWriter<W> {
+    std::io::BufWriter::with_capacity(1 << 16, w)
+}
+
+/// The non-blank lines of the input, lossily decoded, with their 1-based numbers.
+struct Lines<R> {
+    input: R,
+    line_no: usize,
+}
+
+impl<R: BufRead> Lines<R> {
+    fn next_line(&mut self) -> std::io::Result<Option<(usize, String)>> {
+        loop {
+            let mut raw = Vec::with_capacity(1024);
+            if self.input.read_until(b'\n', &mut raw)? == 0 {
+                return Ok(None);
+            }
+            self.line_no += 1;
+            let text = String::from_utf8(raw).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            if !text.trim().is_empty() {
+                return Ok(Some((self.line_no, text)));
+            }
+        }
+    }
+
+    /// Up to `CHUNK` lines; fewer only at the end of the input.
+    fn next_chunk(&mut self) -> std::io::Result<Vec<(usize, String)>> {
+        let mut lines = Vec::with_capacity(CHUNK);
+        while lines.len() < CHUNK {
+            match self.next_line()? {
+                Some(l) => lines.push(l),
+                None => break,
+            }
+        }
+        Ok(lines)
+    }
+}
+
+/// Lines per unit of work handed to a worker thread.
+const CHUNK: usize = 64;
+
+/// [`run`] on `threads` workers: this thread reads chunks into a bounded queue, each worker verifies a
+/// chunk into one buffer, and a writer thread puts the buffers back in input order.
+fn parallel<W: Write + Send>(
+    threads: usize,
+    mut lines: Lines<impl BufRead>,
+    output: W,
+    one: &(impl Fn(usize, String, &mut Vec<u8>) -> Tally + Sync),
+) -> Result<Tally, Error> {
     type Chunk = (usize, Vec<(usize, String)>);
     let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Chunk>(threads * 2);
     let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>, Tally)>(threads * 2);
     // Each worker owns a handle on the queue, so that when all have stopped the reader's send fails.
     let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
-    let one = &one;
     std::thread::scope(|s| -> Result<Tally, Error> {
         for _ in 0..threads {
             let (work_rx, done_tx) = (std::sync::Arc::clone(&work_rx), done_tx.clone());
             s.spawn(move || {
                 loop {
+                    // The lock is held only while taking a chunk (64 verifications of work each).
                     let job = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
-                    let Ok((seq, lines)) = job else { return };
-                    let mut buf = Vec::with_capacity(lines.len() * 512);
+                    let Ok((seq, chunk)) = job else { return };
+                    let mut buf = Vec::with_capacity(chunk.len() * 512);
                     let mut tally = Tally::default();
-                    for (n, text) in lines {
+                    for (n, text) in chunk {
                         tally = tally.and(one(n, text, &mut buf));
                     }
                     if done_tx.send((seq, buf, tally)).is_err() {
@@ -120,16 +152,10 @@ pub fn run<W: Write + Send>(
         });
         let read = (|| -> std::io::Result<()> {
             for seq in 0.. {
-                let mut lines = Vec::with_capacity(CHUNK);
-                while lines.len() < CHUNK {
-                    match next_line()? {
-                        Some(l) => lines.push(l),
-                        None => break,
-                    }
-                }
-                let eof = lines.len() < CHUNK;
+                let chunk = lines.next_chunk()?;
+                let eof = chunk.len() < CHUNK;
                 // A send fails only when every worker has stopped (output closed): stop reading too.
-                if !lines.is_empty() && work_tx.send((seq, lines)).is_err() || eof {
+                if !chunk.is_empty() && work_tx.send((seq, chunk)).is_err() || eof {
                     break;
                 }
             }
@@ -154,7 +180,7 @@ fn line(keys: &Keys, detail: Detail, n: usize, raw: String, buf: &mut Vec<u8>) -
     }
     // What SecretToken::new keeps, without copying the line.
     let token = raw.trim();
-    let checked = keys.check(token);
+    let checked = keys.check(token, true);
     let (checks, error) = match &checked.outcome {
         Ok((v, _)) => (v.checks.as_slice(), None),
         Err(info) => (&[][..], Some(info)),

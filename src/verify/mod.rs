@@ -227,13 +227,14 @@ impl Keys {
         }
     }
 
-    /// Checks `token` against the issuer [`Keys::pick`] chooses: the hot path shared by reports and batch lines.
-    pub(crate) fn check(&self, token: &str) -> Checked<'_> {
+    /// Checks `token` against the issuer [`Keys::pick`] chooses: the hot path shared by reports and batch
+    /// lines. With `terse`, passing checks carry no message (compact batch lines never print them).
+    pub(crate) fn check(&self, token: &str, terse: bool) -> Checked<'_> {
         let decoded = jwt::decode_unverified(token);
         let (server, note) = self.pick(&decoded);
         let outcome = match &server.verifier {
             Ok(v) => Ok((
-                jwt::verify_decoded(decoded, &v.keys, &v.algorithms, &v.expectations, self.spec),
+                jwt::verify_decoded(decoded, &v.keys, &v.algorithms, &v.expectations, self.spec, terse),
                 v,
             )),
             Err(info) => {
@@ -259,7 +260,7 @@ impl Keys {
 
     /// [`Keys::verify`]; `human` adds the tables only people read (not on `--batch` lines).
     pub(crate) fn report(&self, token: &SecretToken, human: bool) -> Report {
-        let checked = self.check(token.expose());
+        let checked = self.check(token.expose(), false);
         let mut report = Report::new("verify-token", &self.resource, self.spec, self.strict);
         let (Verification { checks, header, claims }, v) = match checked.outcome {
             Ok(found) => found,
