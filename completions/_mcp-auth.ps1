@@ -160,6 +160,8 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'A valid access token: check it is accepted, and that forged variants are rejected. `-` reads it from stdin (so it need not sit in argv)')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'A scope the token should carry (repeatable)')
             [CompletionResult]::new('--foreign-token', '--foreign-token', [CompletionResultType]::ParameterName, 'A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check)')
+            [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew allowed for exp/nbf/iat, in seconds')
+            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'MCP authorization revision whose levels apply')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds each HTTP request may take, connect to last byte')

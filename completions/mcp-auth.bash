@@ -613,7 +613,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__probe)
-            opts="-q -v -h -V --token --scope --foreign-token --allow-insecure-token --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
+            opts="-q -v -h -V --token --scope --foreign-token --leeway --algorithm --allow-insecure-token --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,6 +628,14 @@ _mcp__auth() {
                     return 0
                     ;;
                 --foreign-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leeway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --algorithm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -152,6 +152,8 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand --token 'A valid access token: check it is accepted, and that forged variants are rejected. `-` reads it from stdin (so it need not sit in argv)'
             cand --scope 'A scope the token should carry (repeatable)'
             cand --foreign-token 'A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check)'
+            cand --leeway 'Clock skew allowed for exp/nbf/iat, in seconds'
+            cand --algorithm 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA'
             cand --output 'Output format'
             cand --spec 'MCP authorization revision whose levels apply'
             cand --timeout 'Seconds each HTTP request may take, connect to last byte'

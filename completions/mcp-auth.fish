@@ -175,6 +175,8 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand decode-token" -s V -l 
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l token -d 'A valid access token: check it is accepted, and that forged variants are rejected. `-` reads it from stdin (so it need not sit in argv)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l scope -d 'A scope the token should carry (repeatable)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l foreign-token -d 'A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l leeway -d 'Clock skew allowed for exp/nbf/iat, in seconds' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l algorithm -d 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
 junit\t'JUnit XML, one testcase per check, for CI test reporters'

@@ -62,16 +62,21 @@ impl<'de> Visitor<'de> for StrictVisitor {
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
+        let mut out = Map::with_capacity(map.size_hint().unwrap_or(8));
         while let Some(key) = map.next_key::<String>()? {
             let Strict(v) = map.next_value()?;
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format!(
-                    "duplicate member \"{}\" (clients disagree on which value wins)",
-                    crate::sanitize::line(&key)
-                )));
+            // One lookup per member: the entry is either taken (a duplicate) or filled.
+            match out.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(v);
+                }
+                serde_json::map::Entry::Occupied(taken) => {
+                    return Err(de::Error::custom(format!(
+                        "duplicate member \"{}\" (clients disagree on which value wins)",
+                        crate::sanitize::line(taken.key())
+                    )));
+                }
             }
-            out.insert(key, v);
         }
         Ok(Value::Object(out))
     }

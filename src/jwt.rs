@@ -494,19 +494,27 @@ pub fn verify(
     exp: &Expectations,
     spec: SpecRevision,
 ) -> Verification {
-    verify_decoded(decode_unverified(token.expose()), keys, algorithms, exp, spec)
+    verify_decoded(decode_unverified(token.expose()), keys, algorithms, exp, spec, false)
 }
 
 /// [`verify`] on a token already taken apart by [`decode_unverified`]: for a caller that read the unverified
 /// `iss` to choose `keys` and `exp` (`verify-token --batch`), so that no token is decoded twice.
+///
+/// With `terse`, passing checks carry no message (see [`Checks::terse`]): for output that prints only the
+/// checks that did not pass.
 pub fn verify_decoded(
     decoded: Unverified<'_>,
     keys: &KeySet,
     algorithms: &[Algorithm],
     exp: &Expectations,
     spec: SpecRevision,
+    terse: bool,
 ) -> Verification {
-    let mut checks = Checks::new(spec, None);
+    let mut checks = if terse {
+        Checks::terse(spec, 24)
+    } else {
+        Checks::new(spec, None)
+    };
     if exp.rfc9068 {
         checks.escalate(&JWT_TYP_AT_JWT, Level::Must);
         checks.escalate(&JWT_PROFILE_CLAIMS, Level::Must);
@@ -596,12 +604,12 @@ fn allowed_algorithm(checks: &mut Checks, p: &Parsed<'_>, algorithms: &[Algorith
         );
         return None;
     }
-    checks.pass(&JWT_ALG_NOT_NONE, format!("alg is \"{}\"", sanitize::line(alg_text)));
-    let allowed: Vec<&str> = algorithms.iter().map(|a| alg_name(*a)).collect();
+    checks.pass_with(&JWT_ALG_NOT_NONE, || format!("alg is \"{}\"", sanitize::line(alg_text)));
     let alg = match parse_algorithm(alg_text).filter(|a| algorithms.contains(a)) {
         Some(a) => a,
         None => {
             let key_confusion = alg_text.to_ascii_uppercase().starts_with("HS");
+            let allowed: Vec<&str> = algorithms.iter().map(|a| alg_name(*a)).collect();
             let why = if key_confusion {
                 " HMAC with a public key as the secret is the classic key-confusion attack."
             } else {
@@ -618,7 +626,7 @@ fn allowed_algorithm(checks: &mut Checks, p: &Parsed<'_>, algorithms: &[Algorith
             return None;
         }
     };
-    checks.pass(&JWT_ALG_ALLOWLISTED, format!("{} is allowed", alg_name(alg)));
+    checks.pass_with(&JWT_ALG_ALLOWLISTED, || format!("{} is allowed", alg_name(alg)));
     Some(alg)
 }
 
@@ -640,92 +648,104 @@ fn candidate_keys<'k>(
         );
         return None;
     }
-    let candidates: Vec<&'k Key> = match p.header.get("kid") {
-        Some(Value::String(kid)) => {
-            let found: Vec<&'k Key> = keys.keys.iter().filter(|k| k.kid.as_deref() == Some(kid)).collect();
-            if found.is_empty() {
-                let known: Vec<String> = keys.keys.iter().map(Key::describe).collect();
-                checks.violated(
-                    &JWT_KID_IN_ISSUER_JWKS,
-                    format!(
-                        "kid \"{}\" is not in the issuer's JWKS ({}). The token was signed with a key the issuer does not publish: forged, from another issuer, or signed before a key rotation the JWKS no longer lists.",
-                        sanitize::line(&truncate(kid, 80)),
-                        if known.is_empty() { "no keys".to_owned() } else { known.join(", ") }
-                    ),
-                );
-                return None;
-            }
-            checks.pass(
-                &JWT_KID_IN_ISSUER_JWKS,
-                format!("kid \"{}\" is in the issuer's JWKS", sanitize::line(kid)),
-            );
-            if let Some(why) = found.iter().find_map(|k| misfit_pinned(k, alg, algorithms)) {
-                checks.violated(&JWT_ALG_KEY_CONSISTENT, format!("{why}."));
-                return None;
-            }
-            checks.pass(
-                &JWT_ALG_KEY_CONSISTENT,
-                format!(
-                    "the key fits {} (kty, crv, alg, use){}",
-                    alg_name(alg),
-                    pin_note(&found, alg, algorithms)
-                ),
-            );
-            found
-        }
+    match p.header.get("kid") {
+        Some(Value::String(kid)) => keys_with_kid(checks, keys, kid, alg, algorithms),
         Some(other) => {
             checks.violated(
                 &JWT_KID_IN_ISSUER_JWKS,
                 format!("kid is {}, not a string.", crate::metadata::type_name(other)),
             );
-            return None;
+            None
         }
-        None => {
-            let fitting: Vec<&'k Key> = keys
-                .keys
-                .iter()
-                .filter(|k| misfit_pinned(k, alg, algorithms).is_none())
-                .collect();
-            if fitting.is_empty() {
-                let why: Vec<String> = keys
-                    .keys
-                    .iter()
-                    .filter_map(|k| misfit_pinned(k, alg, algorithms))
-                    .collect();
-                checks.violated(
-                    &JWT_KID_IN_ISSUER_JWKS,
-                    format!(
-                        "the token has no kid and no key of the issuer's JWKS fits {} ({}).",
-                        alg_name(alg),
-                        if why.is_empty() {
-                            "the JWKS is empty".to_owned()
-                        } else {
-                            why.join("; ")
-                        }
-                    ),
-                );
-                return None;
-            }
-            checks.pass(
-                &JWT_KID_IN_ISSUER_JWKS,
-                format!(
-                    "no kid: trying the {} key(s) of the issuer's JWKS that fit {}",
-                    fitting.len(),
-                    alg_name(alg)
-                ),
-            );
-            checks.pass(
-                &JWT_ALG_KEY_CONSISTENT,
-                format!(
-                    "only keys that fit {} were tried{}",
-                    alg_name(alg),
-                    pin_note(&fitting, alg, algorithms)
-                ),
-            );
-            fitting
-        }
-    };
-    Some(candidates)
+        None => keys_without_kid(checks, keys, alg, algorithms),
+    }
+}
+
+/// [`candidate_keys`] for a token with a `kid`: the keys of that id, when they fit `alg`.
+fn keys_with_kid<'k>(
+    checks: &mut Checks,
+    keys: &'k KeySet,
+    kid: &str,
+    alg: Algorithm,
+    algorithms: &[Algorithm],
+) -> Option<Vec<&'k Key>> {
+    let found: Vec<&'k Key> = keys.keys.iter().filter(|k| k.kid.as_deref() == Some(kid)).collect();
+    if found.is_empty() {
+        let known: Vec<String> = keys.keys.iter().map(Key::describe).collect();
+        checks.violated(
+            &JWT_KID_IN_ISSUER_JWKS,
+            format!(
+                "kid \"{}\" is not in the issuer's JWKS ({}). The token was signed with a key the issuer does not publish: forged, from another issuer, or signed before a key rotation the JWKS no longer lists.",
+                sanitize::line(&truncate(kid, 80)),
+                if known.is_empty() { "no keys".to_owned() } else { known.join(", ") }
+            ),
+        );
+        return None;
+    }
+    checks.pass_with(&JWT_KID_IN_ISSUER_JWKS, || {
+        format!("kid \"{}\" is in the issuer's JWKS", sanitize::line(kid))
+    });
+    if let Some(why) = found.iter().find_map(|k| misfit_pinned(k, alg, algorithms)) {
+        checks.violated(&JWT_ALG_KEY_CONSISTENT, format!("{why}."));
+        return None;
+    }
+    checks.pass_with(&JWT_ALG_KEY_CONSISTENT, || {
+        format!(
+            "the key fits {} (kty, crv, alg, use){}",
+            alg_name(alg),
+            pin_note(&found, alg, algorithms)
+        )
+    });
+    Some(found)
+}
+
+/// [`candidate_keys`] for a token without a `kid`: every key that fits `alg`.
+fn keys_without_kid<'k>(
+    checks: &mut Checks,
+    keys: &'k KeySet,
+    alg: Algorithm,
+    algorithms: &[Algorithm],
+) -> Option<Vec<&'k Key>> {
+    let fitting: Vec<&'k Key> = keys
+        .keys
+        .iter()
+        .filter(|k| misfit_pinned(k, alg, algorithms).is_none())
+        .collect();
+    if fitting.is_empty() {
+        let why: Vec<String> = keys
+            .keys
+            .iter()
+            .filter_map(|k| misfit_pinned(k, alg, algorithms))
+            .collect();
+        checks.violated(
+            &JWT_KID_IN_ISSUER_JWKS,
+            format!(
+                "the token has no kid and no key of the issuer's JWKS fits {} ({}).",
+                alg_name(alg),
+                if why.is_empty() {
+                    "the JWKS is empty".to_owned()
+                } else {
+                    why.join("; ")
+                }
+            ),
+        );
+        return None;
+    }
+    checks.pass_with(&JWT_KID_IN_ISSUER_JWKS, || {
+        format!(
+            "no kid: trying the {} key(s) of the issuer's JWKS that fit {}",
+            fitting.len(),
+            alg_name(alg)
+        )
+    });
+    checks.pass_with(&JWT_ALG_KEY_CONSISTENT, || {
+        format!(
+            "only keys that fit {} were tried{}",
+            alg_name(alg),
+            pin_note(&fitting, alg, algorithms)
+        )
+    });
+    Some(fitting)
 }
 
 /// RFC 8725 §3.1: each key is used with exactly one algorithm. A key that publishes no `alg` is pinned to the
@@ -856,8 +876,9 @@ fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candida
             }
         };
         if verifier.verify(p.signing_input.as_bytes(), &sig).is_ok() {
-            let verified = format!("{} signature verified with {}", alg_name(alg), key.describe());
+            let verified = || format!("{} signature verified with {}", alg_name(alg), key.describe());
             if high_s(alg, &sig) {
+                let verified = verified();
                 checks.warn(
                     &JWT_SIGNATURE_VALID,
                     format!(
@@ -865,7 +886,7 @@ fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candida
                     ),
                 );
             } else {
-                checks.pass(&JWT_SIGNATURE_VALID, verified);
+                checks.pass_with(&JWT_SIGNATURE_VALID, verified);
             }
             return true;
         }

@@ -57,6 +57,9 @@ pub struct Checks {
     results: Vec<CheckResult>,
     /// Checks whose level is raised above the catalogue's for this run, by id.
     escalated: Vec<(&'static str, Level)>,
+    /// Passing checks get no message ([`Checks::pass_with`] does not format it): for output that never
+    /// prints them (compact `--batch` lines).
+    terse: bool,
 }
 
 impl Checks {
@@ -66,7 +69,17 @@ impl Checks {
             subject,
             results: Vec::new(),
             escalated: Vec::new(),
+            terse: false,
         }
+    }
+
+    /// [`Checks::new`] for output that prints only the checks that did not pass: passing checks get an
+    /// empty message, and room for `capacity` results is made at once.
+    pub fn terse(spec: SpecRevision, capacity: usize) -> Self {
+        let mut c = Self::new(spec, None);
+        c.terse = true;
+        c.results.reserve(capacity);
+        c
     }
 
     /// Raises `def` to at least `level` for every result recorded from now on (never lowers it). This is
@@ -107,6 +120,15 @@ impl Checks {
 
     pub fn pass(&mut self, def: &'static CheckDef, message: impl Into<Cow<'static, str>>) {
         self.push(def, Status::Pass, message);
+    }
+
+    /// [`Checks::pass`] with a message that is formatted only when it will be shown (not when terse).
+    pub fn pass_with(&mut self, def: &'static CheckDef, message: impl FnOnce() -> String) {
+        if self.terse {
+            self.push(def, Status::Pass, "");
+        } else {
+            self.push(def, Status::Pass, message());
+        }
     }
 
     /// The requirement is not met; the status follows the check's level for the selected revision.

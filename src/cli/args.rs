@@ -257,12 +257,8 @@ pub struct VerifyTokenArgs {
     /// A scope the token must carry (repeatable).
     #[arg(long = "scope", value_name = "SCOPE")]
     pub scopes: Vec<String>,
-    /// Clock skew allowed for exp/nbf/iat, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
-    pub leeway: u64,
-    /// Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA.
-    #[arg(long = "algorithm", value_name = "ALG")]
-    pub algorithms: Vec<String>,
+    #[command(flatten)]
+    pub check: TokenCheckArgs,
     /// Token profile: rfc9068 makes typ=at+jwt and its required claims MUST.
     #[arg(long, value_enum)]
     pub profile: Option<TokenProfile>,
@@ -276,6 +272,17 @@ pub struct VerifyTokenArgs {
     /// checks that did not pass; full: the whole verify-token JSON document.
     #[arg(long, value_enum, value_name = "DETAIL", default_value_t = BatchDetail::Compact, requires = "batch")]
     pub batch_detail: BatchDetail,
+}
+
+/// How a token is verified: shared by `verify-token` and `probe --token`.
+#[derive(Debug, Args)]
+pub struct TokenCheckArgs {
+    /// Clock skew allowed for exp/nbf/iat, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub leeway: u64,
+    /// Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA.
+    #[arg(long = "algorithm", value_name = "ALG")]
+    pub algorithms: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -325,6 +332,9 @@ pub struct ProbeArgs {
     /// A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check).
     #[arg(long, value_name = "TOKEN", value_parser = secret)]
     pub foreign_token: Option<SecretToken>,
+    // How --token is verified against the chain's keys (as verify-token verifies).
+    #[command(flatten)]
+    pub check: TokenCheckArgs,
     /// Send --token and --foreign-token even when the MCP endpoint is plain http on a host that is not
     /// loopback (they would travel in clear text; by default the token tests are skipped there).
     #[arg(long)]

@@ -39,7 +39,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 /// What the user asked for.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ProbeOptions {
     /// A valid access token (`--token`); never printed.
     pub token: Option<crate::jwt::SecretToken>,
@@ -47,6 +47,10 @@ pub struct ProbeOptions {
     pub foreign_token: Option<crate::jwt::SecretToken>,
     /// Scopes the token should carry (`--scope`).
     pub scopes: Vec<String>,
+    /// Clock skew allowed for the token's exp/nbf/iat, in seconds (`--leeway`, as verify-token's).
+    pub leeway: u64,
+    /// The algorithm allow-list for the token (`--algorithm`); empty means [`crate::jwt::DEFAULT_ALGORITHMS`].
+    pub algorithms: Vec<jsonwebtoken::Algorithm>,
     /// Fetch URLs that resolve to private addresses even when the MCP server is public.
     pub allow_private_addresses: bool,
     /// Send the tokens over plain http to a host that is not loopback (`--allow-insecure-token`).
@@ -57,12 +61,31 @@ pub struct ProbeOptions {
     pub issuer_cache: Option<std::sync::Arc<crate::issuer_cache::IssuerCache>>,
 }
 
+impl Default for ProbeOptions {
+    /// No tokens, verify-token's defaults for checking one (60 s leeway, the default algorithms).
+    fn default() -> Self {
+        Self {
+            token: None,
+            foreign_token: None,
+            scopes: Vec::new(),
+            leeway: crate::verify::VerifyOptions::new("").leeway,
+            algorithms: Vec::new(),
+            allow_private_addresses: false,
+            allow_insecure_token: false,
+            strict: false,
+            issuer_cache: None,
+        }
+    }
+}
+
 impl std::fmt::Debug for ProbeOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProbeOptions")
             .field("token", &self.token.as_ref().map(|_| "(redacted)"))
             .field("foreign_token", &self.foreign_token.as_ref().map(|_| "(redacted)"))
             .field("scopes", &self.scopes)
+            .field("leeway", &self.leeway)
+            .field("algorithms", &self.algorithms)
             .field("allow_private_addresses", &self.allow_private_addresses)
             .field("issuer_cache", &self.issuer_cache.as_ref().map(|c| c.len()))
             .field("allow_insecure_token", &self.allow_insecure_token)
@@ -233,7 +256,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     let origin = base.as_deref().zip(origin_outcome);
     let (trusted, key_sets) = server_links(&mut out, prm, &issuers, as_results, origin, spec, opts.strict);
     if let Some(token) = &opts.token {
-        let checks = verify_against_chain(token, &trusted, &key_sets, url, &opts.scopes, spec);
+        let checks = verify_against_chain(token, &trusted, &key_sets, url, opts, spec);
         out.chain
             .push(link("access-token", &token.label(), checks, opts.strict));
     }

@@ -352,18 +352,20 @@ pub(super) fn invalid_token_result(checks: &mut Checks, name: &str, resp: &Respo
     }
 }
 
-/// Verifies `--token` the way this MCP server must (as `verify-token` does), with what the chain found:
-/// its `iss` must be one of the PRM's authorization servers (`jwt-iss-is-resource-as`), the key set is
-/// that server's JWKS, and the audience is the probed MCP URL.
+/// Verifies `--token` the way this MCP server must (with the verify library, as `verify-token` does), with
+/// what the chain found: its `iss` must be one of the PRM's authorization servers (`jwt-iss-is-resource-as`),
+/// the key set is that server's JWKS (already fetched on the walk), the audience is the probed MCP URL, and
+/// the leeway and algorithms are the user's.
 pub(super) fn verify_against_chain(
     token: &crate::jwt::SecretToken,
     issuers: &[String],
     key_sets: &[(String, Option<Value>)],
     url: &Url,
-    scopes: &[String],
+    opts: &ProbeOptions,
     spec: SpecRevision,
 ) -> Vec<CheckResult> {
     use crate::jwt::{self, KeySet, Unverified};
+    use crate::verify::{Keys, VerifyOptions};
     let subject = token.label();
     let mut checks = Checks::new(spec, Some(subject.clone()));
     let claims = match jwt::decode_unverified(token.expose()) {
@@ -386,26 +388,24 @@ pub(super) fn verify_against_chain(
         .iter()
         .find(|(i, _)| i == iss)
         .and_then(|(_, jwks)| jwks.as_ref());
-    let Some(keys) = keys.and_then(|k| KeySet::from_json(k).ok()) else {
+    let Some(set) = keys.and_then(|k| KeySet::from_json(k).ok()) else {
         checks.skip(
             &JWT_SIGNATURE_VALID,
             "the issuer's key set could not be fetched (see its jwks link)",
         );
         return checks.into_results();
     };
-    let expectations = crate::rules::token::Expectations {
-        issuer: Some(iss.to_owned()),
-        authorization_servers: Some(issuers.to_vec()),
-        audience: url.to_string(),
-        audience_overridden: false,
-        scopes: scopes.to_vec(),
-        leeway: 60,
-        now: crate::time::now() as i64,
-        rfc9068: false,
+    let verify = VerifyOptions {
+        scopes: opts.scopes.clone(),
+        leeway: opts.leeway,
+        algorithms: opts.algorithms.clone(),
+        spec,
+        strict: opts.strict,
+        ..VerifyOptions::new(url.as_str()).issuer(iss)
     };
-    let verification = jwt::verify(token, &keys, &jwt::DEFAULT_ALGORITHMS, &expectations, spec);
+    let keys = Keys::from_key_set(&verify, set, None, Some(issuers.to_vec()));
     let mut results = checks.into_results();
-    results.extend(verification.checks.into_iter().map(|c| CheckResult {
+    results.extend(keys.report(token, false).checks.into_iter().map(|c| CheckResult {
         subject: Some(subject.clone()),
         ..c
     }));

@@ -59,7 +59,7 @@ pub fn header(checks: &mut Checks, header: &Map<String, Value>) {
     };
     match header.get("typ") {
         Some(Value::String(t)) if t.eq_ignore_ascii_case("at+jwt") || t.eq_ignore_ascii_case("application/at+jwt") => {
-            checks.pass(&JWT_TYP_AT_JWT, format!("typ is \"{}\"", sanitize::line(t)));
+            checks.pass_with(&JWT_TYP_AT_JWT, || format!("typ is \"{}\"", sanitize::line(t)));
         }
         Some(Value::String(t)) => checks.violated(
             &JWT_TYP_AT_JWT,
@@ -135,7 +135,7 @@ fn issuer(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) 
     };
     match claims.get("iss") {
         Some(Value::String(iss)) if iss == expected => {
-            checks.pass(&JWT_ISS_MATCHES, format!("iss is \"{}\"", sanitize::line(iss)));
+            checks.pass_with(&JWT_ISS_MATCHES, || format!("iss is \"{}\"", sanitize::line(iss)));
         }
         Some(Value::String(iss)) => {
             let hint = near_miss(iss, expected).map(|h| format!(" ({h})")).unwrap_or_default();
@@ -168,13 +168,12 @@ pub fn iss_is_resource_as(checks: &mut Checks, claims: &Map<String, Value>, serv
     };
     let got = match claims.get("iss") {
         Some(Value::String(iss)) if servers.iter().any(|s| s == iss) => {
-            checks.pass(
-                &JWT_ISS_IS_RESOURCE_AS,
+            checks.pass_with(&JWT_ISS_IS_RESOURCE_AS, || {
                 format!(
                     "iss \"{}\" is one of the resource's authorization_servers",
                     sanitize::line(iss)
-                ),
-            );
+                )
+            });
             return true;
         }
         Some(Value::String(iss)) => {
@@ -263,10 +262,9 @@ fn audience(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations
         "the resource"
     };
     if values.contains(&exp.audience.as_str()) {
-        checks.pass(
-            &JWT_AUD_CONTAINS_RESOURCE,
-            format!("aud contains {source} \"{}\"", sanitize::line(&exp.audience)),
-        );
+        checks.pass_with(&JWT_AUD_CONTAINS_RESOURCE, || {
+            format!("aud contains {source} \"{}\"", sanitize::line(&exp.audience))
+        });
         return;
     }
     let shown: Vec<String> = values.iter().map(|v| format!("\"{}\"", sanitize::line(v))).collect();
@@ -324,7 +322,7 @@ fn times(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
         ),
         Num::Wrong(t) => checks.violated(&JWT_EXP_VALID, format!("exp is {t}, not a number of seconds.")),
         Num::Value(e) if now < e.saturating_add(leeway) => {
-            checks.pass(&JWT_EXP_VALID, format!("expires {}", when(e, now)));
+            checks.pass_with(&JWT_EXP_VALID, || format!("expires {}", when(e, now)));
         }
         Num::Value(e) => checks.violated(
             &JWT_EXP_VALID,
@@ -338,7 +336,7 @@ fn times(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
         Num::Absent => checks.pass(&JWT_NBF_VALID, "no nbf claim (optional)"),
         Num::Wrong(t) => checks.violated(&JWT_NBF_VALID, format!("nbf is {t}, not a number of seconds.")),
         Num::Value(n) if now >= n.saturating_sub(leeway) => {
-            checks.pass(&JWT_NBF_VALID, format!("valid since {}", when(n, now)));
+            checks.pass_with(&JWT_NBF_VALID, || format!("valid since {}", when(n, now)));
         }
         Num::Value(n) => checks.violated(
             &JWT_NBF_VALID,
@@ -358,7 +356,7 @@ fn times(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
                 when(i, now)
             ),
         ),
-        Num::Value(i) => checks.pass(&JWT_IAT_PRESENT, format!("issued {}", when(i, now))),
+        Num::Value(i) => checks.pass_with(&JWT_IAT_PRESENT, || format!("issued {}", when(i, now))),
     }
 }
 
@@ -419,8 +417,9 @@ fn scope(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
         .map(String::as_str)
         .filter(|s| !granted.contains(s))
         .collect();
-    let shown = sanitize::line(&granted.join(" ")).into_owned();
+    let shown = || sanitize::line(&granted.join(" ")).into_owned();
     if !missing.is_empty() {
+        let shown = shown();
         checks.violated(
             &JWT_SCOPE_SUFFICIENT,
             format!(
@@ -429,15 +428,13 @@ fn scope(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
             ),
         );
     } else if exp.scopes.is_empty() {
-        checks.pass(
-            &JWT_SCOPE_SUFFICIENT,
-            format!("scope \"{shown}\"{note}; no --scope required"),
-        );
+        checks.pass_with(&JWT_SCOPE_SUFFICIENT, || {
+            format!("scope \"{}\"{note}; no --scope required", shown())
+        });
     } else {
-        checks.pass(
-            &JWT_SCOPE_SUFFICIENT,
-            format!("every required scope is granted: \"{shown}\"{note}"),
-        );
+        checks.pass_with(&JWT_SCOPE_SUFFICIENT, || {
+            format!("every required scope is granted: \"{}\"{note}", shown())
+        });
     }
 }
 
@@ -449,7 +446,7 @@ fn lifetime(checks: &mut Checks, claims: &Map<String, Value>) {
                 return;
             };
             if life <= MAX_LIFETIME_SECS {
-                checks.pass(&JWT_SHORT_LIVED, format!("lifetime {}", duration(life)));
+                checks.pass_with(&JWT_SHORT_LIVED, || format!("lifetime {}", duration(life)));
             } else {
                 checks.violated(
                     &JWT_SHORT_LIVED,

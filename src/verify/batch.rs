@@ -40,63 +40,116 @@ pub struct BatchOptions {
 /// One thread verifies inline. With more, this thread reads chunks of lines into a bounded queue, one
 /// worker per thread verifies a chunk into one buffer, and a writer thread puts the buffers back in input
 /// order: threads and buffers live for the whole run, so memory stays flat however long the input is.
-pub fn run<W: Write + Send>(
-    keys: &Keys,
-    mut input: impl BufRead,
-    output: W,
-    opts: &BatchOptions,
-) -> Result<Tally, Error> {
-    const CHUNK: usize = 64;
+pub fn run<W: Write + Send>(keys: &Keys, input: impl BufRead, output: W, opts: &BatchOptions) -> Result<Tally, Error> {
     let threads = opts
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
         .max(1);
     let detail = opts.detail;
-    let one = |n: usize, raw: String, buf: &mut Vec<u8>| line(keys, detail, n, raw, buf);
-    let mut line_no = 0usize;
-    // The next non-blank line, lossily decoded, with its 1-based number.
-    let mut next_line = move || -> std::io::Result<Option<(usize, String)>> {
-        loop {
-            let mut raw = Vec::with_capacity(1024);
-            if input.read_until(b'\n', &mut raw)? == 0 {
-                return Ok(None);
-            }
-            line_no += 1;
-            let text = String::from_utf8(raw).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            if !text.trim().is_empty() {
-                return Ok(Some((line_no, text)));
-            }
-        }
+    let one = |n: usize, raw: &str, buf: &mut Vec<u8>| line(keys, detail, n, raw, buf);
+    let mut lines = Lines {
+        input,
+        line_no: 0,
+        raw: Vec::with_capacity(1024),
     };
-    let buffered = |w: W| std::io::BufWriter::with_capacity(1 << 16, w);
     if threads == 1 {
         let (mut tally, mut buf, mut out) = (Tally::default(), Vec::new(), buffered(output));
-        while let Some((n, text)) = next_line()? {
+        let mut chunk = Chunk::default();
+        while lines.fill(&mut chunk)? {
             buf.clear();
-            tally = tally.and(one(n, text, &mut buf));
+            tally = tally.and(chunk.verify(&one, &mut buf));
             out.write_all(&buf)?;
         }
         out.flush()?;
         return Ok(tally);
     }
-    type Chunk = (usize, Vec<(usize, String)>);
-    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Chunk>(threads * 2);
+    parallel(threads, lines, output, &one)
+}
+
+/// The output stream, buffered.
+fn buffered<W: Write>(w: W) -> std::io::BufWriter<W> {
+    std::io::BufWriter::with_capacity(1 << 16, w)
+}
+
+/// Up to [`CHUNK`] non-blank lines, lossily decoded, in one buffer: two allocations per chunk, not one per
+/// line (and on several threads, one cross-thread free).
+#[derive(Default)]
+struct Chunk {
+    text: String,
+    /// Each line's 1-based number and its end in `text` (it starts where the previous one ends).
+    lines: Vec<(usize, usize)>,
+}
+
+impl Chunk {
+    /// Verifies every line into `buf`; says what they count for.
+    fn verify(&self, one: &impl Fn(usize, &str, &mut Vec<u8>) -> Tally, buf: &mut Vec<u8>) -> Tally {
+        let mut start = 0;
+        let mut tally = Tally::default();
+        for &(n, end) in &self.lines {
+            tally = tally.and(one(n, &self.text[start..end], buf));
+            start = end;
+        }
+        tally
+    }
+}
+
+/// The input, read line by line into [`Chunk`]s.
+struct Lines<R> {
+    input: R,
+    line_no: usize,
+    /// The line being read, reused.
+    raw: Vec<u8>,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// Refills `chunk` with up to [`CHUNK`] non-blank lines; false when the input had none left.
+    fn fill(&mut self, chunk: &mut Chunk) -> std::io::Result<bool> {
+        chunk.text.clear();
+        chunk.lines.clear();
+        while chunk.lines.len() < CHUNK {
+            self.raw.clear();
+            if self.input.read_until(b'\n', &mut self.raw)? == 0 {
+                break;
+            }
+            self.line_no += 1;
+            let text = match std::str::from_utf8(&self.raw) {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(&self.raw),
+            };
+            if !text.trim().is_empty() {
+                chunk.text.push_str(&text);
+                chunk.lines.push((self.line_no, chunk.text.len()));
+            }
+        }
+        Ok(!chunk.lines.is_empty())
+    }
+}
+
+/// Lines per unit of work handed to a worker thread.
+const CHUNK: usize = 64;
+
+/// [`run`] on `threads` workers: this thread reads chunks into a bounded queue, each worker verifies a
+/// chunk into one buffer, and a writer thread puts the buffers back in input order.
+fn parallel<W: Write + Send>(
+    threads: usize,
+    mut lines: Lines<impl BufRead>,
+    output: W,
+    one: &(impl Fn(usize, &str, &mut Vec<u8>) -> Tally + Sync),
+) -> Result<Tally, Error> {
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(threads * 2);
     let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>, Tally)>(threads * 2);
     // Each worker owns a handle on the queue, so that when all have stopped the reader's send fails.
     let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
-    let one = &one;
     std::thread::scope(|s| -> Result<Tally, Error> {
         for _ in 0..threads {
             let (work_rx, done_tx) = (std::sync::Arc::clone(&work_rx), done_tx.clone());
             s.spawn(move || {
                 loop {
+                    // The lock is held only while taking a chunk (64 verifications of work each).
                     let job = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
-                    let Ok((seq, lines)) = job else { return };
-                    let mut buf = Vec::with_capacity(lines.len() * 512);
-                    let mut tally = Tally::default();
-                    for (n, text) in lines {
-                        tally = tally.and(one(n, text, &mut buf));
-                    }
+                    let Ok((seq, chunk)) = job else { return };
+                    let mut buf = Vec::with_capacity(chunk.lines.len() * 512);
+                    let tally = chunk.verify(one, &mut buf);
                     if done_tx.send((seq, buf, tally)).is_err() {
                         return;
                     }
@@ -120,16 +173,14 @@ pub fn run<W: Write + Send>(
         });
         let read = (|| -> std::io::Result<()> {
             for seq in 0.. {
-                let mut lines = Vec::with_capacity(CHUNK);
-                while lines.len() < CHUNK {
-                    match next_line()? {
-                        Some(l) => lines.push(l),
-                        None => break,
-                    }
-                }
-                let eof = lines.len() < CHUNK;
+                let mut chunk = Chunk {
+                    text: String::with_capacity(CHUNK * 1024),
+                    lines: Vec::with_capacity(CHUNK),
+                };
+                let more = lines.fill(&mut chunk)?;
+                let eof = chunk.lines.len() < CHUNK;
                 // A send fails only when every worker has stopped (output closed): stop reading too.
-                if !lines.is_empty() && work_tx.send((seq, lines)).is_err() || eof {
+                if more && work_tx.send((seq, chunk)).is_err() || eof {
                     break;
                 }
             }
@@ -143,7 +194,7 @@ pub fn run<W: Write + Send>(
 }
 
 /// Verifies line `n` and appends its result line to `buf`; says what it counts for.
-fn line(keys: &Keys, detail: Detail, n: usize, raw: String, buf: &mut Vec<u8>) -> Tally {
+fn line(keys: &Keys, detail: Detail, n: usize, raw: &str, buf: &mut Vec<u8>) -> Tally {
     if detail == Detail::Full {
         let token = SecretToken::new(raw);
         let mut report = keys.report(&token, false);
@@ -154,7 +205,7 @@ fn line(keys: &Keys, detail: Detail, n: usize, raw: String, buf: &mut Vec<u8>) -
     }
     // What SecretToken::new keeps, without copying the line.
     let token = raw.trim();
-    let checked = keys.check(token);
+    let checked = keys.check(token, true);
     let (checks, error) = match &checked.outcome {
         Ok((v, _)) => (v.checks.as_slice(), None),
         Err(info) => (&[][..], Some(info)),
@@ -221,7 +272,41 @@ impl Tally {
 
 #[cfg(test)]
 mod tests {
-    use super::Tally;
+    use super::{CHUNK, Chunk, Lines, Tally};
+
+    #[test]
+    fn lines_fill_chunks_skipping_blank_lines_and_keeping_numbers() {
+        let mut input = b"a\n\n  \nb\xff\r\n".to_vec();
+        for i in 0..CHUNK {
+            input.extend(format!("t{i}\n").bytes());
+        }
+        let mut lines = Lines {
+            input: &input[..],
+            line_no: 0,
+            raw: Vec::new(),
+        };
+        let mut chunk = Chunk::default();
+        let seen = std::cell::RefCell::new(Vec::new());
+        while lines.fill(&mut chunk).unwrap() {
+            assert!(chunk.lines.len() <= CHUNK);
+            chunk.verify(
+                &|n, raw: &str, _: &mut Vec<u8>| {
+                    seen.borrow_mut().push((n, raw.trim().to_owned()));
+                    Tally::default()
+                },
+                &mut Vec::new(),
+            );
+        }
+        let seen = seen.into_inner();
+        assert_eq!(seen.len(), 2 + CHUNK);
+        assert_eq!(seen[0], (1, "a".to_owned()));
+        assert_eq!(
+            seen[1],
+            (4, "b\u{fffd}".to_owned()),
+            "invalid UTF-8 is replaced, not dropped"
+        );
+        assert_eq!(seen[2 + CHUNK - 1], (4 + CHUNK, format!("t{}", CHUNK - 1)));
+    }
 
     #[test]
     fn batch_exit_code_is_3_only_when_no_token_could_be_verified() {

@@ -1,6 +1,6 @@
 //! Stage one of a verification run: from [`VerifyOptions`] to loaded key sets ([`Keys`]).
 
-use super::{Error, Keys, Server, Verifier, VerifyOptions, parse_algorithms};
+use super::{Error, Keys, Server, Verifier, VerifyOptions};
 use crate::catalogue::{AS_ISSUER_MATCHES, AS_JWKS_VALID};
 use crate::discovery::ProviderType;
 use crate::http::HttpClient;
@@ -32,46 +32,9 @@ pub(super) async fn load(
             ))
         })?;
     }
-    let algorithms = if opts.algorithms.is_empty() {
-        parse_algorithms(&[])?
-    } else {
-        opts.algorithms.clone()
-    };
-    let now = i64::try_from(crate::time::now()).unwrap_or(i64::MAX);
-    let verifier = |loaded: Result<(KeySet, Option<String>), Error>,
-                    issuer: Option<String>,
-                    authorization_servers: Option<Vec<String>>|
-     -> Result<Result<Verifier, ErrorInfo>, Error> {
-        let (keys, jwks_uri) = match loaded {
-            Ok(found) => found,
-            Err(Error::Unavailable(info)) => return Ok(Err(info)),
-            Err(e) => return Err(e),
-        };
-        Ok(Ok(Verifier {
-            keys,
-            algorithms: algorithms.clone(),
-            expectations: expectations(opts, issuer, authorization_servers, now),
-            jwks_uri,
-        }))
-    };
-    let mut keys = Keys {
-        servers: Vec::new(),
-        fallback_note: None,
-        resource: opts.resource.clone(),
-        spec: opts.spec,
-        strict: opts.strict,
-        warnings: Vec::new(),
-    };
     if opts.issuer.is_some() || opts.jwks.is_some() {
-        let loaded = load_keys(client, opts, opts.issuer.as_deref()).await;
-        let verifier = verifier(loaded, opts.issuer.clone(), None)?.map_err(Error::Unavailable)?;
-        keys.servers.push(Server {
-            issuer: opts.issuer.clone(),
-            listed: false,
-            verifier: Ok(verifier),
-            note: None,
-        });
-        return Ok(keys);
+        let (set, jwks_uri) = load_keys(client, opts, opts.issuer.as_deref()).await?;
+        return Ok(from_key_set(opts, set, jwks_uri, None));
     }
     // The PRM names the authorization servers and they name their jwks_uri: server-named URLs, fetched
     // through the SSRF guard decided for the resource the user typed (HttpConfig::allow_private lifts it).
@@ -79,6 +42,7 @@ pub(super) async fn load(
         .guarded_for(&resource, false)
         .await
         .map_err(|e| Error::Unavailable(e.to_info()))?;
+    let mut keys = empty(opts);
     let (prm_url, listed) = listed_servers(client, &resource, opts).await?;
     let wanted = wanted(&listed, token, &mut keys.warnings);
     let loaded = futures::future::join_all(wanted.iter().map(|issuer| load_keys(client, opts, Some(issuer)))).await;
@@ -87,7 +51,17 @@ pub(super) async fn load(
         keys.servers.push(Server {
             issuer: Some(issuer.clone()),
             listed: true,
-            verifier: verifier(loaded, Some(issuer.clone()), Some(listed.clone()))?,
+            verifier: match loaded {
+                Ok((set, jwks_uri)) => Ok(verifier(
+                    opts,
+                    set,
+                    jwks_uri,
+                    Some(issuer.clone()),
+                    Some(listed.clone()),
+                )),
+                Err(Error::Unavailable(info)) => Err(info),
+                Err(e) => return Err(e),
+            },
             note: Some(sanitize::line(&note).into_owned()),
         });
     }
@@ -104,6 +78,63 @@ pub(super) async fn load(
     );
     keys.fallback_note = Some(sanitize::line(&fallback_note).into_owned());
     Ok(keys)
+}
+
+/// See [`Keys::from_key_set`].
+pub(super) fn from_key_set(
+    opts: &VerifyOptions,
+    set: KeySet,
+    jwks_uri: Option<String>,
+    authorization_servers: Option<Vec<String>>,
+) -> Keys {
+    let mut keys = empty(opts);
+    keys.servers.push(Server {
+        issuer: opts.issuer.clone(),
+        listed: false,
+        verifier: Ok(verifier(
+            opts,
+            set,
+            jwks_uri,
+            opts.issuer.clone(),
+            authorization_servers,
+        )),
+        note: None,
+    });
+    keys
+}
+
+/// A run with no server yet.
+fn empty(opts: &VerifyOptions) -> Keys {
+    Keys {
+        servers: Vec::new(),
+        fallback_note: None,
+        resource: opts.resource.clone(),
+        spec: opts.spec,
+        strict: opts.strict,
+        warnings: Vec::new(),
+    }
+}
+
+/// Everything one issuer's tokens are checked against.
+fn verifier(
+    opts: &VerifyOptions,
+    keys: KeySet,
+    jwks_uri: Option<String>,
+    issuer: Option<String>,
+    authorization_servers: Option<Vec<String>>,
+) -> Verifier {
+    let algorithms = if opts.algorithms.is_empty() {
+        jwt::DEFAULT_ALGORITHMS.to_vec()
+    } else {
+        opts.algorithms.clone()
+    };
+    let now = i64::try_from(crate::time::now()).unwrap_or(i64::MAX);
+    Verifier {
+        keys,
+        algorithms,
+        expectations: expectations(opts, issuer, authorization_servers, now),
+        jwks_uri,
+    }
 }
 
 /// The listed servers whose keys are loaded: for one token, the one [`Keys::pick`] will choose (its `iss`

@@ -1,5 +1,5 @@
-//! Verifying access tokens: the library operation behind `verify-token` (and `demo`; `probe` and `login`
-//! are meant to call it too).
+//! Verifying access tokens: the library operation behind `verify-token`, `demo` and `probe --token`
+//! (`login` is meant to call it too).
 //!
 //! A run has two stages. [`Keys::load`] resolves the issuer(s) and loads each key set once, from the
 //! sources in [`VerifyOptions`]: `--jwks` (a URL or a file), else discovery from `--issuer`, else the
@@ -7,7 +7,8 @@
 //! makes), trusting a token's `iss` only when that metadata lists it. Then [`Keys::verify`] checks one token
 //! into a full [`Report`] (checks, header and claims tables), and [`batch::run`] checks a stream of tokens
 //! (one per line) on every core, writing one JSON line each. A [`Keys`] is read-only once loaded, so threads
-//! share it without locks, and every key of a set is parsed once ([`crate::jwt::Key`]) and reused.
+//! share it without locks, and every key of a set is parsed once ([`crate::jwt::Key`]) and reused. A caller
+//! that already holds the key set (probe) builds the [`Keys`] with [`Keys::from_key_set`] instead.
 //!
 //! ```no_run
 //! # async fn f(client: &mcp_auth::http::HttpClient, token: &mcp_auth::jwt::SecretToken) -> Result<(), mcp_auth::verify::Error> {
@@ -191,6 +192,18 @@ impl Keys {
         keys::load(client, opts, token).await
     }
 
+    /// Keys from a key set the caller already holds, without fetching anything (probe has the issuer's
+    /// JWKS from its own walk of the chain). Tokens are checked against `opts.issuer` and, when given,
+    /// `authorization_servers`: the resource's listed servers, which the token's `iss` must be one of.
+    pub fn from_key_set(
+        opts: &VerifyOptions,
+        set: KeySet,
+        jwks_uri: Option<String>,
+        authorization_servers: Option<Vec<String>>,
+    ) -> Keys {
+        keys::from_key_set(opts, set, jwks_uri, authorization_servers)
+    }
+
     /// The issuer `decoded` is verified against, and the info row saying which: the listed server its `iss`
     /// names exactly, else the first listed one. A linear scan of a few servers, comparing borrowed strings:
     /// nothing is allocated per token. A token that is not a JWS needs no key; it goes to the first server
@@ -214,13 +227,14 @@ impl Keys {
         }
     }
 
-    /// Checks `token` against the issuer [`Keys::pick`] chooses: the hot path shared by reports and batch lines.
-    pub(crate) fn check(&self, token: &str) -> Checked<'_> {
+    /// Checks `token` against the issuer [`Keys::pick`] chooses: the hot path shared by reports and batch
+    /// lines. With `terse`, passing checks carry no message (compact batch lines never print them).
+    pub(crate) fn check(&self, token: &str, terse: bool) -> Checked<'_> {
         let decoded = jwt::decode_unverified(token);
         let (server, note) = self.pick(&decoded);
         let outcome = match &server.verifier {
             Ok(v) => Ok((
-                jwt::verify_decoded(decoded, &v.keys, &v.algorithms, &v.expectations, self.spec),
+                jwt::verify_decoded(decoded, &v.keys, &v.algorithms, &v.expectations, self.spec, terse),
                 v,
             )),
             Err(info) => {
@@ -246,7 +260,7 @@ impl Keys {
 
     /// [`Keys::verify`]; `human` adds the tables only people read (not on `--batch` lines).
     pub(crate) fn report(&self, token: &SecretToken, human: bool) -> Report {
-        let checked = self.check(token.expose());
+        let checked = self.check(token.expose(), false);
         let mut report = Report::new("verify-token", &self.resource, self.spec, self.strict);
         let (Verification { checks, header, claims }, v) = match checked.outcome {
             Ok(found) => found,

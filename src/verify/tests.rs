@@ -154,3 +154,24 @@ fn batch_full_lines_are_the_whole_report_document() {
     expected.extra.insert("line".into(), Value::from(1));
     assert_eq!(lines, [crate::render::json(&expected).to_string()]);
 }
+
+#[test]
+fn keys_from_a_key_set_in_hand_fetch_nothing_and_check_the_listed_issuers() {
+    let a = AuthServer::builder().start().unwrap();
+    let set = crate::jwt::KeySet::from_json(&serde_json::json!({"keys": [a.key.public_jwk]})).unwrap();
+    let opts = VerifyOptions {
+        leeway: 0,
+        ..VerifyOptions::new(RESOURCE).issuer(a.issuer())
+    };
+    let listed = vec!["https://other.example".to_owned(), a.issuer().to_owned()];
+    let keys = Keys::from_key_set(&opts, set, None, Some(listed));
+    let good = keys.verify(&SecretToken::new(a.mint(RESOURCE, "mcp:read", 300)));
+    assert!(good.ok(), "{:#?}", good.checks);
+    assert_eq!(status(&good, "jwt-iss-is-resource-as"), "pass");
+    assert!(a.server.hits().is_empty(), "the key set was in hand: nothing fetched");
+    // The options' leeway holds: expired a second ago is expired with none.
+    let mut claims = a.claims(RESOURCE, "mcp:read", 300);
+    claims["exp"] = serde_json::json!(crate::time::now() - 1);
+    let expired = keys.verify(&SecretToken::new(a.key.sign(&claims)));
+    assert_eq!(status(&expired, "jwt-exp-valid"), "fail");
+}

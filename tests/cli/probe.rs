@@ -121,6 +121,62 @@ fn probe_fails_a_token_from_an_authorization_server_the_resource_does_not_list()
 }
 
 #[test]
+fn probe_verifies_the_token_with_the_given_leeway() {
+    let (a, m) = setup(&[]);
+    // Expired 20 s ago: within the MCP server's (and the default) 60 s of clock skew, not within 0 s.
+    let mut claims = a.claims(m.url(), "mcp:read", 300);
+    claims["exp"] = serde_json::json!(mcp_auth::server::auth::now() - 20);
+    let token = a.key.sign(&claims);
+    let with = |leeway: Option<&str>, exit: i32| {
+        let mut c = probe(m.url());
+        c.args(["--token", &token]);
+        if let Some(l) = leeway {
+            c.args(["--leeway", l]);
+        }
+        run_json(c, exit)
+    };
+    let strict = with(Some("0"), 1);
+    assert_eq!(strict.status("rs-valid-token-accepted"), "pass");
+    assert_eq!(strict.failed(), ["jwt-exp-valid"]);
+    assert!(
+        strict.message("jwt-exp-valid").contains("expired"),
+        "{}",
+        strict.message("jwt-exp-valid")
+    );
+    assert_eq!(links(&strict).last().unwrap(), &("access-token".to_owned(), false));
+    for lenient in [with(None, 0), with(Some("120"), 0)] {
+        assert_eq!(lenient.status("jwt-exp-valid"), "pass");
+        assert_eq!(links(&lenient).last().unwrap(), &("access-token".to_owned(), true));
+    }
+}
+
+#[test]
+fn probe_verifies_the_token_with_the_given_algorithms_only() {
+    let (a, m) = setup(&[]);
+    let token = a.mint(m.url(), "mcp:read", 300); // ES256
+    let with = |algs: &[&str]| {
+        let mut c = probe(m.url());
+        c.args(["--token", &token]);
+        for alg in algs {
+            c.args(["--algorithm", alg]);
+        }
+        c
+    };
+    let refused = run_json(with(&["RS256", "PS256"]), 1);
+    // The server accepts it; the allow-list given to probe does not.
+    assert_eq!(refused.status("rs-valid-token-accepted"), "pass");
+    assert_eq!(refused.failed(), ["jwt-alg-allowlisted"]);
+    let why = refused.message("jwt-alg-allowlisted");
+    assert!(why.contains("ES256") && why.contains("RS256, PS256"), "{why}");
+    assert_eq!(links(&refused).last().unwrap(), &("access-token".to_owned(), false));
+    let accepted = run_json(with(&["ES256"]), 0);
+    assert_eq!(accepted.status("jwt-alg-allowlisted"), "pass");
+    assert_eq!(accepted.status("jwt-signature-valid"), "pass");
+    // As verify-token: unsigned tokens are never allowed.
+    with(&["none"]).assert().code(2);
+}
+
+#[test]
 fn probe_fails_when_the_401_has_no_www_authenticate() {
     let (_a, m) = setup(&[McpFlaw::NoWwwAuthenticate]);
     let r = run_json(probe(m.url()), 1);

@@ -253,11 +253,7 @@ async fn probe_embedded(ctx: &Context, flaws: &[McpFlaw]) -> anyhow::Result<Repo
     let opts = ProbeOptions {
         token: Some(token),
         foreign_token: Some(foreign),
-        scopes: Vec::new(),
-        allow_private_addresses: false,
-        allow_insecure_token: false,
-        strict: false,
-        issuer_cache: None,
+        ..ProbeOptions::default()
     };
     let outcome = crate::probe::probe(&ctx.client()?, &url, &opts, ctx.spec).await;
     Ok(crate::outcomes::probe(outcome, &url, ctx.spec, false))

@@ -26,6 +26,8 @@ pub async fn probe(args: ProbeArgs, ctx: &Context) -> anyhow::Result<ExitStatus>
         scopes: args.scopes,
         allow_private_addresses: ctx.http.allow_private,
         allow_insecure_token: args.allow_insecure_token,
+        leeway: args.check.leeway,
+        algorithms: crate::verify::parse_algorithms(&args.check.algorithms).map_err(|e| Error::Usage(e.to_string()))?,
         strict: ctx.strict,
         issuer_cache: None,
     };
