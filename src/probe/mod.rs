@@ -94,7 +94,7 @@ impl std::fmt::Debug for ProbeOptions {
 }
 
 /// The result of a probe.
-#[derive(Clone, Debug)]
+#[derive(Default, Clone, Debug)]
 pub struct ProbeOutcome {
     pub chain: Vec<ChainLink>,
     /// The first broken link in plain words.
@@ -163,16 +163,7 @@ fn link(kind: &'static str, subject: &str, checks: Vec<CheckResult>, strict: boo
 
 /// Walks the chain of the MCP server at `url`.
 pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: SpecRevision) -> ProbeOutcome {
-    let mut out = ProbeOutcome {
-        chain: Vec::new(),
-        headline: String::new(),
-        error: None,
-        request_shapes: Vec::new(),
-        protocol_revision: None,
-        challenges: Parsed::default(),
-        resource_metadata: None,
-        authorization_servers: Vec::new(),
-    };
+    let mut out = ProbeOutcome::default();
     let subject = url.to_string();
     let mut rs = Checks::new(spec, Some(subject.clone()));
     https_check(&mut rs, url);

@@ -58,42 +58,7 @@ pub fn report_schema() -> Value {
                     "url": {"type": "string"}
                 }
             },
-            "batch_line": {
-                "type": "object",
-                "description": "verify-token --batch (default --batch-detail compact): one per token, in input order. --batch-detail full writes the whole report document instead.",
-                "required": ["line", "token", "ok", "issuer", "failed"],
-                "additionalProperties": false,
-                "properties": {
-                    "line": {"type": "integer", "minimum": 1, "description": "The 1-based input line."},
-                    "token": {
-                        "type": "object",
-                        "required": ["prefix", "sha256"],
-                        "additionalProperties": false,
-                        "properties": {
-                            "prefix": {"type": "string", "description": "The token's first 12 characters."},
-                            "sha256": {"type": "string", "description": "Lower-case hex SHA-256 of the token."}
-                        }
-                    },
-                    "ok": {"type": "boolean", "description": "Verified, and no check failed (nor warned under --strict)."},
-                    "issuer": {"type": ["string", "null"], "description": "The issuer the token was verified against; null with --jwks alone."},
-                    "failed": {
-                        "type": "array",
-                        "description": "Only the checks that did not pass (fail, warn); `mcp-auth explain ID` gives the citation.",
-                        "items": {
-                            "type": "object",
-                            "required": ["id", "level", "status", "message"],
-                            "additionalProperties": false,
-                            "properties": {
-                                "id": {"enum": ids},
-                                "level": {"enum": ["must", "should", "may", "info"]},
-                                "status": {"enum": ["fail", "warn"]},
-                                "message": {"type": "string"}
-                            }
-                        }
-                    },
-                    "error": {"$ref": "#/$defs/error"}
-                }
-            },
+            "batch_line": batch_line_schema(&ids),
             "check": {
                 "type": "object",
                 "required": ["id", "level", "status", "message", "spec"],
@@ -107,6 +72,46 @@ pub fn report_schema() -> Value {
                     "subject": {"type": "string", "description": "The URL or input the check was made on."}
                 }
             }
+        }
+    })
+}
+
+/// `verify-token --batch`'s compact line.
+fn batch_line_schema(ids: &[&str]) -> Value {
+    json!({
+        "type": "object",
+        "description": "verify-token --batch (default --batch-detail compact): one per token, in input order. --batch-detail full writes the whole report document instead.",
+        "required": ["line", "token", "ok", "issuer", "failed"],
+        "additionalProperties": false,
+        "properties": {
+            "line": {"type": "integer", "minimum": 1, "description": "The 1-based input line."},
+            "token": {
+                "type": "object",
+                "required": ["prefix", "sha256"],
+                "additionalProperties": false,
+                "properties": {
+                    "prefix": {"type": "string", "description": "The token's first 12 characters."},
+                    "sha256": {"type": "string", "description": "Lower-case hex SHA-256 of the token."}
+                }
+            },
+            "ok": {"type": "boolean", "description": "Verified, and no check failed (nor warned under --strict)."},
+            "issuer": {"type": ["string", "null"], "description": "The issuer the token was verified against; null with --jwks alone."},
+            "failed": {
+                "type": "array",
+                "description": "Only the checks that did not pass (fail, warn); `mcp-auth explain ID` gives the citation.",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "level", "status", "message"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "id": {"enum": ids},
+                        "level": {"enum": ["must", "should", "may", "info"]},
+                        "status": {"enum": ["fail", "warn"]},
+                        "message": {"type": "string"}
+                    }
+                }
+            },
+            "error": {"$ref": "#/$defs/error"}
         }
     })
 }
