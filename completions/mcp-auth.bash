@@ -519,7 +519,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__login)
-            opts="-q -v -h -V --client-id --client-secret --client-metadata-url --registration --grant --callback-port --no-browser --login-timeout --no-resource --scope --call --call-args --print-token --test-refresh --audit --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --client-id --client-secret --client-key --client-metadata-url --registration --grant --callback-port --no-browser --login-timeout --no-resource --scope --call --call-args --print-token --test-refresh --audit --output --json --spec --strict --timeout --cacert --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -530,6 +530,10 @@ _mcp__auth() {
                     return 0
                     ;;
                 --client-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

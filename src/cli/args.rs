@@ -270,6 +270,9 @@ pub struct LoginArgs {
     /// The pre-registered client's secret (a confidential client).
     #[arg(long, value_name = "SECRET", env = "MCP_AUTH_CLIENT_SECRET", hide_env_values = true, value_parser = secret)]
     pub client_secret: Option<SecretToken>,
+    /// A P-256 private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it.
+    #[arg(long, value_name = "FILE")]
+    pub client_key: Option<std::path::PathBuf>,
     /// The https URL of this client's Client ID Metadata Document (used when the server advertises support).
     #[arg(long, value_name = "URL", value_parser = input::http_url)]
     pub client_metadata_url: Option<String>,

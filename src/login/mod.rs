@@ -6,6 +6,7 @@
 //! the browser), [`token`] (exchange, errors explained), [`audience`] (the one function that verifies the
 //! token), [`mcp`] (the calls and step-up), [`refresh`].
 
+pub mod assertion;
 pub mod audience;
 pub mod audit;
 pub mod authorize;
@@ -63,6 +64,8 @@ pub enum Browser {
 pub struct LoginOptions {
     pub client_id: Option<String>,
     pub client_secret: Option<SecretToken>,
+    /// `--client-key`: authenticate with `private_key_jwt` (RFC 7523) when the server supports it.
+    pub client_key: Option<assertion::ClientKey>,
     pub client_metadata_url: Option<String>,
     pub registration: RegistrationMode,
     pub grant: GrantKind,
@@ -83,6 +86,7 @@ impl std::fmt::Debug for LoginOptions {
         f.debug_struct("LoginOptions")
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "(redacted)"))
+            .field("client_key", &self.client_key)
             .field("registration", &self.registration)
             .field("grant", &self.grant)
             .finish_non_exhaustive()
@@ -247,8 +251,10 @@ impl Found {
 pub struct Credentials {
     pub client_id: String,
     pub secret: Option<SecretToken>,
-    /// `none`, `client_secret_basic` or `client_secret_post`.
+    /// `none`, `client_secret_basic`, `client_secret_post` or `private_key_jwt`.
     pub auth_method: String,
+    /// The signing key, for `private_key_jwt`.
+    pub key: Option<assertion::ClientKey>,
     /// The issuer these credentials belong to (never used with another).
     pub issuer: String,
 }

@@ -352,3 +352,87 @@ fn audit_passes_a_good_server_and_names_cl_pkce_enforced_when_the_verifier_is_no
     assert_eq!(r.failed(), ["cl-pkce-enforced"]);
     assert!(r.message("cl-pkce-enforced").contains("wrong code_verifier"));
 }
+
+/// A P-256 key in a PEM file, and its public JWK as mcp-auth derives it.
+fn client_key() -> (tempfile::NamedTempFile, serde_json::Value) {
+    let pem = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+        .unwrap()
+        .serialize_pem();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &pem).unwrap();
+    let jwk = mcp_auth::login::assertion::ClientKey::from_pem(&pem)
+        .unwrap()
+        .public_jwk;
+    (file, jwk)
+}
+
+#[test]
+fn client_key_authenticates_with_private_key_jwt() {
+    let (a, m) = setup(&[], &[]);
+    let (key, jwk) = client_key();
+    a.add_key_client("svc-jwt", &jwk, &[]);
+    let mut c = cmd();
+    c.args([
+        "login",
+        m.url(),
+        "--grant",
+        "client-credentials",
+        "--client-id",
+        "svc-jwt",
+    ])
+    .arg("--client-key")
+    .arg(key.path());
+    let r = run_json(c, 0);
+    assert_eq!(r.status("cl-mcp-call"), "pass");
+    let hits = a.server.hits();
+    let token = hits.iter().find(|h| h.path == "/token").expect("a token request");
+    assert_eq!(
+        token.form_param("client_assertion_type").as_deref(),
+        Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+    );
+    assert!(token.header("authorization").is_none());
+
+    // Another key than the registered one: the server refuses the client, the report says so.
+    let (other, _) = client_key();
+    let mut c = cmd();
+    c.args([
+        "login",
+        m.url(),
+        "--grant",
+        "client-credentials",
+        "--client-id",
+        "svc-jwt",
+    ])
+    .arg("--client-key")
+    .arg(other.path());
+    let r = run_json(c, 1);
+    assert_eq!(r.status("cl-token-response"), "fail");
+}
+
+#[test]
+fn dynamic_registration_with_a_client_key_registers_its_jwks() {
+    let (a, m) = setup(&[], &[]);
+    let (key, jwk) = client_key();
+    let mut c = login(m.url());
+    c.arg("--client-key").arg(key.path());
+    let r = run_json(c, 0);
+    assert_eq!(r.status("cl-mcp-call"), "pass");
+    let hits = a.server.hits();
+    let reg = hits.iter().find(|h| h.path == "/register").expect("registration");
+    let body: serde_json::Value = serde_json::from_slice(&reg.body).unwrap();
+    assert_eq!(body["token_endpoint_auth_method"], "private_key_jwt");
+    assert_eq!(body["jwks"]["keys"][0]["x"], jwk["x"]);
+    let token = hits.iter().find(|h| h.path == "/token").expect("a token request");
+    assert!(token.form_param("client_assertion").is_some());
+}
+
+#[test]
+fn an_unusable_client_key_is_a_usage_error() {
+    let (_a, m) = setup(&[], &[]);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), "not a key").unwrap();
+    let mut c = login(m.url());
+    c.arg("--client-key").arg(file.path());
+    let text = run_human(c, 2);
+    assert!(text.contains("--client-key"), "{text}");
+}

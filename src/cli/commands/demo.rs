@@ -225,6 +225,7 @@ async fn login_embedded(ctx: &Context, flaws: &[Flaw]) -> anyhow::Result<Report>
     let opts = crate::login::LoginOptions {
         client_id: None,
         client_secret: None,
+        client_key: None,
         client_metadata_url: None,
         registration: crate::login::RegistrationMode::Auto,
         grant: crate::login::GrantKind::AuthorizationCode,

@@ -32,6 +32,14 @@ fn browser(args: &LoginArgs, ctx: &Context) -> Result<Browser, Error> {
     ))
 }
 
+/// Reads `--client-key`.
+fn client_key(path: &std::path::Path) -> Result<login::assertion::ClientKey, Error> {
+    let pem =
+        std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("--client-key {}: {e}", path.display())))?;
+    login::assertion::ClientKey::from_pem(&pem)
+        .map_err(|e| Error::Usage(format!("--client-key {}: {e}", path.display())))
+}
+
 fn options(args: &LoginArgs, ctx: &Context) -> Result<LoginOptions, Error> {
     let call_args = match &args.call_args {
         Some(j) => serde_json::from_str(j).map_err(|e| Error::Usage(format!("--call-args is not JSON ({e})")))?,
@@ -40,6 +48,7 @@ fn options(args: &LoginArgs, ctx: &Context) -> Result<LoginOptions, Error> {
     Ok(LoginOptions {
         client_id: args.client_id.clone(),
         client_secret: args.client_secret.clone(),
+        client_key: args.client_key.as_deref().map(client_key).transpose()?,
         client_metadata_url: args.client_metadata_url.clone(),
         registration: match args.registration {
             RegistrationArg::Auto => RegistrationMode::Auto,
