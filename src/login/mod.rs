@@ -3,8 +3,8 @@
 //! the catalogue's `cl-*` rows. Options in, a [`LoginOutcome`] out; failed checks are data.
 //!
 //! One file per stage: [`discover`], [`registration`], [`authorize`] (PKCE, state, the loopback callback,
-//! the browser), [`token`] (exchange, errors explained), [`audience`] (the one function that verifies the
-//! token), [`mcp`] (the calls and step-up), [`refresh`].
+//! the browser), [`token`] (exchange, errors explained), [`audience`] (the token verified with the library's
+//! verify operation), [`mcp`] (the calls and step-up), [`refresh`].
 
 pub mod assertion;
 pub mod audience;
@@ -123,6 +123,8 @@ pub struct Run<'a> {
     pub spec: SpecRevision,
     pub chain: Vec<ChainLink>,
     pub facts: Map<String, Value>,
+    /// The verify operation's keys of the authorization server last used (loaded once, see [`audience`]).
+    pub keys: Option<(String, crate::verify::Keys)>,
 }
 
 impl Run<'_> {
@@ -162,6 +164,7 @@ pub async fn login(client: &HttpClient, url: &Url, opts: &LoginOptions, spec: Sp
         spec,
         chain: Vec::new(),
         facts: Map::new(),
+        keys: None,
     };
     let result = flow(&mut run, url).await;
     let (token, error) = match result {

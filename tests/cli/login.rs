@@ -436,3 +436,17 @@ fn an_unusable_client_key_is_a_usage_error() {
     let text = run_human(c, 2);
     assert!(text.contains("--client-key"), "{text}");
 }
+
+#[test]
+fn tokens_are_verified_with_one_key_set_fetch_per_login() {
+    let (a, m) = setup(&[], &[]);
+    let mut c = login(m.url());
+    c.arg("--test-refresh");
+    let r = run_json(c, 0);
+    // The access token and the refreshed one are both verified (jwt-* rows of the verify operation) ...
+    assert_eq!(r.status("cl-token-audience"), "pass");
+    assert_eq!(r.status("jwt-signature-valid"), "pass");
+    // ... against one fetch of the key set.
+    let jwks = a.server.hits().iter().filter(|h| h.path.ends_with("/jwks")).count();
+    assert_eq!(jwks, 1);
+}
