@@ -450,3 +450,53 @@ fn tokens_are_verified_with_one_key_set_fetch_per_login() {
     let jwks = a.server.hits().iter().filter(|h| h.path.ends_with("/jwks")).count();
     assert_eq!(jwks, 1);
 }
+
+#[test]
+fn probe_login_logs_in_then_probes_with_that_token() {
+    let (a, m) = setup(&[], &[]);
+    let mut c = cmd();
+    c.env("BROWSER", BROWSER)
+        .args(["probe", m.url(), "--login", "--login-timeout", "20"]);
+    let r = run_json(c, 0);
+    assert_eq!(r.command, "probe");
+    // The login's links come first, then the probe's, with the obtained token accepted and forgeries refused.
+    let l = links(&r);
+    assert_eq!(
+        l.first().map(String::as_str),
+        Some("protected-resource-metadata"),
+        "{l:?}"
+    );
+    assert!(l.iter().any(|x| x == "token"), "{l:?}");
+    assert_eq!(r.status("cl-token-audience"), "pass");
+    assert_eq!(r.status("rs-valid-token-accepted"), "pass");
+    assert_eq!(r.status("rs-invalid-token-401"), "pass");
+    // The token the probe sent is the one the authorization server issued.
+    let hits = a.server.hits();
+    assert!(hits.iter().any(|h| h.path == "/token"));
+}
+
+#[test]
+fn probe_login_that_fails_reports_the_login_and_does_not_probe() {
+    let (_a, m) = setup(&[Flaw::NoRegistration], &[]);
+    let mut c = cmd();
+    c.env("BROWSER", BROWSER)
+        .args(["probe", m.url(), "--login", "--login-timeout", "20"]);
+    let r = run_json(c, 3);
+    assert_eq!(r.command, "login");
+    assert_eq!(r.status("cl-registration"), "warn");
+    assert!(
+        r.all("rs-unauthenticated-401").is_empty(),
+        "no probe after a failed login"
+    );
+}
+
+#[test]
+fn probe_login_with_a_token_is_a_usage_error() {
+    let (a, m) = setup(&[], &[]);
+    let mut c = cmd();
+    c.env("BROWSER", BROWSER)
+        .args(["probe", m.url(), "--login", "--token", "abc"]);
+    let text = run_human(c, 2);
+    assert!(text.contains("--login obtains the token"), "{text}");
+    assert!(a.server.hits().is_empty());
+}

@@ -1,6 +1,6 @@
 //! `mcp-auth login <MCP_SERVER_URL>`: obtain a token as an MCP client does, every step a check.
 
-use crate::cli::args::{GrantArg, LoginArgs, RegistrationArg};
+use crate::cli::args::{GrantArg, LoginArgs, LoginFlags, RegistrationArg};
 use crate::cli::context::Context;
 use crate::cli::printer::{emit, emit_stderr};
 use crate::error::Error;
@@ -14,7 +14,7 @@ use url::Url;
 
 /// How the authorization URL reaches a user agent; an error when there is none and the wait could
 /// never end.
-fn browser(args: &LoginArgs, ctx: &Context) -> Result<Browser, Error> {
+fn browser(args: &LoginFlags, ctx: &Context) -> Result<Browser, Error> {
     if args.no_browser {
         return Ok(Browser::Manual);
     }
@@ -40,7 +40,8 @@ fn client_key(path: &std::path::Path) -> Result<login::assertion::ClientKey, Err
         .map_err(|e| Error::Usage(format!("--client-key {}: {e}", path.display())))
 }
 
-fn options(args: &LoginArgs, ctx: &Context) -> Result<LoginOptions, Error> {
+/// The library's options from the shared login flags and the scopes to request (`login` and `probe --login`).
+pub fn options(args: &LoginFlags, scope: Option<String>, ctx: &Context) -> Result<LoginOptions, Error> {
     let call_args = match &args.call_args {
         Some(j) => serde_json::from_str(j).map_err(|e| Error::Usage(format!("--call-args is not JSON ({e})")))?,
         None => serde_json::json!({}),
@@ -64,7 +65,7 @@ fn options(args: &LoginArgs, ctx: &Context) -> Result<LoginOptions, Error> {
         browser: browser(args, ctx)?,
         timeout: Duration::from_secs(args.login_timeout),
         no_resource: args.no_resource,
-        scope: args.scope.clone(),
+        scope,
         call: args.call.clone().map(|t| (t, call_args)),
         test_refresh: args.test_refresh,
         audit: args.audit,
@@ -74,7 +75,7 @@ fn options(args: &LoginArgs, ctx: &Context) -> Result<LoginOptions, Error> {
 pub async fn login(args: LoginArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     // Validated at parse time (`input::http_url`).
     let url = Url::parse(&args.url).map_err(|e| Error::Usage(format!("MCP_SERVER_URL: {e}")))?;
-    let opts = options(&args, ctx)?;
+    let opts = options(&args.flags, args.scope.clone(), ctx)?;
     let client = ctx.client()?;
     let spinner = ctx.spinner(&format!("logging in to {url}"));
     let outcome = login::login(&client, &url, &opts, ctx.spec).await;
