@@ -45,18 +45,33 @@ pub enum GrantKind {
     ClientCredentials,
 }
 
+/// Where `--no-browser` shows the authorization URL: the caller's (the library never prints).
+pub type ShowUrl = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
 /// How the authorization URL reaches a user agent.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum Browser {
     /// Run this command (the `BROWSER` convention) with the URL.
     Command(String),
     /// Open the system browser.
     System,
-    /// Print the URL; accept the callback or a pasted redirect URL on stdin (`--no-browser`).
-    Manual,
+    /// Hand the URL to the caller to show; accept the callback or a pasted redirect URL on stdin
+    /// (`--no-browser`).
+    Manual(ShowUrl),
     /// No user: follow the authorization server's redirects to the loopback callback (an auto-approving
     /// server such as the embedded one of `demo`). At most 3 redirects, the last to the callback.
     Follow,
+}
+
+impl std::fmt::Debug for Browser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Browser::Command(c) => f.debug_tuple("Command").field(c).finish(),
+            Browser::System => f.write_str("System"),
+            Browser::Manual(_) => f.write_str("Manual"),
+            Browser::Follow => f.write_str("Follow"),
+        }
+    }
 }
 
 /// What `login` is asked to do.

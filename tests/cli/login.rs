@@ -500,3 +500,20 @@ fn probe_login_with_a_token_is_a_usage_error() {
     assert!(text.contains("--login obtains the token"), "{text}");
     assert!(a.server.hits().is_empty());
 }
+
+#[test]
+fn no_browser_hands_the_url_to_the_cli_which_prints_it_on_stderr() {
+    let (_a, m) = setup(&[], &[]);
+    let out = cmd()
+        .args(["login", m.url(), "--no-browser", "--login-timeout", "1", "--json"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("open this URL to authorize"), "{stderr}");
+    assert!(stderr.contains("/authorize?"), "{stderr}");
+    // stdout is the report alone.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("open this URL"), "{stdout}");
+    assert!(stdout.trim_start().starts_with('{'), "{stdout}");
+}

@@ -12,11 +12,20 @@ use std::io::Write;
 use std::time::Duration;
 use url::Url;
 
+/// `--no-browser`: the CLI prints the URL the library hands it, on stderr (stdout is the report's).
+fn manual() -> Browser {
+    Browser::Manual(std::sync::Arc::new(|url: &str| {
+        eprintln!(
+            "mcp-auth: open this URL to authorize, then wait here or paste the URL you were redirected to:\n{url}"
+        );
+    }))
+}
+
 /// How the authorization URL reaches a user agent; an error when there is none and the wait could
 /// never end.
 fn browser(args: &LoginFlags, ctx: &Context) -> Result<Browser, Error> {
     if args.no_browser {
-        return Ok(Browser::Manual);
+        return Ok(manual());
     }
     if let Some(b) = &ctx.browser {
         return Ok(Browser::Command(b.clone()));
@@ -25,7 +34,7 @@ fn browser(args: &LoginFlags, ctx: &Context) -> Result<Browser, Error> {
         return Ok(Browser::System);
     }
     if args.grant == GrantArg::ClientCredentials {
-        return Ok(Browser::Manual);
+        return Ok(manual());
     }
     Err(Error::Usage(
         "no terminal and no BROWSER: the authorization could never complete. Set BROWSER to a command that opens a URL, pass --no-browser and paste the redirect URL on stdin, or use --grant client-credentials".into(),
