@@ -517,3 +517,31 @@ fn no_browser_hands_the_url_to_the_cli_which_prints_it_on_stderr() {
     assert!(!stdout.contains("open this URL"), "{stdout}");
     assert!(stdout.trim_start().starts_with('{'), "{stdout}");
 }
+
+#[test]
+fn authorization_server_migration_registers_again_at_the_new_server() {
+    let a = AuthServer::builder().start().unwrap();
+    let b = AuthServer::builder().start().unwrap();
+    let m = McpServer::builder().protected_by(&a).migrates_to(&b).start().unwrap();
+    let r = run_json(login(m.url()), 0);
+    assert_eq!(r.status("cl-credentials-per-issuer"), "pass");
+    assert!(r.message("cl-credentials-per-issuer").contains(b.issuer()));
+    assert_eq!(r.status("cl-mcp-call"), "pass");
+    // One registration at each server: the first server's client is never used at the second.
+    assert_eq!(a.server.hits_on("/register"), 1);
+    assert_eq!(b.server.hits_on("/register"), 1);
+    let first_client = a
+        .server
+        .hits()
+        .iter()
+        .find(|h| h.path == "/token")
+        .and_then(|h| h.form_param("client_id"))
+        .expect("a token request at the first server");
+    assert!(
+        b.server
+            .hits()
+            .iter()
+            .all(|h| h.form_param("client_id").as_deref() != Some(first_client.as_str())),
+        "the first server's client id reached the second"
+    );
+}
