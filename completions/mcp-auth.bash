@@ -539,7 +539,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__login)
-            opts="-q -v -h -V --client-id --client-secret --client-metadata-url --registration --grant --callback-port --no-browser --login-timeout --no-resource --scope --call --call-args --print-token --test-refresh --audit --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
+            opts="-q -v -h -V --client-id --client-secret --client-key --client-metadata-url --registration --grant --callback-port --no-browser --login-timeout --no-resource --call --call-args --test-refresh --audit --scope --print-token --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -550,6 +550,10 @@ _mcp__auth() {
                     return 0
                     ;;
                 --client-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -573,15 +577,15 @@ _mcp__auth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --scope)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --call)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --call-args)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -613,7 +617,7 @@ _mcp__auth() {
             return 0
             ;;
         mcp__subcmd__auth__subcmd__probe)
-            opts="-q -v -h -V --token --scope --foreign-token --leeway --algorithm --allow-insecure-token --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
+            opts="-q -v -h -V --token --scope --foreign-token --leeway --algorithm --allow-insecure-token --login --client-id --client-secret --client-key --client-metadata-url --registration --grant --callback-port --no-browser --login-timeout --no-resource --call --call-args --test-refresh --audit --output --json --spec --strict --timeout --cacert --quiet --verbose --all --allow-private-addresses --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -636,6 +640,46 @@ _mcp__auth() {
                     return 0
                     ;;
                 --algorithm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-metadata-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registration)
+                    COMPREPLY=($(compgen -W "auto pre-registered cimd dcr" -- "${cur}"))
+                    return 0
+                    ;;
+                --grant)
+                    COMPREPLY=($(compgen -W "authorization-code client-credentials" -- "${cur}"))
+                    return 0
+                    ;;
+                --callback-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call-args)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

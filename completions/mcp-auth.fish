@@ -177,6 +177,20 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l scope -d 'A 
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l foreign-token -d 'A valid token issued for ANOTHER resource (same authorization server): it must get 401 (audience check)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l leeway -d 'Clock skew allowed for exp/nbf/iat, in seconds' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l algorithm -d 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l client-id -d 'A pre-registered client id (the first registration route)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l client-secret -d 'The pre-registered client\'s secret (a confidential client)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l client-key -d 'A P-256 private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l client-metadata-url -d 'The https URL of this client\'s Client ID Metadata Document (used when the server advertises support)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l registration -d 'Registration route: the spec\'s order (auto), or only one' -r -f -a "auto\t''
+pre-registered\t''
+cimd\t''
+dcr\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l grant -d 'The grant that obtains the token' -r -f -a "authorization-code\t''
+client-credentials\t''"
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l callback-port -d 'Port of the loopback redirect URI http://127.0.0.1:PORT/callback (default: a free port)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l login-timeout -d 'Seconds to wait for the authorization response' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l call -d 'Also call this tool after tools/list (opt-in: tools can have side effects)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l call-args -d 'JSON arguments for --call' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
 junit\t'JUnit XML, one testcase per check, for CI test reporters'
@@ -192,6 +206,11 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l allow-insecure-token -d 'Send --token and --foreign-token even when the MCP endpoint is plain http on a host that is not loopback (they would travel in clear text; by default the token tests are skipped there)'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l login -d 'Log in first (as `login`, with the flags below and --scope), then probe with the token obtained'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l no-browser -d 'Print the authorization URL instead of opening a browser; accept the pasted redirect URL on stdin'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l no-resource -d 'Do not send the RFC 8707 resource parameter (for broken servers; reported as non-compliant)'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l test-refresh -d 'Use the refresh token once and check resource, audience and rotation'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l audit -d 'Two extra authorizations: a wrong code_verifier and a replayed code must be refused'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s q -l quiet -d 'Print only the verdict'
@@ -202,6 +221,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s h -l help -d
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-id -d 'A pre-registered client id (the first registration route)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-secret -d 'The pre-registered client\'s secret (a confidential client)' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-key -d 'A P-256 private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it' -r -F
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-metadata-url -d 'The https URL of this client\'s Client ID Metadata Document (used when the server advertises support)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l registration -d 'Registration route: the spec\'s order (auto), or only one' -r -f -a "auto\t''
 pre-registered\t''
@@ -211,9 +231,9 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l grant -d 'Th
 client-credentials\t''"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l callback-port -d 'Port of the loopback redirect URI http://127.0.0.1:PORT/callback (default: a free port)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l login-timeout -d 'Seconds to wait for the authorization response' -r
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l scope -d 'Scopes to request (space-separated), instead of the challenge\'s or the metadata\'s' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l call -d 'Also call this tool after tools/list (opt-in: tools can have side effects)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l call-args -d 'JSON arguments for --call' -r
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l scope -d 'Scopes to request (space-separated), instead of the challenge\'s or the metadata\'s' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l output -d 'Output format' -r -f -a "human\t'For people: the verdict, then each problem and its fix (-v: every check)'
 json\t'One JSON document on stdout (--batch: one per line)'
 junit\t'JUnit XML, one testcase per check, for CI test reporters'
@@ -230,9 +250,9 @@ always\t''
 never\t''"
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l no-browser -d 'Print the authorization URL instead of opening a browser; accept the pasted redirect URL on stdin'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l no-resource -d 'Do not send the RFC 8707 resource parameter (for broken servers; reported as non-compliant)'
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l print-token -d 'Write the bare access token to stdout (the report goes to stderr)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l test-refresh -d 'Use the refresh token once and check resource, audience and rotation'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l audit -d 'Two extra authorizations: a wrong code_verifier and a replayed code must be refused'
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l print-token -d 'Write the bare access token to stdout (the report goes to stderr)'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l json -d 'Shorthand for --output json'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l strict -d 'SHOULD-level findings (warn) also make the exit code 1'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -s q -l quiet -d 'Print only the verdict'

@@ -339,6 +339,11 @@ pub struct ProbeArgs {
     /// loopback (they would travel in clear text; by default the token tests are skipped there).
     #[arg(long)]
     pub allow_insecure_token: bool,
+    /// Log in first (as `login`, with the flags below and --scope), then probe with the token obtained.
+    #[arg(long)]
+    pub login: bool,
+    #[command(flatten, next_help_heading = "Login (with --login)")]
+    pub login_flags: LoginFlags,
 }
 
 const LOGIN_HELP: &str = "\
@@ -357,12 +362,28 @@ pub struct LoginArgs {
     /// The MCP endpoint, e.g. https://mcp.example.com/mcp.
     #[arg(value_parser = input::http_url)]
     pub url: String,
+    #[command(flatten)]
+    pub flags: LoginFlags,
+    /// Scopes to request (space-separated), instead of the challenge's or the metadata's.
+    #[arg(long, value_name = "SCOPES")]
+    pub scope: Option<String>,
+    /// Write the bare access token to stdout (the report goes to stderr).
+    #[arg(long)]
+    pub print_token: bool,
+}
+
+/// The flags of a login, shared by `login` and `probe --login`.
+#[derive(Debug, Args)]
+pub struct LoginFlags {
     /// A pre-registered client id (the first registration route).
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
     /// The pre-registered client's secret (a confidential client).
     #[arg(long, value_name = "SECRET", env = "MCP_AUTH_CLIENT_SECRET", hide_env_values = true, value_parser = secret)]
     pub client_secret: Option<SecretToken>,
+    /// A P-256 private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it.
+    #[arg(long, value_name = "FILE")]
+    pub client_key: Option<std::path::PathBuf>,
     /// The https URL of this client's Client ID Metadata Document (used when the server advertises support).
     #[arg(long, value_name = "URL", value_parser = input::http_url)]
     pub client_metadata_url: Option<String>,
@@ -384,18 +405,12 @@ pub struct LoginArgs {
     /// Do not send the RFC 8707 resource parameter (for broken servers; reported as non-compliant).
     #[arg(long)]
     pub no_resource: bool,
-    /// Scopes to request (space-separated), instead of the challenge's or the metadata's.
-    #[arg(long, value_name = "SCOPES")]
-    pub scope: Option<String>,
     /// Also call this tool after tools/list (opt-in: tools can have side effects).
     #[arg(long, value_name = "TOOL")]
     pub call: Option<String>,
     /// JSON arguments for --call.
     #[arg(long, value_name = "JSON", requires = "call")]
     pub call_args: Option<String>,
-    /// Write the bare access token to stdout (the report goes to stderr).
-    #[arg(long)]
-    pub print_token: bool,
     /// Use the refresh token once and check resource, audience and rotation.
     #[arg(long)]
     pub test_refresh: bool,

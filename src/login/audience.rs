@@ -1,16 +1,18 @@
-//! Is the issued token bound to the resource? The one place `login` verifies a token: with the issuer's
-//! JWKS and [`crate::jwt::verify`] (audience = the resource, issuer = the authorization server used).
-//! Kept to one function so it can be swapped for the library's verify operation.
+//! Is the issued token bound to the resource? `login` verifies every token it obtains with the library's
+//! verify operation ([`crate::verify::Keys`]): audience = the resource, issuer = the authorization server
+//! used, signature against that server's key set when the token is a JWT. The key set is loaded once per
+//! authorization server (straight from its `jwks_uri`: the metadata is already in hand) and kept for the
+//! tokens that follow (step-up, refresh).
 
 use super::{Found, Run};
 use crate::catalogue::CL_TOKEN_AUDIENCE;
-use crate::jwt::{self, KeySet, SecretToken, Unverified};
+use crate::jwt::{self, SecretToken, Unverified};
 use crate::report::{Checks, Status};
-use crate::rules::token::Expectations;
 use crate::sanitize;
+use crate::verify::{Keys, VerifyOptions};
 
 /// Records `cl-token-audience` (and, for a JWT, the `jwt-*` checks of the verification) in `c`.
-pub async fn check(run: &Run<'_>, c: &mut Checks, found: &Found, token: &SecretToken) {
+pub async fn check(run: &mut Run<'_>, c: &mut Checks, found: &Found, token: &SecretToken) {
     if !matches!(jwt::decode_unverified(token.expose()), Unverified::Jws(_)) {
         c.info(
             &CL_TOKEN_AUDIENCE,
@@ -18,16 +20,7 @@ pub async fn check(run: &Run<'_>, c: &mut Checks, found: &Found, token: &SecretT
         );
         return;
     }
-    let keys = match found.metadata.get("jwks_uri").and_then(|v| v.as_str()) {
-        Some(u) => match url::Url::parse(u) {
-            Ok(url) => super::discover::get_object(run, &url)
-                .await
-                .and_then(|doc| KeySet::from_json(&serde_json::Value::Object(doc))),
-            Err(e) => Err(format!("jwks_uri is not a URL ({e})")),
-        },
-        None => Err("the metadata has no jwks_uri".into()),
-    };
-    let keys = match keys {
+    let keys = match keys(run, found).await {
         Ok(k) => k,
         Err(why) => {
             c.violated(
@@ -37,27 +30,16 @@ pub async fn check(run: &Run<'_>, c: &mut Checks, found: &Found, token: &SecretT
             return;
         }
     };
-    let now = crate::server::auth::now() as i64;
-    let exp = Expectations {
-        issuer: Some(found.issuer.clone()),
-        authorization_servers: Some(vec![found.issuer.clone()]),
-        audience: found.resource.clone(),
-        audience_overridden: false,
-        scopes: Vec::new(),
-        leeway: 60,
-        now,
-        rfc9068: false,
-    };
-    let v = jwt::verify(token, &keys, &jwt::DEFAULT_ALGORITHMS, &exp, run.spec);
-    let failed: Vec<&str> = v
+    let report = keys.verify(token);
+    let failed: Vec<&str> = report
         .checks
         .iter()
         .filter(|r| r.status == Status::Fail)
         .map(|r| r.id)
         .collect();
-    let aud = v
-        .claims
-        .as_ref()
+    let aud = report
+        .extra
+        .get("claims")
         .and_then(|c| c.get("aud"))
         .map(|a| a.to_string())
         .unwrap_or_else(|| "absent".into());
@@ -77,5 +59,24 @@ pub async fn check(run: &Run<'_>, c: &mut Checks, found: &Found, token: &SecretT
             .into_owned(),
         );
     }
-    c.absorb(v.checks);
+    c.absorb(report.checks);
+}
+
+/// The verify operation's keys for `found`'s authorization server: loaded on first use, then reused.
+async fn keys<'r>(run: &'r mut Run<'_>, found: &Found) -> Result<&'r Keys, String> {
+    let cached = run.keys.as_ref().is_some_and(|(issuer, _)| *issuer == found.issuer);
+    if !cached {
+        let jwks_uri = found
+            .metadata
+            .get("jwks_uri")
+            .and_then(|v| v.as_str())
+            .ok_or("the metadata has no jwks_uri")?;
+        let mut opts = VerifyOptions::new(found.resource.clone())
+            .issuer(found.issuer.clone())
+            .jwks(jwks_uri);
+        opts.spec = run.spec;
+        let keys = Keys::load(run.client, &opts, None).await.map_err(|e| e.to_string())?;
+        run.keys = Some((found.issuer.clone(), keys));
+    }
+    Ok(&run.keys.as_ref().expect("loaded above").1)
 }

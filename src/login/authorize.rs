@@ -99,10 +99,8 @@ async fn pasted() -> Option<String> {
 /// Hands `url` to the user agent.
 fn open(browser: &Browser, url: &str) -> Result<(), Stop> {
     let (program, mut args): (String, Vec<String>) = match browser {
-        Browser::Manual => {
-            eprintln!(
-                "mcp-auth: open this URL to authorize, then wait here or paste the URL you were redirected to:\n{url}"
-            );
+        Browser::Manual(show) => {
+            show(url);
             return Ok(());
         }
         Browser::Follow => {
@@ -210,7 +208,7 @@ pub async fn authorize(
     let state = random(16);
     let url = request_url(run, found, creds, cb, (&verifier, &state), scopes)?;
     open(&run.opts.browser, url.as_str())?;
-    let manual = run.opts.browser == Browser::Manual;
+    let manual = matches!(run.opts.browser, Browser::Manual(_));
     let wait = async {
         if manual {
             tokio::select! {

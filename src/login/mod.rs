@@ -3,9 +3,10 @@
 //! the catalogue's `cl-*` rows. Options in, a [`LoginOutcome`] out; failed checks are data.
 //!
 //! One file per stage: [`discover`], [`registration`], [`authorize`] (PKCE, state, the loopback callback,
-//! the browser), [`token`] (exchange, errors explained), [`audience`] (the one function that verifies the
-//! token), [`mcp`] (the calls and step-up), [`refresh`].
+//! the browser), [`token`] (exchange, errors explained), [`audience`] (the token verified with the library's
+//! verify operation), [`mcp`] (the calls and step-up), [`refresh`].
 
+pub mod assertion;
 pub mod audience;
 pub mod audit;
 pub mod authorize;
@@ -44,18 +45,33 @@ pub enum GrantKind {
     ClientCredentials,
 }
 
+/// Where `--no-browser` shows the authorization URL: the caller's (the library never prints).
+pub type ShowUrl = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
 /// How the authorization URL reaches a user agent.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum Browser {
     /// Run this command (the `BROWSER` convention) with the URL.
     Command(String),
     /// Open the system browser.
     System,
-    /// Print the URL; accept the callback or a pasted redirect URL on stdin (`--no-browser`).
-    Manual,
+    /// Hand the URL to the caller to show; accept the callback or a pasted redirect URL on stdin
+    /// (`--no-browser`).
+    Manual(ShowUrl),
     /// No user: follow the authorization server's redirects to the loopback callback (an auto-approving
     /// server such as the embedded one of `demo`). At most 3 redirects, the last to the callback.
     Follow,
+}
+
+impl std::fmt::Debug for Browser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Browser::Command(c) => f.debug_tuple("Command").field(c).finish(),
+            Browser::System => f.write_str("System"),
+            Browser::Manual(_) => f.write_str("Manual"),
+            Browser::Follow => f.write_str("Follow"),
+        }
+    }
 }
 
 /// What `login` is asked to do.
@@ -63,6 +79,8 @@ pub enum Browser {
 pub struct LoginOptions {
     pub client_id: Option<String>,
     pub client_secret: Option<SecretToken>,
+    /// `--client-key`: authenticate with `private_key_jwt` (RFC 7523) when the server supports it.
+    pub client_key: Option<assertion::ClientKey>,
     pub client_metadata_url: Option<String>,
     pub registration: RegistrationMode,
     pub grant: GrantKind,
@@ -83,6 +101,7 @@ impl std::fmt::Debug for LoginOptions {
         f.debug_struct("LoginOptions")
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "(redacted)"))
+            .field("client_key", &self.client_key)
             .field("registration", &self.registration)
             .field("grant", &self.grant)
             .finish_non_exhaustive()
@@ -119,6 +138,8 @@ pub struct Run<'a> {
     pub spec: SpecRevision,
     pub chain: Vec<ChainLink>,
     pub facts: Map<String, Value>,
+    /// The verify operation's keys of the authorization server last used (loaded once, see [`audience`]).
+    pub keys: Option<(String, crate::verify::Keys)>,
 }
 
 impl Run<'_> {
@@ -158,6 +179,7 @@ pub async fn login(client: &HttpClient, url: &Url, opts: &LoginOptions, spec: Sp
         spec,
         chain: Vec::new(),
         facts: Map::new(),
+        keys: None,
     };
     let result = flow(&mut run, url).await;
     let (token, error) = match result {
@@ -247,8 +269,10 @@ impl Found {
 pub struct Credentials {
     pub client_id: String,
     pub secret: Option<SecretToken>,
-    /// `none`, `client_secret_basic` or `client_secret_post`.
+    /// `none`, `client_secret_basic`, `client_secret_post` or `private_key_jwt`.
     pub auth_method: String,
+    /// The signing key, for `private_key_jwt`.
+    pub key: Option<assertion::ClientKey>,
     /// The issuer these credentials belong to (never used with another).
     pub issuer: String,
 }

@@ -53,6 +53,7 @@ pub async fn register(run: &mut Run<'_>, found: &Found, redirect_uri: Option<&st
                 client_id: u.clone(),
                 secret: None,
                 auth_method: "none".into(),
+                key: None,
                 issuer: found.issuer.clone(),
             });
         }
@@ -92,15 +93,19 @@ pub async fn register(run: &mut Run<'_>, found: &Found, redirect_uri: Option<&st
 
 fn pre_registered(run: &Run<'_>, found: &Found, client_id: String) -> Credentials {
     let methods = found.list("token_endpoint_auth_methods_supported");
-    let auth_method = match &run.opts.client_secret {
-        None => "none",
-        Some(_) if methods.iter().any(|m| m == "client_secret_basic") || methods.is_empty() => "client_secret_basic",
-        Some(_) => "client_secret_post",
+    let listed = |m: &str| methods.iter().any(|x| x == m);
+    let auth_method = match (&run.opts.client_key, &run.opts.client_secret) {
+        (Some(_), _) if listed("private_key_jwt") => "private_key_jwt",
+        (_, Some(_)) if listed("client_secret_basic") || methods.is_empty() => "client_secret_basic",
+        (_, Some(_)) => "client_secret_post",
+        (Some(_), None) => "private_key_jwt",
+        (None, None) => "none",
     };
     Credentials {
         client_id,
         secret: run.opts.client_secret.clone(),
         auth_method: auth_method.into(),
+        key: run.opts.client_key.clone(),
         issuer: found.issuer.clone(),
     }
 }
@@ -113,7 +118,14 @@ async fn dcr(
     redirect_uri: Option<&str>,
 ) -> Result<Credentials, Stop> {
     let methods = found.list("token_endpoint_auth_methods_supported");
-    let method = if methods.is_empty() || methods.iter().any(|m| m == "none") {
+    let with_key = run
+        .opts
+        .client_key
+        .as_ref()
+        .filter(|_| methods.iter().any(|m| m == "private_key_jwt"));
+    let method = if with_key.is_some() {
+        "private_key_jwt"
+    } else if methods.is_empty() || methods.iter().any(|m| m == "none") {
         "none"
     } else if methods.iter().any(|m| m == "client_secret_basic") {
         "client_secret_basic"
@@ -133,6 +145,9 @@ async fn dcr(
     });
     if let Some(r) = redirect_uri {
         body["redirect_uris"] = json!([r]);
+    }
+    if let Some(k) = with_key {
+        body["jwks"] = json!({"keys": [k.public_jwk]});
     }
     let mut req = Request::get(endpoint.clone())
         .header("content-type", "application/json")
@@ -167,6 +182,7 @@ async fn dcr(
         client_id: id,
         secret: doc["client_secret"].as_str().map(SecretToken::new),
         auth_method: method,
+        key: run.opts.client_key.clone(),
         issuer: found.issuer.clone(),
     })
 }

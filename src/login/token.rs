@@ -74,12 +74,18 @@ pub async fn post(
     let mut req = Request::get(endpoint)
         .header("content-type", "application/x-www-form-urlencoded")
         .header("accept", "application/json");
-    match (&creds.secret, creds.auth_method.as_str()) {
-        (Some(s), "client_secret_post") => {
+    match (&creds.secret, creds.auth_method.as_str(), &creds.key) {
+        (_, "private_key_jwt", Some(key)) => {
+            form.push(("client_id", creds.client_id.clone()));
+            form.push(("client_assertion_type", super::assertion::ASSERTION_TYPE.to_owned()));
+            let assertion = key.assertion(&creds.client_id, &found.issuer);
+            form.push(("client_assertion", assertion.expose().to_owned()));
+        }
+        (Some(s), "client_secret_post", _) => {
             form.push(("client_id", creds.client_id.clone()));
             form.push(("client_secret", s.expose().to_owned()));
         }
-        (Some(s), _) => {
+        (Some(s), _, _) => {
             let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
             let basic = base64::engine::general_purpose::STANDARD.encode(format!(
                 "{}:{}",
@@ -88,7 +94,7 @@ pub async fn post(
             ));
             req = req.header("authorization", &format!("Basic {basic}"));
         }
-        (None, _) => form.push(("client_id", creds.client_id.clone())),
+        (None, _, _) => form.push(("client_id", creds.client_id.clone())),
     }
     req.method = reqwest::Method::POST;
     req.body = Some(

@@ -229,7 +229,8 @@ fn paint(text: &str, color: &str, style: Style) -> String {
 }
 
 /// Each failure and warning with what to do about it (findings of one check grouped, the fix said once),
-/// then the notes. `compact` (the demo) shows failures only: its verdict line already names the warnings.
+/// then the notes. `compact` (the demo) shows failures only, without the catalogue's fix: its verdict line
+/// already names the warnings, and each message says what to fix.
 fn problems_text(report: &Report, style: Style) -> String {
     let subjects: std::collections::HashSet<_> = report.checks.iter().map(|c| &c.subject).collect();
     let with_subject = subjects.len() > 1 && report.chain.is_none();
@@ -261,7 +262,10 @@ fn problems_text(report: &Report, style: Style) -> String {
         if style.compact && c.status == Status::Warn {
             continue;
         }
-        out.push('\n');
+        // The demo's compact form: one block of failures, no blank line between them.
+        if !style.compact || out.is_empty() {
+            out.push('\n');
+        }
         if group.len() == 1 {
             out.push_str(&wrap(&format!("{head} {message}"), "", "  ", style.width));
         } else {
@@ -282,6 +286,10 @@ fn problems_text(report: &Report, style: Style) -> String {
             out.push_str(&wrap(&format!("at {}", sanitize::line(s)), "  ", "  ", style.width));
         }
         last_subject = Some(&c.subject);
+        // The demo's messages already say what to fix; the catalogue's fix is one `explain` away.
+        if style.compact {
+            continue;
+        }
         let fix = catalogue::find(c.id).map_or("", |d| d.fix);
         out.push_str(&wrap(
             &format!("fix: {fix} (mcp-auth explain {})", c.id),

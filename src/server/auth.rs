@@ -185,6 +185,11 @@ impl AuthServer {
         self.flow.add_client(client_id, secret, redirect_uris);
     }
 
+    /// Pre-registers a `private_key_jwt` client with its public key (an ES256 JWK).
+    pub fn add_key_client(&self, client_id: &str, jwk: &Value, redirect_uris: &[&str]) {
+        self.flow.add_key_client(client_id, jwk, redirect_uris);
+    }
+
     /// Mints an access token for `resource` with `scope`, valid for `ttl` seconds.
     pub fn mint(&self, resource: &str, scope: &str, ttl: u64) -> String {
         self.key.sign(&self.claims(resource, scope, ttl))
@@ -268,7 +273,11 @@ impl AuthServer {
         }
         m.insert(
             "token_endpoint_auth_methods_supported".into(),
-            json!(["none", "client_secret_basic", "client_secret_post"]),
+            json!(["none", "client_secret_basic", "client_secret_post", "private_key_jwt"]),
+        );
+        m.insert(
+            "token_endpoint_auth_signing_alg_values_supported".into(),
+            json!(["ES256"]),
         );
         if has(Flaw::CimdFlagString) {
             m.insert("client_id_metadata_document_supported".into(), json!("true"));

@@ -19,6 +19,8 @@ const TOKEN_TTL: u64 = 300;
 struct Client {
     redirect_uris: Vec<String>,
     secret: Option<String>,
+    /// The public key of a `private_key_jwt` client (a JWK).
+    jwk: Option<Value>,
 }
 
 #[derive(Clone, Debug)]
@@ -103,8 +105,17 @@ impl Flow {
         let client = Client {
             redirect_uris: redirect_uris.iter().map(|s| (*s).to_owned()).collect(),
             secret: secret.map(str::to_owned),
+            jwk: None,
         };
         self.clients.lock().expect("clients").insert(id.to_owned(), client);
+    }
+
+    /// Pre-registers a `private_key_jwt` client with its public key (an ES256 JWK).
+    pub fn add_key_client(&self, id: &str, jwk: &Value, redirect_uris: &[&str]) {
+        self.add_client(id, None, redirect_uris);
+        if let Some(c) = self.clients.lock().expect("clients").get_mut(id) {
+            c.jwk = Some(jwk.clone());
+        }
     }
 
     fn client(&self, id: &str) -> Option<Client> {
@@ -137,13 +148,14 @@ impl Flow {
         let method = body["token_endpoint_auth_method"]
             .as_str()
             .unwrap_or("client_secret_basic");
-        let secret = (method != "none").then(random);
+        let secret = (method != "none" && method != "private_key_jwt").then(random);
         let id = format!("dcr-{}", &random()[..12]);
         self.clients.lock().expect("clients").insert(
             id.clone(),
             Client {
                 redirect_uris: uris.clone(),
                 secret: secret.clone(),
+                jwk: body["jwks"]["keys"].get(0).cloned(),
             },
         );
         let mut out = body.clone();
@@ -266,6 +278,9 @@ impl Flow {
 
     /// The client the request authenticates as (HTTP Basic, form post, or a public client's `client_id`).
     fn authenticate(&self, req: &Recorded) -> Result<String, Reply> {
+        if let Some(assertion) = req.form_param("client_assertion") {
+            return self.authenticate_assertion(req, &assertion);
+        }
         let basic = req
             .header("authorization")
             .and_then(|h| h.strip_prefix("Basic "))
@@ -286,6 +301,48 @@ impl Flow {
             (Some(s), Some(given)) if s == given => Ok(id),
             _ => Err(oauth_error(401, "invalid_client", "client authentication failed")),
         }
+    }
+
+    /// `private_key_jwt` (RFC 7523 §3): the assertion's `iss` and `sub` are a client with a registered
+    /// key, `aud` this issuer or its token endpoint, unexpired, signed by that key with ES256.
+    fn authenticate_assertion(&self, req: &Recorded, assertion: &str) -> Result<String, Reply> {
+        let refuse = |why: &str| oauth_error(401, "invalid_client", why);
+        if req.form_param("client_assertion_type").as_deref() != Some(crate::login::assertion::ASSERTION_TYPE) {
+            return Err(refuse("client_assertion_type must be jwt-bearer"));
+        }
+        let parts: Vec<&str> = assertion.split('.').collect();
+        let claims: Value = match parts.as_slice() {
+            [_, c, _] => B64.decode(c).ok().and_then(|b| serde_json::from_slice(&b).ok()),
+            _ => None,
+        }
+        .ok_or_else(|| refuse("the client assertion is not a JWT"))?;
+        let id = claims["sub"].as_str().unwrap_or_default().to_owned();
+        let jwk = self
+            .client(&id)
+            .and_then(|c| c.jwk)
+            .ok_or_else(|| refuse("no registered key for the assertion's sub"))?;
+        let point: Option<Vec<u8>> = (|| {
+            let (x, y) = (jwk["x"].as_str()?, jwk["y"].as_str()?);
+            Some([vec![4u8], B64.decode(x).ok()?, B64.decode(y).ok()?].concat())
+        })();
+        let key = aws_lc_rs::signature::UnparsedPublicKey::new(
+            &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED,
+            point.unwrap_or_default(),
+        );
+        let signed = parts[..2].join(".");
+        let sig = B64.decode(parts[2]).unwrap_or_default();
+        let aud_ok = [self.issuer.clone(), format!("{}/token", self.issuer)]
+            .iter()
+            .any(|a| claims["aud"] == json!(a) || claims["aud"].as_array().is_some_and(|l| l.contains(&json!(a))));
+        if key.verify(signed.as_bytes(), &sig).is_err() {
+            return Err(refuse(
+                "the client assertion's signature does not verify with the registered key",
+            ));
+        }
+        if claims["iss"].as_str() != Some(&id) || !aud_ok || claims["exp"].as_u64().is_none_or(|e| e <= now()) {
+            return Err(refuse("the client assertion's iss, aud or exp is wrong"));
+        }
+        Ok(id)
     }
 
     fn code_grant(&self, req: &Recorded) -> Reply {
@@ -356,7 +413,10 @@ impl Flow {
     }
 
     fn credentials_grant(&self, req: &Recorded) -> Reply {
-        if req.header("authorization").is_some() || req.form_param("client_id").is_some() {
+        let authenticates = ["client_id", "client_assertion"]
+            .iter()
+            .any(|p| req.form_param(p).is_some());
+        if req.header("authorization").is_some() || authenticates {
             if let Err(r) = self.authenticate(req) {
                 return r;
             }
@@ -435,5 +495,6 @@ fn fetch_client_metadata(client_id: &str) -> Option<Client> {
     Some(Client {
         redirect_uris,
         secret: None,
+        jwk: None,
     })
 }

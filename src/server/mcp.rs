@@ -65,9 +65,18 @@ pub struct McpServerBuilder {
     required_scope: String,
     resource_metadata: Option<String>,
     origin_as: Option<(Value, Value)>,
+    /// The authorization server (issuer, key) the server moves to, see [`Self::migrates_to`].
+    migrates_to: Option<(String, Value)>,
 }
 
 impl McpServerBuilder {
+    /// Authorization-server migration: after the first call accepted with a token of the first listed
+    /// server, the metadata names `auth` instead and that first server's tokens get 401.
+    pub fn migrates_to(mut self, auth: &AuthServer) -> Self {
+        self.migrates_to = Some((auth.issuer().to_owned(), auth.key.public_jwk.clone()));
+        self
+    }
+
     /// Acts as the MCP 2025-03-26 authorization base URL for `auth`: serves a copy of its metadata at this
     /// server's `/.well-known/oauth-authorization-server` with `issuer` set to this server's origin (the
     /// endpoints and `jwks_uri` stay `auth`'s), and accepts tokens signed by `auth`'s key whose `iss` is
@@ -171,6 +180,8 @@ struct Config {
     keys: Vec<(String, jsonwebtoken::DecodingKey)>,
     scopes: Vec<String>,
     required_scope: String,
+    /// The issuer whose tokens stop working once the server has moved (set on the first accepted call).
+    migration: Option<(String, Arc<std::sync::atomic::AtomicBool>)>,
 }
 
 impl Config {
@@ -190,6 +201,7 @@ impl McpServer {
             required_scope: "mcp:read".into(),
             resource_metadata: None,
             origin_as: None,
+            migrates_to: None,
         }
     }
 
@@ -243,7 +255,21 @@ impl McpServer {
             "bearer_methods_supported": ["header"],
             "resource_name": "mcp-auth demo MCP server",
         });
-        server.fixed(prm_path, Reply::json(&metadata));
+        let moved = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let migration = b.migrates_to.take().map(|(issuer, jwk)| {
+            b.keys.push((issuer.clone(), jwk));
+            let mut after = metadata.clone();
+            after["authorization_servers"] = json!([issuer]);
+            let (before, flag) = (metadata.clone(), moved.clone());
+            server.route(prm_path, move |_| {
+                let moved = flag.load(std::sync::atomic::Ordering::SeqCst);
+                Reply::json(if moved { &after } else { &before })
+            });
+            (b.issuers.first().cloned().unwrap_or_default(), moved)
+        });
+        if migration.is_none() {
+            server.fixed(prm_path, Reply::json(&metadata));
+        }
         let keys = b
             .keys
             .iter()
@@ -259,6 +285,7 @@ impl McpServer {
             keys,
             scopes: b.scopes.clone(),
             required_scope: b.required_scope.clone(),
+            migration,
         });
         server.route(&b.path, move |req| endpoint(req, &config));
         Ok(Mounted {
@@ -393,6 +420,9 @@ fn verify(token: &str, c: &Config) -> Verdict {
             v.set_required_spec_claims(&["exp", "iss", "aud"]);
         }
         match jsonwebtoken::decode::<Value>(token, key, &v) {
+            Ok(_) if migrated_away(c, issuer) => {
+                return Verdict::Invalid("this server now uses another authorization server".into());
+            }
             Ok(data) => {
                 return Verdict::Valid {
                     scope: data.claims["scope"].as_str().unwrap_or("").to_owned(),
@@ -402,6 +432,15 @@ fn verify(token: &str, c: &Config) -> Verdict {
         }
     }
     Verdict::Invalid(last)
+}
+
+/// Whether a valid token of `issuer` is refused because the server moved away from it (the first such
+/// token is accepted and triggers the move).
+fn migrated_away(c: &Config, issuer: &str) -> bool {
+    match &c.migration {
+        Some((from, moved)) if from == issuer => moved.swap(true, std::sync::atomic::Ordering::SeqCst),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -59,7 +59,7 @@ fn demo_json_runs_the_compliant_chain_and_passes() {
 fn demo_broken_shows_the_expected_failures_and_exits_0() {
     let d = demo(&["--broken"], 0);
     assert!(d.ok);
-    assert_eq!(d.steps.len(), 9);
+    assert_eq!(d.steps.len(), 10);
     assert!(d.steps[..5].iter().all(|s| s.ok));
     assert!(
         d.steps[5..]
@@ -86,6 +86,37 @@ fn demo_broken_shows_the_expected_failures_and_exits_0() {
         login_failed,
         ["cl-mcp-call", "cl-token-audience", "jwt-aud-contains-resource"]
     );
+    // The login failures step: one link per broken server, each naming its check.
+    let failures = &d.steps[9];
+    let runs: Vec<(&str, bool)> = failures
+        .chain
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|l| (l.link.as_str(), l.ok))
+        .collect();
+    assert_eq!(
+        runs,
+        [
+            ("no-registration-endpoint", true),
+            ("redirect-uri-mismatch", false),
+            ("resource-rejected", false),
+            ("step-up-as-401", false)
+        ]
+    );
+    assert_eq!(failures.status("cl-registration"), "warn");
+    let mut failed = failures.failed();
+    failed.sort_unstable();
+    assert_eq!(
+        failed,
+        [
+            "cl-authorization-response",
+            "cl-mcp-call",
+            "cl-redirect-uri-registered",
+            "cl-resource-parameter"
+        ]
+    );
+    assert!(failures.message("cl-resource-parameter").contains("AADSTS9010010"));
     let broken = &d.steps[5];
     assert!(!broken.ok);
     let mut failed = broken.failed();
@@ -108,7 +139,7 @@ fn demo_human_output_tells_a_newcomer_what_happened() {
         0,
     );
     assert!(
-        text.contains("== Step 1/9: check-provider against a spec-compliant authorization server"),
+        text.contains("== Step 1/10: check-provider against a spec-compliant authorization server"),
         "{text}"
     );
     assert!(

@@ -346,3 +346,56 @@ fn a_token_in_a_file_or_url_argument_is_not_echoed() {
         }
     }
 }
+
+/// Every access token the MCP server received and every refresh token presented at the token endpoint.
+fn issued_tokens(a: &AuthServer, m: &McpServer) -> Vec<String> {
+    let mut out: Vec<String> = m
+        .server
+        .hits()
+        .iter()
+        .filter_map(|h| h.header("authorization")?.strip_prefix("Bearer ").map(str::to_owned))
+        .collect();
+    out.extend(a.server.hits().iter().filter_map(|h| h.form_param("refresh_token")));
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn login_and_probe_login_never_print_a_token_or_the_client_secret() {
+    const SECRET: &str = "leak-test-client-secret-0123456789abcdef";
+    let a = AuthServer::builder().start().unwrap();
+    let m = McpServer::builder().protected_by(&a).start().unwrap();
+    a.add_client("leak-client", Some(SECRET), &["http://127.0.0.1/callback"]);
+    let browser = "curl -sS -L --max-redirs 3 -o /dev/null";
+    for command in [
+        &["login", "--test-refresh"][..],
+        &["probe", "--login", "--test-refresh"],
+    ] {
+        for mode in MODES {
+            let before = issued_tokens(&a, &m).len();
+            let out = cmd()
+                .env("BROWSER", browser)
+                .args(mode)
+                .args(command)
+                .args([m.url(), "--client-id", "leak-client", "--client-secret", SECRET])
+                .args(["--login-timeout", "20"])
+                .output()
+                .unwrap();
+            let text = format!(
+                "{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(0), "{command:?} {mode:?}\n{text}");
+            let tokens = issued_tokens(&a, &m);
+            assert!(tokens.len() > before, "{command:?} {mode:?}: the run obtained tokens");
+            assert!(!text.contains(SECRET), "{command:?} {mode:?} printed the client secret");
+            for t in &tokens {
+                for s in secrets(t) {
+                    assert!(!text.contains(&s), "{command:?} {mode:?} leaked {}…", &s[..8]);
+                }
+            }
+        }
+    }
+}

@@ -352,3 +352,196 @@ fn audit_passes_a_good_server_and_names_cl_pkce_enforced_when_the_verifier_is_no
     assert_eq!(r.failed(), ["cl-pkce-enforced"]);
     assert!(r.message("cl-pkce-enforced").contains("wrong code_verifier"));
 }
+
+/// A P-256 key in a PEM file, and its public JWK as mcp-auth derives it.
+fn client_key() -> (tempfile::NamedTempFile, serde_json::Value) {
+    let pem = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+        .unwrap()
+        .serialize_pem();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &pem).unwrap();
+    let jwk = mcp_auth::login::assertion::ClientKey::from_pem(&pem)
+        .unwrap()
+        .public_jwk;
+    (file, jwk)
+}
+
+#[test]
+fn client_key_authenticates_with_private_key_jwt() {
+    let (a, m) = setup(&[], &[]);
+    let (key, jwk) = client_key();
+    a.add_key_client("svc-jwt", &jwk, &[]);
+    let mut c = cmd();
+    c.args([
+        "login",
+        m.url(),
+        "--grant",
+        "client-credentials",
+        "--client-id",
+        "svc-jwt",
+    ])
+    .arg("--client-key")
+    .arg(key.path());
+    let r = run_json(c, 0);
+    assert_eq!(r.status("cl-mcp-call"), "pass");
+    let hits = a.server.hits();
+    let token = hits.iter().find(|h| h.path == "/token").expect("a token request");
+    assert_eq!(
+        token.form_param("client_assertion_type").as_deref(),
+        Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+    );
+    assert!(token.header("authorization").is_none());
+
+    // Another key than the registered one: the server refuses the client, the report says so.
+    let (other, _) = client_key();
+    let mut c = cmd();
+    c.args([
+        "login",
+        m.url(),
+        "--grant",
+        "client-credentials",
+        "--client-id",
+        "svc-jwt",
+    ])
+    .arg("--client-key")
+    .arg(other.path());
+    let r = run_json(c, 1);
+    assert_eq!(r.status("cl-token-response"), "fail");
+}
+
+#[test]
+fn dynamic_registration_with_a_client_key_registers_its_jwks() {
+    let (a, m) = setup(&[], &[]);
+    let (key, jwk) = client_key();
+    let mut c = login(m.url());
+    c.arg("--client-key").arg(key.path());
+    let r = run_json(c, 0);
+    assert_eq!(r.status("cl-mcp-call"), "pass");
+    let hits = a.server.hits();
+    let reg = hits.iter().find(|h| h.path == "/register").expect("registration");
+    let body: serde_json::Value = serde_json::from_slice(&reg.body).unwrap();
+    assert_eq!(body["token_endpoint_auth_method"], "private_key_jwt");
+    assert_eq!(body["jwks"]["keys"][0]["x"], jwk["x"]);
+    let token = hits.iter().find(|h| h.path == "/token").expect("a token request");
+    assert!(token.form_param("client_assertion").is_some());
+}
+
+#[test]
+fn an_unusable_client_key_is_a_usage_error() {
+    let (_a, m) = setup(&[], &[]);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), "not a key").unwrap();
+    let mut c = login(m.url());
+    c.arg("--client-key").arg(file.path());
+    let text = run_human(c, 2);
+    assert!(text.contains("--client-key"), "{text}");
+}
+
+#[test]
+fn tokens_are_verified_with_one_key_set_fetch_per_login() {
+    let (a, m) = setup(&[], &[]);
+    let mut c = login(m.url());
+    c.arg("--test-refresh");
+    let r = run_json(c, 0);
+    // The access token and the refreshed one are both verified (jwt-* rows of the verify operation) ...
+    assert_eq!(r.status("cl-token-audience"), "pass");
+    assert_eq!(r.status("jwt-signature-valid"), "pass");
+    // ... against one fetch of the key set.
+    let jwks = a.server.hits().iter().filter(|h| h.path.ends_with("/jwks")).count();
+    assert_eq!(jwks, 1);
+}
+
+#[test]
+fn probe_login_logs_in_then_probes_with_that_token() {
+    let (a, m) = setup(&[], &[]);
+    let mut c = cmd();
+    c.env("BROWSER", BROWSER)
+        .args(["probe", m.url(), "--login", "--login-timeout", "20"]);
+    let r = run_json(c, 0);
+    assert_eq!(r.command, "probe");
+    // The login's links come first, then the probe's, with the obtained token accepted and forgeries refused.
+    let l = links(&r);
+    assert_eq!(
+        l.first().map(String::as_str),
+        Some("protected-resource-metadata"),
+        "{l:?}"
+    );
+    assert!(l.iter().any(|x| x == "token"), "{l:?}");
+    assert_eq!(r.status("cl-token-audience"), "pass");
+    assert_eq!(r.status("rs-valid-token-accepted"), "pass");
+    assert_eq!(r.status("rs-invalid-token-401"), "pass");
+    // The token the probe sent is the one the authorization server issued.
+    let hits = a.server.hits();
+    assert!(hits.iter().any(|h| h.path == "/token"));
+}
+
+#[test]
+fn probe_login_that_fails_reports_the_login_and_does_not_probe() {
+    let (_a, m) = setup(&[Flaw::NoRegistration], &[]);
+    let mut c = cmd();
+    c.env("BROWSER", BROWSER)
+        .args(["probe", m.url(), "--login", "--login-timeout", "20"]);
+    let r = run_json(c, 3);
+    assert_eq!(r.command, "login");
+    assert_eq!(r.status("cl-registration"), "warn");
+    assert!(
+        r.all("rs-unauthenticated-401").is_empty(),
+        "no probe after a failed login"
+    );
+}
+
+#[test]
+fn probe_login_with_a_token_is_a_usage_error() {
+    let (a, m) = setup(&[], &[]);
+    let mut c = cmd();
+    c.env("BROWSER", BROWSER)
+        .args(["probe", m.url(), "--login", "--token", "abc"]);
+    let text = run_human(c, 2);
+    assert!(text.contains("--login obtains the token"), "{text}");
+    assert!(a.server.hits().is_empty());
+}
+
+#[test]
+fn no_browser_hands_the_url_to_the_cli_which_prints_it_on_stderr() {
+    let (_a, m) = setup(&[], &[]);
+    let out = cmd()
+        .args(["login", m.url(), "--no-browser", "--login-timeout", "1", "--json"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("open this URL to authorize"), "{stderr}");
+    assert!(stderr.contains("/authorize?"), "{stderr}");
+    // stdout is the report alone.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("open this URL"), "{stdout}");
+    assert!(stdout.trim_start().starts_with('{'), "{stdout}");
+}
+
+#[test]
+fn authorization_server_migration_registers_again_at_the_new_server() {
+    let a = AuthServer::builder().start().unwrap();
+    let b = AuthServer::builder().start().unwrap();
+    let m = McpServer::builder().protected_by(&a).migrates_to(&b).start().unwrap();
+    let r = run_json(login(m.url()), 0);
+    assert_eq!(r.status("cl-credentials-per-issuer"), "pass");
+    assert!(r.message("cl-credentials-per-issuer").contains(b.issuer()));
+    assert_eq!(r.status("cl-mcp-call"), "pass");
+    // One registration at each server: the first server's client is never used at the second.
+    assert_eq!(a.server.hits_on("/register"), 1);
+    assert_eq!(b.server.hits_on("/register"), 1);
+    let first_client = a
+        .server
+        .hits()
+        .iter()
+        .find(|h| h.path == "/token")
+        .and_then(|h| h.form_param("client_id"))
+        .expect("a token request at the first server");
+    assert!(
+        b.server
+            .hits()
+            .iter()
+            .all(|h| h.form_param("client_id").as_deref() != Some(first_client.as_str())),
+        "the first server's client id reached the second"
+    );
+}

@@ -18,7 +18,6 @@ v02=(resource-mismatch offline-access-scope offline-access-not-supported authori
   metadata-issuer-mismatch)
 # "suite/scenario" pairs expected to fail, with the reason.
 declare -A KNOWN_FAILURES=(
-  ["0.1/client-credentials-jwt"]="private_key_jwt (--client-key) is not implemented yet"
   ["0.1/cross-app-access-complete-flow"]="extension (enterprise cross-app access), out of scope"
 )
 pass=0 fail=0 known=0 failed=()

@@ -344,3 +344,55 @@ fn the_real_as_mints_jwt_access_tokens_for_the_requested_resource() {
     assert_eq!(p.post_mcp(Some(&peers::flip_signature_byte(&token))), 401);
     assert_eq!(p.post_mcp(None), 401);
 }
+
+/// `mcp-auth login` (or `probe --login`) through oidc-provider's dev login and consent pages.
+fn login(args: &[&str]) -> assert_cmd::Command {
+    let mut c = cmd();
+    c.env("BROWSER", Peers::browser())
+        .args(args)
+        .args(["--login-timeout", "60"]);
+    c
+}
+
+#[test]
+fn login_through_oidc_providers_login_and_consent_pages_gets_a_verified_token_the_sdk_accepts() {
+    let p = peers_or_skip!();
+    let r = run_json(login(&["login", &p.mcp]), 0);
+    assert!(r.failed().is_empty(), "{:?}", r.failed());
+    // Dynamic registration (oidc-provider has no Client ID Metadata Documents), PKCE, state, RFC 9207 iss.
+    assert_eq!(r.registration.as_deref(), Some("dcr"));
+    for id in [
+        "cl-dcr-response",
+        "cl-redirect-uri-registered",
+        "cl-authorization-response",
+        "cl-resource-parameter",
+    ] {
+        assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
+    }
+    // The token is verified by the verify operation: oidc-provider's key, iss the AS used, aud the MCP URL.
+    signature_verified(&r);
+    for id in ["cl-token-audience", "jwt-iss-matches", "jwt-aud-contains-resource"] {
+        assert_eq!(r.status(id), "pass", "{id}: {}", r.message(id));
+    }
+    // The SDK server accepts it.
+    assert_eq!(r.status("cl-mcp-call"), "pass", "{}", r.message("cl-mcp-call"));
+}
+
+#[test]
+fn probe_login_probes_the_sdk_server_with_the_token_from_oidc_provider() {
+    let p = peers_or_skip!();
+    let r = run_json(login(&["probe", &p.mcp, "--login"]), 0);
+    assert!(r.failed().is_empty(), "{:?}", r.failed());
+    assert_eq!(r.status("cl-token-audience"), "pass");
+    assert_eq!(
+        r.status("rs-valid-token-accepted"),
+        "pass",
+        "{}",
+        r.message("rs-valid-token-accepted")
+    );
+    let forged = r.all("rs-invalid-token-401");
+    assert!(
+        forged.len() >= 5 && forged.iter().all(|c| c.status == "pass"),
+        "{forged:#?}"
+    );
+}

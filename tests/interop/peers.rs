@@ -54,6 +54,12 @@ pub struct Peers {
 }
 
 impl Peers {
+    /// The `BROWSER` command that completes oidc-provider's dev login and consent pages
+    /// (`tests/interop/browser.mjs`).
+    pub fn browser() -> String {
+        format!("node {}", dir().join("browser.mjs").display())
+    }
+
     /// The peers every test of this binary shares, started on first use (a start costs about a second of
     /// Node start-up; once per test was most of the suite's time on a 2-core box). The tests only read from
     /// them and mint tokens, so sharing is safe. Never dropped: they exit when this process (their stdin) ends.

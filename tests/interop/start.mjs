@@ -72,7 +72,8 @@ const provider = new Provider(issuer, {
   ],
   pkce: { required: () => true },
   features: {
-    devInteractions: { enabled: false },
+    // The dev login and consent pages: tests/interop/browser.mjs completes them as a user would.
+    devInteractions: { enabled: true },
     clientCredentials: { enabled: true },
     registration: { enabled: true },
     introspection: { enabled: true },

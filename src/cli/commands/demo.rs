@@ -95,8 +95,22 @@ pub fn steps() -> Vec<Step> {
             expect_fail: &["cl-token-audience", "jwt-aud-contains-resource", "cl-mcp-call"],
             run: login_broken,
         },
+        Step {
+            title: "login against four more broken servers (no registration endpoint, redirect URI rewritten at registration, resource rejected, step-up answered 401); only their findings are shown",
+            broken: true,
+            expect_fail: LOGIN_FAILURES_FAIL,
+            run: login_failures,
+        },
     ]
 }
+
+/// What the login failures step must find (no registration endpoint is a warning: the flow cannot start).
+const LOGIN_FAILURES_FAIL: &[&str] = &[
+    "cl-redirect-uri-registered",
+    "cl-resource-parameter",
+    "cl-authorization-response",
+    "cl-mcp-call",
+];
 
 /// The flaws of the broken MCP server step, and what the probe must find.
 pub const BROKEN_MCP: [McpFlaw; 2] = [McpFlaw::ResourceMismatch, McpFlaw::AcceptsForgedTokens];
@@ -214,18 +228,29 @@ fn login_broken(ctx: &Context) -> StepFuture<'_> {
 /// `login --test-refresh` against an authorization server with `flaws`; the embedded server approves at
 /// once, so the library's headless user agent follows its redirect to the callback.
 async fn login_embedded(ctx: &Context, flaws: &[Flaw]) -> anyhow::Result<Report> {
+    let (_auth, _mcp, url, outcome) = login_once(ctx, flaws, |m| m, true).await?;
+    Ok(crate::cli::commands::login::report(outcome, &url, ctx.spec, false))
+}
+
+/// Starts an authorization server with `flaws` and an MCP server (`mcp` adjusts its builder), and logs in.
+async fn login_once(
+    ctx: &Context,
+    flaws: &[Flaw],
+    mcp: impl FnOnce(crate::server::mcp::McpServerBuilder) -> crate::server::mcp::McpServerBuilder,
+    test_refresh: bool,
+) -> anyhow::Result<(AuthServer, McpServer, url::Url, crate::login::LoginOutcome)> {
     let auth = AuthServer::builder()
         .issuer_path("/tenant1")
         .flaws(flaws.iter().cloned())
         .start()
         .map_err(|e| anyhow::anyhow!("could not start the embedded authorization server on 127.0.0.1: {e}"))?;
-    let mcp = McpServer::builder()
-        .protected_by(&auth)
+    let mcp = mcp(McpServer::builder().protected_by(&auth))
         .start()
         .map_err(|e| anyhow::anyhow!("could not start the embedded MCP server on 127.0.0.1: {e}"))?;
     let opts = crate::login::LoginOptions {
         client_id: None,
         client_secret: None,
+        client_key: None,
         client_metadata_url: None,
         registration: crate::login::RegistrationMode::Auto,
         grant: crate::login::GrantKind::AuthorizationCode,
@@ -235,12 +260,55 @@ async fn login_embedded(ctx: &Context, flaws: &[Flaw]) -> anyhow::Result<Report>
         no_resource: false,
         scope: None,
         call: None,
-        test_refresh: true,
+        test_refresh,
         audit: false,
     };
     let url = url::Url::parse(mcp.url())?;
     let outcome = crate::login::login(&ctx.client()?, &url, &opts, ctx.spec).await;
-    Ok(crate::cli::commands::login::report(outcome, &url, ctx.spec, false))
+    Ok((auth, mcp, url, outcome))
+}
+
+/// The login failures `demo --broken` shows in one step: one login per broken server, and only what each
+/// found (its failures and warnings), as one link each.
+fn login_failures(ctx: &Context) -> StepFuture<'_> {
+    type Adjust = fn(crate::server::mcp::McpServerBuilder) -> crate::server::mcp::McpServerBuilder;
+    let same: Adjust = |m| m;
+    let step_up_as_401: Adjust = |m| {
+        m.scopes(&["mcp:read"])
+            .required_scope("mcp:admin")
+            .flaw(McpFlaw::StepUpAs401)
+    };
+    let runs: [(&'static str, Vec<Flaw>, Adjust); 4] = [
+        ("no-registration-endpoint", vec![Flaw::NoRegistration], same),
+        ("redirect-uri-mismatch", vec![Flaw::RedirectUriMismatch], same),
+        ("resource-rejected", vec![Flaw::RejectsResource], same),
+        ("step-up-as-401", Vec::new(), step_up_as_401),
+    ];
+    Box::pin(async move {
+        let mut report = Report::new("login", "", ctx.spec, false);
+        let mut chain = Vec::new();
+        for (name, flaws, adjust) in runs {
+            let (_auth, _mcp, url, outcome) = login_once(ctx, &flaws, adjust, false).await?;
+            if report.target.is_empty() {
+                report.target = url.to_string();
+            }
+            let found: Vec<_> = outcome
+                .checks()
+                .into_iter()
+                .filter(|c| matches!(c.status, Status::Fail | Status::Warn))
+                .collect();
+            report.checks.extend(found.iter().cloned());
+            chain.push(crate::report::ChainLink {
+                link: name,
+                subject: url.to_string(),
+                ok: !found.iter().any(|c| c.status == Status::Fail),
+                checks: found,
+            });
+        }
+        report.chain = Some(chain);
+        report.headline = Some("login against four broken servers: what each run found".into());
+        Ok(report)
+    })
 }
 
 /// Runs the probe, with a token obtained from the embedded authorization server, on an MCP server with `flaws`.

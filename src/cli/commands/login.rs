@@ -1,6 +1,6 @@
 //! `mcp-auth login <MCP_SERVER_URL>`: obtain a token as an MCP client does, every step a check.
 
-use crate::cli::args::{GrantArg, LoginArgs, RegistrationArg};
+use crate::cli::args::{GrantArg, LoginArgs, LoginFlags, RegistrationArg};
 use crate::cli::context::Context;
 use crate::cli::printer::{emit, emit_stderr};
 use crate::error::Error;
@@ -12,11 +12,20 @@ use std::io::Write;
 use std::time::Duration;
 use url::Url;
 
+/// `--no-browser`: the CLI prints the URL the library hands it, on stderr (stdout is the report's).
+fn manual() -> Browser {
+    Browser::Manual(std::sync::Arc::new(|url: &str| {
+        eprintln!(
+            "mcp-auth: open this URL to authorize, then wait here or paste the URL you were redirected to:\n{url}"
+        );
+    }))
+}
+
 /// How the authorization URL reaches a user agent; an error when there is none and the wait could
 /// never end.
-fn browser(args: &LoginArgs, ctx: &Context) -> Result<Browser, Error> {
+fn browser(args: &LoginFlags, ctx: &Context) -> Result<Browser, Error> {
     if args.no_browser {
-        return Ok(Browser::Manual);
+        return Ok(manual());
     }
     if let Some(b) = &ctx.browser {
         return Ok(Browser::Command(b.clone()));
@@ -25,14 +34,23 @@ fn browser(args: &LoginArgs, ctx: &Context) -> Result<Browser, Error> {
         return Ok(Browser::System);
     }
     if args.grant == GrantArg::ClientCredentials {
-        return Ok(Browser::Manual);
+        return Ok(manual());
     }
     Err(Error::Usage(
         "no terminal and no BROWSER: the authorization could never complete. Set BROWSER to a command that opens a URL, pass --no-browser and paste the redirect URL on stdin, or use --grant client-credentials".into(),
     ))
 }
 
-fn options(args: &LoginArgs, ctx: &Context) -> Result<LoginOptions, Error> {
+/// Reads `--client-key`.
+fn client_key(path: &std::path::Path) -> Result<login::assertion::ClientKey, Error> {
+    let pem =
+        std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("--client-key {}: {e}", path.display())))?;
+    login::assertion::ClientKey::from_pem(&pem)
+        .map_err(|e| Error::Usage(format!("--client-key {}: {e}", path.display())))
+}
+
+/// The library's options from the shared login flags and the scopes to request (`login` and `probe --login`).
+pub fn options(args: &LoginFlags, scope: Option<String>, ctx: &Context) -> Result<LoginOptions, Error> {
     let call_args = match &args.call_args {
         Some(j) => serde_json::from_str(j).map_err(|e| Error::Usage(format!("--call-args is not JSON ({e})")))?,
         None => serde_json::json!({}),
@@ -40,6 +58,7 @@ fn options(args: &LoginArgs, ctx: &Context) -> Result<LoginOptions, Error> {
     Ok(LoginOptions {
         client_id: args.client_id.clone(),
         client_secret: args.client_secret.clone(),
+        client_key: args.client_key.as_deref().map(client_key).transpose()?,
         client_metadata_url: args.client_metadata_url.clone(),
         registration: match args.registration {
             RegistrationArg::Auto => RegistrationMode::Auto,
@@ -55,7 +74,7 @@ fn options(args: &LoginArgs, ctx: &Context) -> Result<LoginOptions, Error> {
         browser: browser(args, ctx)?,
         timeout: Duration::from_secs(args.login_timeout),
         no_resource: args.no_resource,
-        scope: args.scope.clone(),
+        scope,
         call: args.call.clone().map(|t| (t, call_args)),
         test_refresh: args.test_refresh,
         audit: args.audit,
@@ -65,7 +84,7 @@ fn options(args: &LoginArgs, ctx: &Context) -> Result<LoginOptions, Error> {
 pub async fn login(args: LoginArgs, ctx: &Context) -> anyhow::Result<ExitStatus> {
     // Validated at parse time (`input::http_url`).
     let url = Url::parse(&args.url).map_err(|e| Error::Usage(format!("MCP_SERVER_URL: {e}")))?;
-    let opts = options(&args, ctx)?;
+    let opts = options(&args.flags, args.scope.clone(), ctx)?;
     let client = ctx.client()?;
     let spinner = ctx.spinner(&format!("logging in to {url}"));
     let outcome = login::login(&client, &url, &opts, ctx.spec).await;
