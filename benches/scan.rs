@@ -77,6 +77,7 @@ fn time_v(stderr: &str, label: &str) -> Option<f64> {
 
 /// What one scan cost.
 struct Run {
+    started: Instant,
     wall: Duration,
     /// Peak RSS in MB, and user + system CPU seconds.
     rss_mb: Option<f64>,
@@ -120,11 +121,72 @@ fn run_scan(list: &std::path::Path, jobs: usize) -> Run {
         .unwrap_or_else(|| panic!("no summary line; stderr:\n{stderr}"));
     let cpu = time_v(&stderr, "User time (seconds)").zip(time_v(&stderr, "System time (seconds)"));
     Run {
+        started,
         wall,
         rss_mb: time_v(&stderr, "Maximum resident set size (kbytes)").map(|kb| kb / 1024.0),
         cpu_secs: cpu.map(|(u, s)| u + s),
         summary,
     }
+}
+
+/// A turn: requests on one origin that arrive within half a reply's latency of the turn's first one.
+const TURN_GAP: Duration = Duration::from_millis(50);
+
+/// Where the wall time went on the MCP origins: each origin's requests grouped into turns (one reply's
+/// latency each), how full the 2 slots were, and when each origin started and went quiet. Prints the first
+/// origin's timeline in full.
+fn timeline(origins: &[MockServer], started: Instant) {
+    let ms = |t: Instant| t.saturating_duration_since(started).as_millis() as usize;
+    let (mut turns, mut firsts, mut lasts, mut singles) = (Vec::new(), Vec::new(), Vec::new(), 0);
+    for (i, o) in origins.iter().enumerate() {
+        let mut hits = o.hits();
+        hits.sort_by_key(|h| h.received);
+        let Some(first) = hits.first().map(|h| h.received) else {
+            continue;
+        };
+        let mut groups: Vec<Vec<&mcp_auth::server::Recorded>> = Vec::new();
+        for h in &hits {
+            match groups.last_mut() {
+                Some(g) if h.received.duration_since(g[0].received) < TURN_GAP => g.push(h),
+                _ => groups.push(vec![h]),
+            }
+        }
+        if i == 0 {
+            println!("  origin 0 timeline (ms since the scan started: requests of the turn):");
+            for g in &groups {
+                let what: Vec<String> = g
+                    .iter()
+                    .map(|h| {
+                        let auth = if h.bearer().is_some() { "+token" } else { "" };
+                        format!("{} {}{auth}", h.method, h.path)
+                    })
+                    .collect();
+                println!("    {:>5}: {}", ms(g[0].received), what.join(", "));
+            }
+        }
+        singles += groups.iter().filter(|g| g.len() == 1).count();
+        turns.push(groups.len());
+        firsts.push(ms(first));
+        lasts.push(ms(hits.last().map_or(first, |h| h.received)));
+    }
+    let stats = |v: &mut Vec<usize>| {
+        v.sort_unstable();
+        (
+            v.first().copied().unwrap_or_default(),
+            v.get(v.len() / 2).copied().unwrap_or_default(),
+            v.last().copied().unwrap_or_default(),
+        )
+    };
+    let total: usize = turns.iter().sum();
+    let (t, f, l) = (stats(&mut turns), stats(&mut firsts), stats(&mut lasts));
+    println!(
+        "  MCP origin turns: min/median/max {}/{}/{} per origin; {singles} of {total} turns used one slot of two",
+        t.0, t.1, t.2
+    );
+    println!(
+        "  first request on an origin at {}/{}/{} ms, last at {}/{}/{} ms (min/median/max)",
+        f.0, f.1, f.2, l.0, l.1, l.2
+    );
 }
 
 /// User + system CPU seconds of this process so far (the embedded servers), from /proc/self/stat.
@@ -160,6 +222,7 @@ fn main() {
     );
     let servers_cpu_before = own_cpu_secs();
     let Run {
+        started,
         wall,
         rss_mb: rss,
         cpu_secs,
@@ -183,6 +246,7 @@ fn main() {
         "  MCP origins: {mcp_requests} requests ({:.1} per server), at most {busiest} in flight on one origin",
         mcp_requests as f64 / f.servers as f64
     );
+    timeline(&f.origins, started);
     // Every path of every authorization server (metadata candidates, JWKS) asked for exactly once.
     let mut repeated = 0;
     let mut requests = 0;

@@ -3,9 +3,11 @@
 //! and name the first broken one. Under `--spec 2025-03-26` (no PRM) the authorization server is also
 //! discovered from the MCP server's origin, the authorization base URL, as clients of that revision do.
 //!
-//! Round trips: the unauthenticated POST and the speculative well-known PRM fetches go out together;
-//! every authorization server is then checked concurrently (its candidates at once, then its JWKS), and
-//! the token tests run alongside. A compliant server costs three sequential round trips.
+//! Round trips: the unauthenticated POST, the speculative well-known PRM fetches and the garbage-token
+//! POST go out together; every authorization server is then checked concurrently (its candidates at
+//! once, then its JWKS), and the `--token` tests run alongside. A compliant server costs three sequential
+//! round trips, and in a scan whose authorization servers are already checked, two turns of its origin's
+//! two request slots.
 
 mod headline;
 mod prm;
@@ -22,7 +24,7 @@ use servers::{check_issuer, listed_issuers, server_links};
 pub use shapes::{RequestShape, SHAPES, ShapeAttempt};
 use shapes::{first_response, negotiate, negotiate_with_token, token_shape_note};
 pub use token::{Forgery, forge};
-use token::{token_tests, verify_against_chain, withheld};
+use token::{GARBAGE_TOKEN, token_tests, verify_against_chain, withheld};
 
 use crate::catalogue::*;
 use crate::challenge::{self, Parsed};
@@ -154,14 +156,8 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     let mut rs = Checks::new(spec, Some(subject.clone()));
     https_check(&mut rs, url);
 
-    // Round trip 1: the unauthenticated POST and the well-known candidates, together (and the lookup
-    // deciding whether the MCP server is public).
     let candidates = discovery::prm_candidates(url);
-    let (first, speculative, targets) = futures::join!(
-        client.send(SHAPES[0].request(url, None)),
-        futures::future::join_all(candidates.iter().map(|u| client.get(u))),
-        client.guarded_for(url, opts.allow_private_addresses)
-    );
+    let (first, speculative, targets, early_garbage) = first_round_trip(client, url, &candidates, opts).await;
     // From here on every fetch, to the MCP server or wherever it points, refuses private addresses when
     // the MCP server is public.
     let client = match &targets {
@@ -216,7 +212,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             Some(t) if withheld(url, opts).is_none() => negotiate_with_token(client, url, t.expose(), shape_at).await,
             _ => (shape_at, Vec::new()),
         };
-        let results = token_tests(client, url, SHAPES[at], opts, spec, &subject).await;
+        let results = token_tests(client, url, SHAPES[at], opts, spec, &subject, early_garbage).await;
         (results, at, attempts)
     };
     let (as_results, origin_outcome, (token_results, token_at, token_attempts)) =
@@ -239,6 +235,36 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     }
     finish_headline(&mut out);
     out
+}
+
+/// Round trip 1's answers: the unauthenticated POST, each well-known candidate, the client for the rest
+/// of the walk, and the garbage-token POST (`None` without that client).
+type FirstRoundTrip = (
+    Result<Response, FetchError>,
+    Vec<Result<Response, FetchError>>,
+    Result<HttpClient, crate::error::Error>,
+    Option<Result<Response, FetchError>>,
+);
+
+/// Round trip 1: the unauthenticated POST and the well-known `candidates`, together with the lookup
+/// deciding whether the MCP server is public and then, through the client it decides, the garbage-token
+/// POST (in the newest shape; used if the server takes that shape). Nothing later waits for the MCP
+/// origin but a header URL off the candidates and the --token tests: under scan's 2-per-origin limit
+/// these four requests take two turns, and a server whose authorization servers are checked is done.
+async fn first_round_trip(client: &HttpClient, url: &Url, candidates: &[Url], opts: &ProbeOptions) -> FirstRoundTrip {
+    let (first, speculative, (targets, garbage)) = futures::join!(
+        client.send(SHAPES[0].request(url, None)),
+        futures::future::join_all(candidates.iter().map(|u| client.get(u))),
+        async {
+            let targets = client.guarded_for(url, opts.allow_private_addresses).await;
+            let garbage = match &targets {
+                Ok(c) => Some(c.send(SHAPES[0].request(url, Some(GARBAGE_TOKEN))).await),
+                Err(_) => None,
+            };
+            (targets, garbage)
+        }
+    );
+    (first, speculative, targets, garbage)
 }
 
 /// `rs-https`: the MCP endpoint's transport.
