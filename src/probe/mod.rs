@@ -157,7 +157,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     https_check(&mut rs, url);
 
     let candidates = discovery::prm_candidates(url);
-    let (first, speculative, targets, early_garbage) = first_round_trip(client, url, &candidates, opts).await;
+    let (first, speculative, targets, early_garbage) = first_round_trip(client, url, &candidates, opts, spec).await;
     // From here on every fetch, to the MCP server or wherever it points, refuses private addresses when
     // the MCP server is public.
     let client = match &targets {
@@ -248,23 +248,60 @@ type FirstRoundTrip = (
 
 /// Round trip 1: the unauthenticated POST and the well-known `candidates`, together with the lookup
 /// deciding whether the MCP server is public and then, through the client it decides, the garbage-token
-/// POST (in the newest shape; used if the server takes that shape). Nothing later waits for the MCP
-/// origin but a header URL off the candidates and the --token tests: under scan's 2-per-origin limit
-/// these four requests take two turns, and a server whose authorization servers are checked is done.
-async fn first_round_trip(client: &HttpClient, url: &Url, candidates: &[Url], opts: &ProbeOptions) -> FirstRoundTrip {
-    let (first, speculative, (targets, garbage)) = futures::join!(
-        client.send(SHAPES[0].request(url, None)),
-        futures::future::join_all(candidates.iter().map(|u| client.get(u))),
-        async {
-            let targets = client.guarded_for(url, opts.allow_private_addresses).await;
-            let garbage = match &targets {
-                Ok(c) => Some(c.send(SHAPES[0].request(url, Some(GARBAGE_TOKEN))).await),
-                Err(_) => None,
-            };
-            (targets, garbage)
+/// POST (in the newest shape; used if the server takes that shape). In a scan (an issuer cache), the
+/// authorization servers of the PRM the challenge names are checked as soon as the POST and that
+/// candidate answer: under scan's 2-per-origin limit the other two requests take a second turn, which
+/// then overlaps the authorization servers' first round trip instead of delaying it.
+async fn first_round_trip(
+    client: &HttpClient,
+    url: &Url,
+    candidates: &[Url],
+    opts: &ProbeOptions,
+    spec: SpecRevision,
+) -> FirstRoundTrip {
+    let (header_tx, header_rx) = tokio::sync::oneshot::channel();
+    let (answer_txs, answer_rxs): (Vec<_>, Vec<_>) = candidates.iter().map(|_| tokio::sync::oneshot::channel()).unzip();
+    let early = opts.issuer_cache.as_deref().map(|cache| (cache, header_rx, answer_rxs));
+    let post = async {
+        let r = client.send(SHAPES[0].request(url, None)).await;
+        if let Some(header) = r.as_ref().ok().and_then(challenge_prm_url) {
+            let _ = header_tx.send(header);
         }
-    );
+        r
+    };
+    let fetches = futures::future::join_all(candidates.iter().zip(answer_txs).map(|(u, tx)| async move {
+        let r = client.get(u).await;
+        if let Ok(resp) = &r
+            && !tx.is_closed()
+        {
+            let _ = tx.send(resp.clone());
+        }
+        r
+    }));
+    let guarded = async {
+        let targets = client.guarded_for(url, opts.allow_private_addresses).await;
+        let Ok(c) = &targets else {
+            return (targets, None);
+        };
+        let early_checks = async {
+            if let Some((cache, header, answers)) = early {
+                servers::check_issuers_early(c, cache, candidates, header, answers, spec).await;
+            }
+        };
+        let (garbage, ()) = futures::join!(c.send(SHAPES[0].request(url, Some(GARBAGE_TOKEN))), early_checks);
+        (targets, Some(garbage))
+    };
+    let (first, speculative, (targets, garbage)) = futures::join!(post, fetches, guarded);
     (first, speculative, targets, garbage)
+}
+
+/// The challenge's `resource_metadata` URL in a 401, as the walk reads it.
+fn challenge_prm_url(resp: &Response) -> Option<Url> {
+    if resp.status != 401 {
+        return None;
+    }
+    let challenges = challenge::parse_all(&resp.header_values("www-authenticate"));
+    Url::parse(challenges.find("Bearer")?.param("resource_metadata")?).ok()
 }
 
 /// `rs-https`: the MCP endpoint's transport.
