@@ -6,6 +6,10 @@
 //! authorization server's metadata and key set requested once, peak RSS of the scan ≤ 100 MB (from
 //! `/usr/bin/time -v`, else from polling /proc/PID/status VmHWM).
 //!
+//! It also prints where the time went: each MCP origin's requests grouped into turns (requests arriving
+//! within half a reply's latency of each other), how many turns used one of the two slots, and the first
+//! origin's timeline.
+//!
 //! Run: `cargo bench --bench scan`. `SCAN_BENCH_SERVERS` and `SCAN_BENCH_JOBS` change the fleet size and `-j`
 //! for a quick look.
 

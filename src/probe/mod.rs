@@ -6,8 +6,9 @@
 //! Round trips: the unauthenticated POST, the speculative well-known PRM fetches and the garbage-token
 //! POST go out together; every authorization server is then checked concurrently (its candidates at
 //! once, then its JWKS), and the `--token` tests run alongside. A compliant server costs three sequential
-//! round trips, and in a scan whose authorization servers are already checked, two turns of its origin's
-//! two request slots.
+//! round trips. In a scan (2 requests in flight per origin) the first round trip's four requests take two
+//! turns of the origin, so the authorization servers of the PRM the challenge names are checked as soon
+//! as the first turn brings that PRM: still three round trips.
 
 mod headline;
 mod prm;
