@@ -11,7 +11,8 @@
 //! origin's timeline.
 //!
 //! Run: `cargo bench --bench scan`. `SCAN_BENCH_SERVERS` and `SCAN_BENCH_JOBS` change the fleet size and `-j`
-//! for a quick look.
+//! for a quick look; `SCAN_BENCH_ISSUERS` the number of authorization servers (1: every server after the
+//! first wave finds its issuer checked).
 
 use mcp_auth::server::MockServer;
 use mcp_auth::server::auth::AuthServer;
@@ -25,6 +26,14 @@ const LATENCY: Duration = Duration::from_millis(100);
 const ORIGINS: usize = 100;
 const PER_ORIGIN: usize = 10;
 const ISSUERS: usize = 20;
+
+/// `SCAN_BENCH_ISSUERS`, else [`ISSUERS`].
+fn issuers() -> usize {
+    std::env::var("SCAN_BENCH_ISSUERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(ISSUERS, |n: usize| n.max(1))
+}
 const JOBS: usize = 100;
 const ROUND_TRIPS: f64 = 3.0;
 const MAX_RSS_MB: f64 = 100.0;
@@ -37,7 +46,7 @@ struct Fleet {
 }
 
 fn fleet(servers: usize) -> Fleet {
-    let auths: Vec<AuthServer> = (0..ISSUERS)
+    let auths: Vec<AuthServer> = (0..issuers())
         .map(|_| AuthServer::builder().start().expect("auth server"))
         .collect();
     let mut list = tempfile::NamedTempFile::new().expect("list file");
@@ -47,7 +56,7 @@ fn fleet(servers: usize) -> Fleet {
     for o in 0..origins_needed {
         let origin = MockServer::start().expect("origin");
         for e in 0..PER_ORIGIN.min(servers - n) {
-            let auth = &auths[(o * PER_ORIGIN + e) % ISSUERS];
+            let auth = &auths[(o * PER_ORIGIN + e) % auths.len()];
             let mounted = McpServer::builder()
                 .protected_by(auth)
                 .path(&format!("/e{e}/mcp"))
@@ -219,9 +228,10 @@ fn main() {
     let f = fleet(servers);
     let ideal = (f.servers as f64 / jobs as f64).max(1.0) * ROUND_TRIPS * LATENCY.as_secs_f64();
     println!(
-        "scan benchmark: {} MCP endpoints on {} origins, {ISSUERS} authorization servers, {} ms per reply, -j {jobs}",
+        "scan benchmark: {} MCP endpoints on {} origins, {} authorization servers, {} ms per reply, -j {jobs}",
         f.servers,
         f.servers.div_ceil(PER_ORIGIN),
+        f.auths.len(),
         LATENCY.as_millis()
     );
     let servers_cpu_before = own_cpu_secs();
@@ -263,7 +273,8 @@ fn main() {
         repeated += by_path.values().filter(|n| **n > 1).count();
     }
     println!(
-        "  authorization servers: {requests} requests over {ISSUERS} servers, {repeated} path(s) requested more than once {}",
+        "  authorization servers: {requests} requests over {} servers, {repeated} path(s) requested more than once {}",
+        f.auths.len(),
         if repeated == 0 { "(met: once each)" } else { "(MISSED)" }
     );
     match rss {
