@@ -3,9 +3,12 @@
 //! and name the first broken one. Under `--spec 2025-03-26` (no PRM) the authorization server is also
 //! discovered from the MCP server's origin, the authorization base URL, as clients of that revision do.
 //!
-//! Round trips: the unauthenticated POST and the speculative well-known PRM fetches go out together;
-//! every authorization server is then checked concurrently (its candidates at once, then its JWKS), and
-//! the token tests run alongside. A compliant server costs three sequential round trips.
+//! Round trips: the unauthenticated POST, the speculative well-known PRM fetches and the garbage-token
+//! POST go out together; every authorization server is then checked concurrently (its candidates at
+//! once, then its JWKS), and the `--token` tests run alongside. A compliant server costs three sequential
+//! round trips. In a scan (2 requests in flight per origin) the first round trip's four requests take two
+//! turns of the origin, so the authorization servers of the PRM the challenge names are checked as soon
+//! as the first turn brings that PRM: still three round trips.
 
 mod headline;
 mod prm;
@@ -22,7 +25,7 @@ use servers::{check_issuer, listed_issuers, server_links};
 pub use shapes::{RequestShape, SHAPES, ShapeAttempt};
 use shapes::{first_response, negotiate, negotiate_with_token, token_shape_note};
 pub use token::{Forgery, forge};
-use token::{token_tests, verify_against_chain, withheld};
+use token::{GARBAGE_TOKEN, token_tests, verify_against_chain, withheld};
 
 use crate::catalogue::*;
 use crate::challenge::{self, Parsed};
@@ -168,14 +171,8 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     let mut rs = Checks::new(spec, Some(subject.clone()));
     https_check(&mut rs, url);
 
-    // Round trip 1: the unauthenticated POST and the well-known candidates, together (and the lookup
-    // deciding whether the MCP server is public).
     let candidates = discovery::prm_candidates(url);
-    let (first, speculative, targets) = futures::join!(
-        client.send(SHAPES[0].request(url, None)),
-        futures::future::join_all(candidates.iter().map(|u| client.get(u))),
-        client.guarded_for(url, opts.allow_private_addresses)
-    );
+    let (first, speculative, targets, early_garbage) = first_round_trip(client, url, &candidates, opts, spec).await;
     // From here on every fetch, to the MCP server or wherever it points, refuses private addresses when
     // the MCP server is public.
     let client = match &targets {
@@ -230,7 +227,7 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
             Some(t) if withheld(url, opts).is_none() => negotiate_with_token(client, url, t.expose(), shape_at).await,
             _ => (shape_at, Vec::new()),
         };
-        let results = token_tests(client, url, SHAPES[at], opts, spec, &subject).await;
+        let results = token_tests(client, url, SHAPES[at], opts, spec, &subject, early_garbage).await;
         (results, at, attempts)
     };
     let (as_results, origin_outcome, (token_results, token_at, token_attempts)) =
@@ -253,6 +250,73 @@ pub async fn probe(client: &HttpClient, url: &Url, opts: &ProbeOptions, spec: Sp
     }
     finish_headline(&mut out);
     out
+}
+
+/// Round trip 1's answers: the unauthenticated POST, each well-known candidate, the client for the rest
+/// of the walk, and the garbage-token POST (`None` without that client).
+type FirstRoundTrip = (
+    Result<Response, FetchError>,
+    Vec<Result<Response, FetchError>>,
+    Result<HttpClient, crate::error::Error>,
+    Option<Result<Response, FetchError>>,
+);
+
+/// Round trip 1: the unauthenticated POST and the well-known `candidates`, together with the lookup
+/// deciding whether the MCP server is public and then, through the client it decides, the garbage-token
+/// POST (in the newest shape; used if the server takes that shape). In a scan (an issuer cache), the
+/// authorization servers of the PRM the challenge names are checked as soon as the POST and that
+/// candidate answer: under scan's 2-per-origin limit the other two requests take a second turn, which
+/// then overlaps the authorization servers' first round trip instead of delaying it.
+async fn first_round_trip(
+    client: &HttpClient,
+    url: &Url,
+    candidates: &[Url],
+    opts: &ProbeOptions,
+    spec: SpecRevision,
+) -> FirstRoundTrip {
+    let (header_tx, header_rx) = tokio::sync::oneshot::channel();
+    let (answer_txs, answer_rxs): (Vec<_>, Vec<_>) = candidates.iter().map(|_| tokio::sync::oneshot::channel()).unzip();
+    let early = opts.issuer_cache.as_deref().map(|cache| (cache, header_rx, answer_rxs));
+    let post = async {
+        let r = client.send(SHAPES[0].request(url, None)).await;
+        if let Some(header) = r.as_ref().ok().and_then(challenge_prm_url) {
+            let _ = header_tx.send(header);
+        }
+        r
+    };
+    let fetches = futures::future::join_all(candidates.iter().zip(answer_txs).map(|(u, tx)| async move {
+        let r = client.get(u).await;
+        if let Ok(resp) = &r
+            && !tx.is_closed()
+        {
+            let _ = tx.send(resp.clone());
+        }
+        r
+    }));
+    let guarded = async {
+        let targets = client.guarded_for(url, opts.allow_private_addresses).await;
+        let Ok(c) = &targets else {
+            return (targets, None);
+        };
+        let early_checks = async {
+            if let Some((cache, header, answers)) = early {
+                servers::check_issuers_early(c, cache, candidates, header, answers, spec).await;
+            }
+        };
+        let (garbage, ()) = futures::join!(c.send(SHAPES[0].request(url, Some(GARBAGE_TOKEN))), early_checks);
+        (targets, Some(garbage))
+    };
+    let (first, speculative, (targets, garbage)) = futures::join!(post, fetches, guarded);
+    (first, speculative, targets, garbage)
+}
+
+/// The challenge's `resource_metadata` URL in a 401, as the walk reads it.
+fn challenge_prm_url(resp: &Response) -> Option<Url> {
+    if resp.status != 401 {
+        return None;
+    }
+    let challenges = challenge::parse_all(&resp.header_values("www-authenticate"));
+    Url::parse(challenges.find("Bearer")?.param("resource_metadata")?).ok()
 }
 
 /// `rs-https`: the MCP endpoint's transport.

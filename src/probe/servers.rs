@@ -158,16 +158,9 @@ pub(super) fn origin_links(
 /// The PRM's `authorization_servers`, at most [`MAX_AUTHORIZATION_SERVERS`]; notes on the PRM link the
 /// bound, and each server on another origin than the MCP server at `url`.
 pub(super) fn listed_issuers(doc: &Map<String, Value>, url: &Url, prm: &mut Checks) -> Vec<String> {
-    let mut issuers: Vec<String> = crate::metadata::Document(doc)
-        .str_array("authorization_servers")
-        .present()
-        .unwrap_or_default()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    if issuers.len() > MAX_AUTHORIZATION_SERVERS {
-        prm.warn(&PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS, too_many_servers(issuers.len()));
-        issuers.truncate(MAX_AUTHORIZATION_SERVERS);
+    let (issuers, listed) = issuers_in(doc);
+    if listed > MAX_AUTHORIZATION_SERVERS {
+        prm.warn(&PRM_AUTHORIZATION_SERVERS_ARE_ISSUERS, too_many_servers(listed));
     }
     for issuer in &issuers {
         if let Ok(u) = Url::parse(issuer)
@@ -183,6 +176,47 @@ pub(super) fn listed_issuers(doc: &Map<String, Value>, url: &Url, prm: &mut Chec
         }
     }
     issuers
+}
+
+/// The first [`MAX_AUTHORIZATION_SERVERS`] issuers `doc` lists, and how many it lists.
+fn issuers_in(doc: &Map<String, Value>) -> (Vec<String>, usize) {
+    let mut issuers: Vec<String> = crate::metadata::Document(doc)
+        .str_array("authorization_servers")
+        .present()
+        .unwrap_or_default()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let listed = issuers.len();
+    issuers.truncate(MAX_AUTHORIZATION_SERVERS);
+    (issuers, listed)
+}
+
+/// Scan: checks, into the issuer `cache`, the authorization servers listed by the PRM that the challenge's
+/// `resource_metadata` URL (`header`) served when that URL is one of the well-known `candidates` (each
+/// candidate's answer arrives on `answers`), as soon as it arrives: the rest of round 1 is still in flight
+/// and the walk's own checks find them in the cache. These are the servers the walk checks itself (its
+/// PRM is the one the header URL served); no answer on a channel means there is nothing to start early.
+pub(super) async fn check_issuers_early(
+    client: &HttpClient,
+    cache: &IssuerCache,
+    candidates: &[Url],
+    header: tokio::sync::oneshot::Receiver<Url>,
+    mut answers: Vec<tokio::sync::oneshot::Receiver<crate::http::Response>>,
+    spec: SpecRevision,
+) {
+    let Ok(header) = header.await else { return };
+    let Some(at) = candidates.iter().position(|c| *c == header) else {
+        return;
+    };
+    let Ok(resp) = answers.swap_remove(at).await else {
+        return;
+    };
+    let Ok(doc) = super::prm::prm_document(&resp) else {
+        return;
+    };
+    let (issuers, _) = issuers_in(&doc);
+    futures::future::join_all(issuers.iter().map(|i| check_issuer(client, i, spec, Some(cache)))).await;
 }
 
 /// The issuers `--token` may come from, and their key sets (`None`: not fetched).

@@ -84,7 +84,12 @@ pub(super) fn withheld(url: &Url, opts: &ProbeOptions) -> Option<&'static str> {
     )
 }
 
+/// The token every probe sends to see it refused (`rs-invalid-token-401`).
+pub(super) const GARBAGE_TOKEN: &str = "mcp-auth-probe-not-a-token";
+
 /// The token tests (`rs-invalid-token-401`, and with `--token` the valid, query and forged variants).
+/// `early`: the answer to [`GARBAGE_TOKEN`] sent in the first request shape with the first round trip,
+/// used when `shape` is that shape (else the garbage token is sent again, in `shape`).
 pub(super) async fn token_tests(
     client: &HttpClient,
     url: &Url,
@@ -92,9 +97,10 @@ pub(super) async fn token_tests(
     opts: &ProbeOptions,
     spec: SpecRevision,
     subject: &str,
+    early: Option<Result<Response, FetchError>>,
 ) -> Vec<CheckResult> {
     let mut checks = Checks::new(spec, Some(subject.to_owned()));
-    let mut variants: Vec<(&'static str, String)> = vec![("a garbage token", "mcp-auth-probe-not-a-token".to_owned())];
+    let mut variants: Vec<(&'static str, String)> = vec![("a garbage token", GARBAGE_TOKEN.to_owned())];
     let mut forge_note = None;
     let withheld = withheld(url, opts);
     let token = opts
@@ -113,11 +119,7 @@ pub(super) async fn token_tests(
         u.query_pairs_mut().append_pair("access_token", t);
         u
     });
-    let sends = futures::future::join_all(
-        variants
-            .iter()
-            .map(|(_, tok)| client.send(shape.request(url, Some(tok)))),
-    );
+    let sends = send_variants(client, url, shape, &variants, early);
     let valid = async {
         match token {
             Some(t) => Some(client.send(shape.request(url, Some(t))).await),
@@ -182,6 +184,28 @@ pub(super) async fn token_tests(
         }
     }
     results
+}
+
+/// Each token of `variants` sent in `shape`, but for the garbage token (variant 0) when `early` answered
+/// it in that shape already.
+async fn send_variants(
+    client: &HttpClient,
+    url: &Url,
+    shape: RequestShape,
+    variants: &[(&'static str, String)],
+    early: Option<Result<Response, FetchError>>,
+) -> Vec<Result<Response, FetchError>> {
+    let mut early = early.filter(|_| shape == super::SHAPES[0]);
+    futures::future::join_all(variants.iter().map(|(_, tok)| {
+        let answered = early.take();
+        async move {
+            match answered {
+                Some(r) => r,
+                None => client.send(shape.request(url, Some(tok))).await,
+            }
+        }
+    }))
+    .await
 }
 
 /// `rs-valid-token-accepted` on the answer to `--token`; returns a 403 answer, for `rs-insufficient-scope-403`.

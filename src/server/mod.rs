@@ -29,6 +29,8 @@ pub struct Recorded {
     pub query: Option<String>,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// When the request arrived (benchmarks draw timelines from it).
+    pub received: std::time::Instant,
 }
 
 impl Recorded {
@@ -271,6 +273,7 @@ async fn dispatch(
         query: uri.query().map(str::to_owned),
         headers,
         body,
+        received: std::time::Instant::now(),
     };
     shared.hits.lock().expect("hits lock").push(req.clone());
     let _answering = InFlight::enter(&shared);

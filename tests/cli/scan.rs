@@ -258,6 +258,30 @@ fn at_most_two_requests_are_in_flight_per_origin() {
     assert_eq!(origin.max_in_flight(), 2);
 }
 
+/// Under the 2-per-origin limit the root well-known candidate waits for a second turn; the authorization
+/// server named by the PRM the challenge points at is asked meanwhile, not after it. The candidate's
+/// handler holds its answer until the authorization server has been asked (at most 5 s, a bound under the
+/// 10 s request timeout, not a measurement) and records whether it was.
+#[test]
+fn the_authorization_server_is_asked_while_the_first_round_trip_is_still_out() {
+    let auth = std::sync::Arc::new(AuthServer::builder().start().unwrap());
+    let m = McpServer::builder().protected_by(&auth).start().unwrap();
+    let asked_first = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (a, flag) = (std::sync::Arc::clone(&auth), std::sync::Arc::clone(&asked_first));
+    m.server.route("/.well-known/oauth-protected-resource", move |_| {
+        let until = std::time::Instant::now() + Duration::from_secs(5);
+        while a.server.hits().is_empty() && std::time::Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        flag.store(!a.server.hits().is_empty(), std::sync::atomic::Ordering::SeqCst);
+        mcp_auth::server::Reply::new(404)
+    });
+    let (lines, summary) = scan_json(&format!("{}\n", m.url()), &[], 0);
+    assert_eq!(summary["summary"]["passing"], 1, "{lines:?}");
+    assert_eq!(m.server.hits_on("/.well-known/oauth-protected-resource"), 1);
+    assert!(asked_first.load(std::sync::atomic::Ordering::SeqCst));
+}
+
 #[test]
 fn a_closed_stdout_ends_the_scan_quietly() {
     let auth = AuthServer::builder().start().unwrap();
