@@ -126,4 +126,12 @@ CL_CODE_SINGLE_USE = {
     why: "A replayable code lets whoever intercepts it obtain tokens after the legitimate client.",
     fix: "Invalidate the code at its first redemption (and revoke the tokens issued with it when it is replayed).",
 }
+CL_REDIRECT_URI_ENFORCED = {
+    id: "cl-redirect-uri-enforced",
+    levels: always(Must),
+    spec: "OAuth 2.1-13 §4.1.2.1 (the server MUST NOT redirect to an invalid redirect URI), §2.3.1 (exact matching); RFC 9700 §4.1.1, §4.1.3; MCP 2025-06-18+ §Open Redirection",
+    summary: "`login --audit`: an authorization request whose `redirect_uri` was not registered for the client is refused, not redirected to.",
+    why: "A server that redirects to any URI is an open redirector: authorization codes (and errors) go to whoever owns that URI.",
+    fix: "Compare `redirect_uri` exactly with the client's registered redirect URIs (any port only on loopback, RFC 8252 §7.3); on a mismatch show an error page to the user and do not redirect.",
+}
 }

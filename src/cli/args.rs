@@ -414,7 +414,8 @@ pub struct LoginFlags {
     /// Use the refresh token once and check resource, audience and rotation.
     #[arg(long)]
     pub test_refresh: bool,
-    /// Two extra authorizations: a wrong code_verifier and a replayed code must be refused.
+    /// Three extra authorization requests: a wrong code_verifier, a replayed code and an unregistered
+    /// redirect URI must be refused.
     #[arg(long)]
     pub audit: bool,
 }

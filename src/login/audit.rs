@@ -1,9 +1,12 @@
-//! `--audit` (opt-in, two extra authorization round trips): does the server refuse a wrong
-//! `code_verifier`, and a code redeemed twice? No peer tool checks these.
+//! `--audit` (opt-in, three extra authorization round trips): does the server refuse a wrong
+//! `code_verifier`, a code redeemed twice, and a redirect URI that was not registered? No peer tool
+//! checks these.
 
 use super::{Found, Run, Session, Stop};
-use crate::catalogue::{CL_CODE_SINGLE_USE, CL_PKCE_ENFORCED};
+use crate::catalogue::{CL_CODE_SINGLE_USE, CL_PKCE_ENFORCED, CL_REDIRECT_URI_ENFORCED};
+use crate::error::FetchError;
 use crate::report::Checks;
+use url::Url;
 
 /// Redeems `code` and says whether a token came back.
 async fn redeem(
@@ -67,5 +70,88 @@ pub async fn audit(run: &mut Run<'_>, found: &Found, session: &Session) -> Resul
             format!("the first redemption failed (HTTP {})", first.0),
         );
     }
+    unregistered_redirect(run, found, session, &cb.redirect_uri, &mut c).await?;
     run.link("audit", &subject, c)
+}
+
+/// The redirect URI the client did not register: the registered one with another path (same loopback port,
+/// so the RFC 8252 §7.3 port exception cannot excuse it).
+fn unregistered(registered: &str) -> Option<Url> {
+    let mut u = Url::parse(registered).ok()?;
+    u.set_path("/callback-unregistered");
+    Some(u)
+}
+
+/// Whether `to` (a redirect target) is `bad` with a query or fragment added.
+fn leads_to(to: &str, bad: &Url) -> bool {
+    Url::parse(to).is_ok_and(|mut u| {
+        u.set_query(None);
+        u.set_fragment(None);
+        u == *bad
+    })
+}
+
+/// Sends one authorization request with an unregistered `redirect_uri`, directly (no user agent): the
+/// project's client follows only same-origin redirects, so a redirect to the loopback callback's origin
+/// ends as [`FetchError::CrossOriginRedirect`] naming its target, and nothing reaches the listener.
+async fn unregistered_redirect(
+    run: &Run<'_>,
+    found: &Found,
+    session: &Session,
+    registered: &str,
+    c: &mut Checks,
+) -> Result<(), Stop> {
+    let Some(bad) = unregistered(registered) else {
+        return Ok(());
+    };
+    let pkce = (super::authorize::random(32), super::authorize::random(16));
+    let url = super::authorize::request_url(
+        run,
+        found,
+        &session.creds,
+        bad.as_str(),
+        (&pkce.0, &pkce.1),
+        &session.scopes,
+    )?;
+    let inconclusive = "the server asks the user first and may refuse later; it MUST NOT redirect to an unregistered URI and should inform the user (RFC 9700 §4.1.3)";
+    match run.client.get(&url).await {
+        Err(FetchError::CrossOriginRedirect { to, .. }) if leads_to(&to, &bad) => c.violated(
+            &CL_REDIRECT_URI_ENFORCED,
+            format!("the authorization endpoint redirected to the unregistered redirect_uri {bad}: an open redirector that sends codes to whoever owns that URI"),
+        ),
+        Err(FetchError::CrossOriginRedirect { to, .. }) => c.warn(
+            &CL_REDIRECT_URI_ENFORCED,
+            crate::sanitize::line(&format!("inconclusive: with redirect_uri {bad} the server redirected to {to}; {inconclusive}")).into_owned(),
+        ),
+        Err(e) => c.skip(
+            &CL_REDIRECT_URI_ENFORCED,
+            crate::sanitize::line(&format!("the authorization request failed: {e}")).into_owned(),
+        ),
+        Ok(r) if r.status >= 400 => c.pass(
+            &CL_REDIRECT_URI_ENFORCED,
+            format!("an authorization request with the unregistered redirect_uri {bad}: refused (HTTP {})", r.status),
+        ),
+        Ok(r) => c.warn(
+            &CL_REDIRECT_URI_ENFORCED,
+            format!("inconclusive: with redirect_uri {bad} the server answered HTTP {} (a login or consent page, not a refusal); {inconclusive}", r.status),
+        ),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unregistered_uri_keeps_the_port_and_matches_only_with_a_query_added() {
+        let bad = unregistered("http://127.0.0.1:4567/callback").unwrap();
+        assert_eq!(bad.as_str(), "http://127.0.0.1:4567/callback-unregistered");
+        assert!(leads_to(
+            "http://127.0.0.1:4567/callback-unregistered?code=x&state=y",
+            &bad
+        ));
+        assert!(!leads_to("http://127.0.0.1:4567/callback?code=x", &bad));
+        assert!(!leads_to("https://idp.example/login?next=x", &bad));
+    }
 }

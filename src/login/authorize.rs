@@ -164,11 +164,11 @@ pub fn challenge(verifier: &str) -> String {
 }
 
 /// The authorization request URL.
-fn request_url(
+pub fn request_url(
     run: &Run<'_>,
     found: &Found,
     creds: &Credentials,
-    cb: &Callback,
+    redirect_uri: &str,
     pkce: (&str, &str),
     scopes: &[String],
 ) -> Result<Url, Stop> {
@@ -182,7 +182,7 @@ fn request_url(
         let mut q = url.query_pairs_mut();
         q.append_pair("response_type", "code")
             .append_pair("client_id", &creds.client_id)
-            .append_pair("redirect_uri", &cb.redirect_uri)
+            .append_pair("redirect_uri", redirect_uri)
             .append_pair("code_challenge", &challenge(pkce.0))
             .append_pair("code_challenge_method", "S256")
             .append_pair("state", pkce.1);
@@ -206,7 +206,7 @@ pub async fn authorize(
 ) -> Result<(String, String), Stop> {
     let verifier = random(32);
     let state = random(16);
-    let url = request_url(run, found, creds, cb, (&verifier, &state), scopes)?;
+    let url = request_url(run, found, creds, &cb.redirect_uri, (&verifier, &state), scopes)?;
     open(&run.opts.browser, url.as_str())?;
     let manual = matches!(run.opts.browser, Browser::Manual(_));
     let wait = async {

@@ -92,7 +92,8 @@ pub struct LoginOptions {
     /// `--call TOOL` with its arguments.
     pub call: Option<(String, Value)>,
     pub test_refresh: bool,
-    /// `--audit`: also check that a wrong `code_verifier` and a replayed code are refused.
+    /// `--audit`: also check that a wrong `code_verifier`, a replayed code and an unregistered redirect URI
+    /// are refused.
     pub audit: bool,
 }
 

@@ -65,6 +65,9 @@ pub enum Flaw {
     NoIssParameter,
     /// `/authorize` and the token endpoint accept requests without PKCE or with a wrong `code_verifier`.
     PkceNotEnforced,
+    /// `/authorize` redirects to any `redirect_uri`, registered or not: an open redirector that hands codes
+    /// to whoever owns the URI.
+    RedirectUriNotChecked,
 }
 
 /// Builder for [`AuthServer`].

@@ -345,12 +345,47 @@ fn audit_passes_a_good_server_and_names_cl_pkce_enforced_when_the_verifier_is_no
     let r = run_json(c, 0);
     assert_eq!(r.status("cl-pkce-enforced"), "pass");
     assert_eq!(r.status("cl-code-single-use"), "pass");
+    assert_eq!(
+        r.status("cl-redirect-uri-enforced"),
+        "pass",
+        "{}",
+        r.message("cl-redirect-uri-enforced")
+    );
+    assert!(r.message("cl-redirect-uri-enforced").contains("refused (HTTP 400)"));
     let (_a, m) = setup(&[Flaw::PkceNotEnforced], &[]);
     let mut c = login(m.url());
     c.arg("--audit");
     let r = run_json(c, 1);
     assert_eq!(r.failed(), ["cl-pkce-enforced"]);
     assert!(r.message("cl-pkce-enforced").contains("wrong code_verifier"));
+}
+
+#[test]
+fn audit_names_cl_redirect_uri_enforced_when_the_server_redirects_to_an_unregistered_uri() {
+    let (a, m) = setup(&[Flaw::RedirectUriNotChecked], &[]);
+    let mut c = login(m.url());
+    c.arg("--audit");
+    let r = run_json(c, 1);
+    assert_eq!(r.failed(), ["cl-redirect-uri-enforced"]);
+    let msg = r.message("cl-redirect-uri-enforced");
+    assert!(
+        msg.contains("/callback-unregistered") && msg.contains("open redirector"),
+        "{msg}"
+    );
+    let unregistered = a
+        .server
+        .hits()
+        .iter()
+        .filter(|q| q.path.ends_with("/authorize"))
+        .filter(|q| {
+            q.query_param("redirect_uri")
+                .is_some_and(|u| u.ends_with("/callback-unregistered"))
+        })
+        .count();
+    assert_eq!(
+        unregistered, 1,
+        "one authorization request with the unregistered redirect URI"
+    );
 }
 
 /// A P-256 key in a PEM file, and its public JWK as mcp-auth derives it.
