@@ -312,6 +312,7 @@ pub struct DecodeTokenArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_group("LoginFlags", login_flags_require_login))]
 #[command(after_help = "\
 Examples:
   mcp-auth probe https://mcp.example.com/mcp
@@ -370,6 +371,16 @@ pub struct LoginArgs {
     /// Write the bare access token to stdout (the report goes to stderr).
     #[arg(long)]
     pub print_token: bool,
+}
+
+/// `probe`'s login flags mean nothing without `--login`: refuse them rather than ignore them. Not
+/// `--client-secret`, which `MCP_AUTH_CLIENT_SECRET` in the environment may set for every probe.
+fn login_flags_require_login(group: clap::ArgGroup) -> clap::ArgGroup {
+    let ids: Vec<clap::Id> = group.get_args().filter(|id| *id != "client_secret").cloned().collect();
+    clap::ArgGroup::new(group.get_id().clone())
+        .args(ids)
+        .multiple(true)
+        .requires("login")
 }
 
 /// The flags of a login, shared by `login` and `probe --login`.

@@ -537,6 +537,30 @@ fn probe_login_with_a_token_is_a_usage_error() {
 }
 
 #[test]
+fn probe_login_flags_without_login_are_a_usage_error_not_ignored() {
+    let (a, m) = setup(&[], &[]);
+    for flags in [
+        &["--audit"][..],
+        &["--grant", "client-credentials"],
+        &["--client-id", "x"],
+    ] {
+        let mut c = cmd();
+        c.args(["probe", m.url()]).args(flags);
+        let text = run_human(c, 2);
+        assert!(text.contains("--login"), "{flags:?}: {text}");
+    }
+    assert!(a.server.hits().is_empty() && m.server.hits().is_empty());
+    // A client secret in the environment is not a flag given by mistake: a plain probe still runs.
+    let out = cmd()
+        .env("MCP_AUTH_CLIENT_SECRET", "s3cret")
+        .args(["probe", m.url(), "--json"])
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!m.server.hits().is_empty());
+}
+
+#[test]
 fn no_browser_hands_the_url_to_the_cli_which_prints_it_on_stderr() {
     let (_a, m) = setup(&[], &[]);
     let out = cmd()
