@@ -8,6 +8,7 @@
 //! `JwtVerifier` on aws-lc-rs, key parsed once) only does the arithmetic.
 
 use crate::catalogue::*;
+use crate::json::{Members, Object};
 use crate::report::{CheckResult, Checks};
 use crate::rules::token::{self as rules, Expectations};
 use crate::sanitize;
@@ -102,11 +103,12 @@ pub enum Unverified<'a> {
     Malformed(String),
 }
 
-/// The parts of a compact JWS.
+/// The parts of a compact JWS. Header and claims are a [`Map`], or on the `--batch` hot path an
+/// [`Object`] borrowed from [`Segments`].
 #[derive(Debug)]
-pub struct Parsed<'a> {
-    pub header: Map<String, Value>,
-    pub claims: Map<String, Value>,
+pub struct Parsed<'a, O = Map<String, Value>> {
+    pub header: O,
+    pub claims: O,
     /// `base64url(header) "." base64url(payload)`: the signed bytes.
     pub signing_input: &'a str,
     /// The third segment, still base64url.
@@ -160,6 +162,49 @@ pub fn decode_unverified(token: &str) -> Unverified<'_> {
         signing_input,
         signature_b64: parts[2],
     })
+}
+
+/// A three-segment token's header and payload, base64url-decoded, for [`Segments::parse`]: the `--batch`
+/// hot path, which reads them without building a [`Map`] per token.
+pub struct Segments<'a> {
+    header: String,
+    claims: String,
+    signing_input: &'a str,
+    signature_b64: &'a str,
+}
+
+impl<'a> Segments<'a> {
+    /// `None` unless `token` has three segments whose first two decode to UTF-8 text.
+    pub fn split(token: &'a str) -> Option<Self> {
+        let mut parts = token.split('.');
+        let (h, c, sig) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        let text = |seg: &str| {
+            B64.decode(seg.trim_end_matches('='))
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+        };
+        Some(Self {
+            header: text(h)?,
+            claims: text(c)?,
+            signing_input: &token[..h.len() + 1 + c.len()],
+            signature_b64: sig,
+        })
+    }
+
+    /// The header and claims as [`Object`]s, when both are small JSON objects that [`decode_unverified`]
+    /// would accept too (no duplicate member anywhere); `None` sends the caller to [`decode_unverified`],
+    /// which says what is wrong.
+    pub fn parse(&self) -> Option<Parsed<'_, Object<'_>>> {
+        Some(Parsed {
+            header: crate::json::parse_object(&self.header)?,
+            claims: crate::json::parse_object(&self.claims)?,
+            signing_input: self.signing_input,
+            signature_b64: self.signature_b64,
+        })
+    }
 }
 
 fn json_segment(segment: &str) -> Result<Map<String, Value>, String> {
@@ -510,15 +555,7 @@ pub fn verify_decoded(
     spec: SpecRevision,
     terse: bool,
 ) -> Verification {
-    let mut checks = if terse {
-        Checks::terse(spec, 24)
-    } else {
-        Checks::new(spec, None)
-    };
-    if exp.rfc9068 {
-        checks.escalate(&JWT_TYP_AT_JWT, Level::Must);
-        checks.escalate(&JWT_PROFILE_CLAIMS, Level::Must);
-    }
+    let mut checks = new_checks(exp, spec, terse);
     let parsed = match decoded {
         Unverified::Jws(p) => p,
         other => {
@@ -533,21 +570,64 @@ pub fn verify_decoded(
             };
         }
     };
+    check_jws(&mut checks, &parsed, keys, algorithms, exp);
+    Verification {
+        checks: checks.into_results(),
+        header: Some(parsed.header),
+        claims: Some(parsed.claims),
+    }
+}
+
+/// [`verify_decoded`] with `terse` on a token read by [`Segments::parse`] (the `--batch` hot path): the
+/// same checks, and no header or claims in the result.
+pub fn verify_terse(
+    parsed: &Parsed<'_, Object<'_>>,
+    keys: &KeySet,
+    algorithms: &[Algorithm],
+    exp: &Expectations,
+    spec: SpecRevision,
+) -> Verification {
+    let mut checks = new_checks(exp, spec, true);
+    check_jws(&mut checks, parsed, keys, algorithms, exp);
+    Verification {
+        checks: checks.into_results(),
+        header: None,
+        claims: None,
+    }
+}
+
+/// The checks of one token, with the profile's escalations.
+fn new_checks(exp: &Expectations, spec: SpecRevision, terse: bool) -> Checks {
+    let mut checks = if terse {
+        Checks::terse(spec, 24)
+    } else {
+        Checks::new(spec, None)
+    };
+    if exp.rfc9068 {
+        checks.escalate(&JWT_TYP_AT_JWT, Level::Must);
+        checks.escalate(&JWT_PROFILE_CLAIMS, Level::Must);
+    }
+    checks
+}
+
+/// Every check of a token that is a JWS: signature, header, claims.
+fn check_jws(
+    checks: &mut Checks,
+    parsed: &Parsed<'_, impl Members>,
+    keys: &KeySet,
+    algorithms: &[Algorithm],
+    exp: &Expectations,
+) {
     checks.pass(&JWT_COMPACT_JWS, "a compact JWS with JSON header and payload");
-    let signature_ok = signature(&mut checks, &parsed, keys, algorithms);
-    rules::header(&mut checks, &parsed.header);
-    rules::claims(&mut checks, &parsed.header, &parsed.claims, exp);
+    let signature_ok = signature(checks, parsed, keys, algorithms);
+    rules::header(checks, &parsed.header);
+    rules::claims(checks, &parsed.header, &parsed.claims, exp);
     if !signature_ok {
         // The claims above come from an unverified token: say so next to them.
         checks.info(
             &JWT_SIGNATURE_VALID,
             "the claim checks above describe an UNVERIFIED payload, since the signature was not accepted",
         );
-    }
-    Verification {
-        checks: checks.into_results(),
-        header: Some(parsed.header),
-        claims: Some(parsed.claims),
     }
 }
 
@@ -568,7 +648,7 @@ fn shape_failure(checks: &mut Checks, shape: &Unverified<'_>) {
 }
 
 /// The algorithm, key and signature checks. Returns whether the signature was accepted.
-fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[Algorithm]) -> bool {
+fn signature(checks: &mut Checks, p: &Parsed<'_, impl Members>, keys: &KeySet, algorithms: &[Algorithm]) -> bool {
     let Some(alg) = allowed_algorithm(checks, p, algorithms) else {
         return false;
     };
@@ -579,7 +659,7 @@ fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[A
 }
 
 /// `jwt-alg-not-none` and `jwt-alg-allowlisted`: the header's alg when the verifier accepts it.
-fn allowed_algorithm(checks: &mut Checks, p: &Parsed<'_>, algorithms: &[Algorithm]) -> Option<Algorithm> {
+fn allowed_algorithm(checks: &mut Checks, p: &Parsed<'_, impl Members>, algorithms: &[Algorithm]) -> Option<Algorithm> {
     let alg_text = match p.header.get("alg") {
         Some(Value::String(a)) => a.as_str(),
         Some(other) => {
@@ -633,7 +713,7 @@ fn allowed_algorithm(checks: &mut Checks, p: &Parsed<'_>, algorithms: &[Algorith
 /// `jwt-kid-in-issuer-jwks` and `jwt-alg-key-consistent`: the keys of `keys` to try for `alg`.
 fn candidate_keys<'k>(
     checks: &mut Checks,
-    p: &Parsed<'_>,
+    p: &Parsed<'_, impl Members>,
     keys: &'k KeySet,
     alg: Algorithm,
     algorithms: &[Algorithm],
@@ -825,7 +905,7 @@ fn high_s(alg: Algorithm, sig: &[u8]) -> bool {
     sig.len() == 2 * half.len() && &sig[half.len()..] > half
 }
 
-fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candidates: &[&Key]) -> bool {
+fn verify_signature<O>(checks: &mut Checks, p: &Parsed<'_, O>, alg: Algorithm, candidates: &[&Key]) -> bool {
     if p.signature_b64.is_empty() {
         checks.violated(
             &JWT_SIGNATURE_VALID,
