@@ -288,7 +288,12 @@ impl Keys {
     pub(crate) fn report(&self, token: &SecretToken, human: bool) -> Report {
         let checked = self.check(token.expose(), false);
         let mut report = Report::new("verify-token", &self.resource, self.spec, self.strict);
-        let (Verification { checks, header, claims }, v) = match checked.outcome {
+        let (
+            Verification {
+                checks, header, claims, ..
+            },
+            v,
+        ) = match checked.outcome {
             Ok(found) => found,
             Err(info) => {
                 report.error = Some(info);

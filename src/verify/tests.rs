@@ -239,7 +239,20 @@ fn terse_checks_match_the_full_path_for_odd_tokens() {
                 .collect()
         };
         assert_eq!(shown(true), shown(false), "{token}");
+        let checked = keys.check(token, true);
+        if let Some(sha256) = checked.outcome.as_ref().unwrap().0.sha256 {
+            assert_eq!(
+                sha256,
+                crate::jwt::sha256(token),
+                "the hash continued over the signature"
+            );
+        }
     }
+    let signed = keys.check(&tokens[0], true);
+    assert!(
+        signed.outcome.unwrap().0.sha256.is_some(),
+        "ES256: the fingerprint comes with the signature"
+    );
     let duplicate = format!("{}.{}.c2ln", b64(r#"{"alg":"ES256"}"#), b64(r#"{"iss":"a","iss":"b"}"#));
     let checked = keys.check(&duplicate, true);
     let (v, _) = checked.outcome.as_ref().unwrap();
