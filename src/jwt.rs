@@ -8,6 +8,7 @@
 //! `JwtVerifier` on aws-lc-rs, key parsed once) only does the arithmetic.
 
 use crate::catalogue::*;
+use crate::json::{Members, Object};
 use crate::report::{CheckResult, Checks};
 use crate::rules::token::{self as rules, Expectations};
 use crate::sanitize;
@@ -79,14 +80,23 @@ fn prefix(s: &str) -> String {
 
 /// Lower-case hex SHA-256 of the token.
 pub fn fingerprint(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = Vec::with_capacity(64);
+    hex_into(&sha256(s), &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The SHA-256 of `s`.
+pub fn sha256(s: &str) -> [u8; 32] {
     let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, s.as_bytes());
-    let mut out = String::with_capacity(64);
-    for b in d.as_ref() {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    d.as_ref().try_into().unwrap_or_default()
+}
+
+/// Appends `bytes` as lower-case hex.
+pub fn hex_into(bytes: &[u8], out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.extend([HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
     }
-    out
 }
 
 /// A token taken apart without any verification.
@@ -102,11 +112,12 @@ pub enum Unverified<'a> {
     Malformed(String),
 }
 
-/// The parts of a compact JWS.
+/// The parts of a compact JWS. Header and claims are a [`Map`], or on the `--batch` hot path an
+/// [`Object`] borrowed from [`Segments`].
 #[derive(Debug)]
-pub struct Parsed<'a> {
-    pub header: Map<String, Value>,
-    pub claims: Map<String, Value>,
+pub struct Parsed<'a, O = Map<String, Value>> {
+    pub header: O,
+    pub claims: O,
     /// `base64url(header) "." base64url(payload)`: the signed bytes.
     pub signing_input: &'a str,
     /// The third segment, still base64url.
@@ -160,6 +171,49 @@ pub fn decode_unverified(token: &str) -> Unverified<'_> {
         signing_input,
         signature_b64: parts[2],
     })
+}
+
+/// A three-segment token's header and payload, base64url-decoded, for [`Segments::parse`]: the `--batch`
+/// hot path, which reads them without building a [`Map`] per token.
+pub struct Segments<'a> {
+    header: String,
+    claims: String,
+    signing_input: &'a str,
+    signature_b64: &'a str,
+}
+
+impl<'a> Segments<'a> {
+    /// `None` unless `token` has three segments whose first two decode to UTF-8 text.
+    pub fn split(token: &'a str) -> Option<Self> {
+        let mut parts = token.split('.');
+        let (h, c, sig) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        let text = |seg: &str| {
+            B64.decode(seg.trim_end_matches('='))
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+        };
+        Some(Self {
+            header: text(h)?,
+            claims: text(c)?,
+            signing_input: &token[..h.len() + 1 + c.len()],
+            signature_b64: sig,
+        })
+    }
+
+    /// The header and claims as [`Object`]s, when both are small JSON objects that [`decode_unverified`]
+    /// would accept too (no duplicate member anywhere); `None` sends the caller to [`decode_unverified`],
+    /// which says what is wrong.
+    pub fn parse(&self) -> Option<Parsed<'_, Object<'_>>> {
+        Some(Parsed {
+            header: crate::json::parse_object(&self.header)?,
+            claims: crate::json::parse_object(&self.claims)?,
+            signing_input: self.signing_input,
+            signature_b64: self.signature_b64,
+        })
+    }
 }
 
 fn json_segment(segment: &str) -> Result<Map<String, Value>, String> {
@@ -288,6 +342,11 @@ impl JwtVerifier for PreparedVerifier {
 }
 
 impl PreparedVerifier {
+    /// Whether `signature` signs the bytes whose digest (for this algorithm's hash) is `digest`.
+    fn verify_digest(&self, digest: &aws_lc_rs::digest::Digest, signature: &[u8]) -> bool {
+        self.key.verify_digest_sig(digest, signature).is_ok()
+    }
+
     /// The aws-lc-rs parameters `jsonwebtoken`'s aws-lc backend uses for each algorithm.
     fn new(alg: Algorithm, material: &Material) -> Result<Self, String> {
         use aws_lc_rs::signature as s;
@@ -484,6 +543,8 @@ pub struct Verification {
     pub checks: Vec<CheckResult>,
     pub header: Option<Map<String, Value>>,
     pub claims: Option<Map<String, Value>>,
+    /// The token's SHA-256 when it was computed on the way (see [`verify_terse`]).
+    pub sha256: Option<[u8; 32]>,
 }
 
 /// Verifies `token` against the issuer's keys and the expectations. Never fails: every problem is a check.
@@ -510,15 +571,7 @@ pub fn verify_decoded(
     spec: SpecRevision,
     terse: bool,
 ) -> Verification {
-    let mut checks = if terse {
-        Checks::terse(spec, 24)
-    } else {
-        Checks::new(spec, None)
-    };
-    if exp.rfc9068 {
-        checks.escalate(&JWT_TYP_AT_JWT, Level::Must);
-        checks.escalate(&JWT_PROFILE_CLAIMS, Level::Must);
-    }
+    let mut checks = new_checks(exp, spec, terse);
     let parsed = match decoded {
         Unverified::Jws(p) => p,
         other => {
@@ -530,24 +583,75 @@ pub fn verify_decoded(
                     _ => None,
                 },
                 claims: None,
+                sha256: None,
             };
         }
     };
+    check_jws(&mut checks, &parsed, keys, algorithms, exp, None);
+    Verification {
+        checks: checks.into_results(),
+        header: Some(parsed.header),
+        claims: Some(parsed.claims),
+        sha256: None,
+    }
+}
+
+/// [`verify_decoded`] with `terse` on a token read by [`Segments::parse`] (the `--batch` hot path): the
+/// same checks, and no header or claims in the result. With a SHA-256 algorithm, the signed bytes are
+/// hashed once, and the hash continued over the signature gives the token's SHA-256 (its fingerprint)
+/// without reading the token twice.
+pub fn verify_terse(
+    parsed: &Parsed<'_, Object<'_>>,
+    keys: &KeySet,
+    algorithms: &[Algorithm],
+    exp: &Expectations,
+    spec: SpecRevision,
+) -> Verification {
+    let mut checks = new_checks(exp, spec, true);
+    let mut sha256 = None;
+    check_jws(&mut checks, parsed, keys, algorithms, exp, Some(&mut sha256));
+    Verification {
+        checks: checks.into_results(),
+        header: None,
+        claims: None,
+        sha256,
+    }
+}
+
+/// The checks of one token, with the profile's escalations.
+fn new_checks(exp: &Expectations, spec: SpecRevision, terse: bool) -> Checks {
+    let mut checks = if terse {
+        Checks::terse(spec, 24)
+    } else {
+        Checks::new(spec, None)
+    };
+    if exp.rfc9068 {
+        checks.escalate(&JWT_TYP_AT_JWT, Level::Must);
+        checks.escalate(&JWT_PROFILE_CLAIMS, Level::Must);
+    }
+    checks
+}
+
+/// Every check of a token that is a JWS: signature, header, claims. `sha256` receives the token's SHA-256
+/// when the signature check computed it on the way.
+fn check_jws(
+    checks: &mut Checks,
+    parsed: &Parsed<'_, impl Members>,
+    keys: &KeySet,
+    algorithms: &[Algorithm],
+    exp: &Expectations,
+    sha256: Option<&mut Option<[u8; 32]>>,
+) {
     checks.pass(&JWT_COMPACT_JWS, "a compact JWS with JSON header and payload");
-    let signature_ok = signature(&mut checks, &parsed, keys, algorithms);
-    rules::header(&mut checks, &parsed.header);
-    rules::claims(&mut checks, &parsed.header, &parsed.claims, exp);
+    let signature_ok = signature(checks, parsed, keys, algorithms, sha256);
+    rules::header(checks, &parsed.header);
+    rules::claims(checks, &parsed.header, &parsed.claims, exp);
     if !signature_ok {
         // The claims above come from an unverified token: say so next to them.
         checks.info(
             &JWT_SIGNATURE_VALID,
             "the claim checks above describe an UNVERIFIED payload, since the signature was not accepted",
         );
-    }
-    Verification {
-        checks: checks.into_results(),
-        header: Some(parsed.header),
-        claims: Some(parsed.claims),
     }
 }
 
@@ -568,18 +672,24 @@ fn shape_failure(checks: &mut Checks, shape: &Unverified<'_>) {
 }
 
 /// The algorithm, key and signature checks. Returns whether the signature was accepted.
-fn signature(checks: &mut Checks, p: &Parsed<'_>, keys: &KeySet, algorithms: &[Algorithm]) -> bool {
+fn signature(
+    checks: &mut Checks,
+    p: &Parsed<'_, impl Members>,
+    keys: &KeySet,
+    algorithms: &[Algorithm],
+    sha256: Option<&mut Option<[u8; 32]>>,
+) -> bool {
     let Some(alg) = allowed_algorithm(checks, p, algorithms) else {
         return false;
     };
     let Some(candidates) = candidate_keys(checks, p, keys, alg, algorithms) else {
         return false;
     };
-    verify_signature(checks, p, alg, &candidates)
+    verify_signature(checks, p, alg, &candidates, sha256)
 }
 
 /// `jwt-alg-not-none` and `jwt-alg-allowlisted`: the header's alg when the verifier accepts it.
-fn allowed_algorithm(checks: &mut Checks, p: &Parsed<'_>, algorithms: &[Algorithm]) -> Option<Algorithm> {
+fn allowed_algorithm(checks: &mut Checks, p: &Parsed<'_, impl Members>, algorithms: &[Algorithm]) -> Option<Algorithm> {
     let alg_text = match p.header.get("alg") {
         Some(Value::String(a)) => a.as_str(),
         Some(other) => {
@@ -633,7 +743,7 @@ fn allowed_algorithm(checks: &mut Checks, p: &Parsed<'_>, algorithms: &[Algorith
 /// `jwt-kid-in-issuer-jwks` and `jwt-alg-key-consistent`: the keys of `keys` to try for `alg`.
 fn candidate_keys<'k>(
     checks: &mut Checks,
-    p: &Parsed<'_>,
+    p: &Parsed<'_, impl Members>,
     keys: &'k KeySet,
     alg: Algorithm,
     algorithms: &[Algorithm],
@@ -825,7 +935,13 @@ fn high_s(alg: Algorithm, sig: &[u8]) -> bool {
     sig.len() == 2 * half.len() && &sig[half.len()..] > half
 }
 
-fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candidates: &[&Key]) -> bool {
+fn verify_signature<O>(
+    checks: &mut Checks,
+    p: &Parsed<'_, O>,
+    alg: Algorithm,
+    candidates: &[&Key],
+    sha256: Option<&mut Option<[u8; 32]>>,
+) -> bool {
     if p.signature_b64.is_empty() {
         checks.violated(
             &JWT_SIGNATURE_VALID,
@@ -866,6 +982,7 @@ fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candida
             return false;
         }
     }
+    let digest = signed_digest(p, alg, sha256);
     let mut decode_errors = Vec::new();
     for key in candidates {
         let verifier = match key.verifier(alg) {
@@ -875,7 +992,11 @@ fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candida
                 continue;
             }
         };
-        if verifier.verify(p.signing_input.as_bytes(), &sig).is_ok() {
+        let verified = match &digest {
+            Some(d) => verifier.verify_digest(d, &sig),
+            None => verifier.verify(p.signing_input.as_bytes(), &sig).is_ok(),
+        };
+        if verified {
             let verified = || format!("{} signature verified with {}", alg_name(alg), key.describe());
             if high_s(alg, &sig) {
                 let verified = verified();
@@ -904,6 +1025,25 @@ fn verify_signature(checks: &mut Checks, p: &Parsed<'_>, alg: Algorithm, candida
         ),
     );
     false
+}
+
+/// For a SHA-256 algorithm and a caller that wants the token's SHA-256: the digest of the signed bytes,
+/// with `sha256` set to the token's (the same hash continued over `.signature`). `None` otherwise: the
+/// verifier then hashes the signed bytes itself.
+fn signed_digest<O>(
+    p: &Parsed<'_, O>,
+    alg: Algorithm,
+    sha256: Option<&mut Option<[u8; 32]>>,
+) -> Option<aws_lc_rs::digest::Digest> {
+    use aws_lc_rs::digest::{Context, SHA256};
+    let sha256 = sha256.filter(|_| matches!(alg, Algorithm::RS256 | Algorithm::PS256 | Algorithm::ES256))?;
+    let mut context = Context::new(&SHA256);
+    context.update(p.signing_input.as_bytes());
+    let signed = context.clone().finish();
+    context.update(b".");
+    context.update(p.signature_b64.as_bytes());
+    *sha256 = context.finish().as_ref().try_into().ok();
+    Some(signed)
 }
 
 fn truncate(s: &str, max: usize) -> String {

@@ -2,9 +2,10 @@
 //! and no I/O. The cryptographic checks live in [`crate::jwt`].
 
 use crate::catalogue::*;
+use crate::json::Members;
 use crate::report::Checks;
 use crate::sanitize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 use url::Url;
 
@@ -35,10 +36,10 @@ pub struct Expectations {
 }
 
 /// Header rules that need no key: explicit typing and the untrusted key headers.
-pub fn header(checks: &mut Checks, header: &Map<String, Value>) {
+pub fn header(checks: &mut Checks, header: &impl Members) {
     let untrusted: Vec<&str> = ["jku", "x5u", "jwk", "x5c"]
         .into_iter()
-        .filter(|h| header.contains_key(*h))
+        .filter(|h| header.contains_key(h))
         .collect();
     if untrusted.is_empty() {
         checks.pass(&JWT_NO_UNTRUSTED_KEY_HEADERS, "no jku, x5u, jwk or x5c header");
@@ -80,7 +81,7 @@ pub fn header(checks: &mut Checks, header: &Map<String, Value>) {
 }
 
 /// `jwt-crit-understood`: no extension is understood, so every `crit` (even malformed) fails.
-fn crit(checks: &mut Checks, header: &Map<String, Value>) {
+fn crit(checks: &mut Checks, header: &impl Members) {
     let Some(crit) = header.get("crit") else {
         checks.pass(&JWT_CRIT_UNDERSTOOD, "no crit header");
         return;
@@ -106,7 +107,7 @@ fn crit(checks: &mut Checks, header: &Map<String, Value>) {
 }
 
 /// Every claim rule, in catalogue order.
-pub fn claims(checks: &mut Checks, header: &Map<String, Value>, claims: &Map<String, Value>, exp: &Expectations) {
+pub fn claims(checks: &mut Checks, header: &impl Members, claims: &impl Members, exp: &Expectations) {
     issuer(checks, claims, exp);
     iss_is_resource_as(checks, claims, exp.authorization_servers.as_deref());
     audience(checks, claims, exp);
@@ -117,7 +118,7 @@ pub fn claims(checks: &mut Checks, header: &Map<String, Value>, claims: &Map<Str
     id_token_hint(checks, header, claims);
 }
 
-fn issuer(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
+fn issuer(checks: &mut Checks, claims: &impl Members, exp: &Expectations) {
     let Some(expected) = &exp.issuer else {
         if exp.authorization_servers.is_none() {
             // Keys from --jwks: nothing at all ties the token to an issuer.
@@ -158,7 +159,7 @@ fn issuer(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) 
 
 /// `jwt-iss-is-resource-as`: `iss` is one of the resource's `authorization_servers` (`None`: the metadata
 /// was not consulted, skipped). Returns whether it passed.
-pub fn iss_is_resource_as(checks: &mut Checks, claims: &Map<String, Value>, servers: Option<&[String]>) -> bool {
+pub fn iss_is_resource_as(checks: &mut Checks, claims: &impl Members, servers: Option<&[String]>) -> bool {
     let Some(servers) = servers else {
         checks.skip(
             &JWT_ISS_IS_RESOURCE_AS,
@@ -216,7 +217,7 @@ fn near_miss(got: &str, want: &str) -> Option<&'static str> {
     }
 }
 
-fn audience(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
+fn audience(checks: &mut Checks, claims: &impl Members, exp: &Expectations) {
     let values: Vec<&str> = match claims.get("aud") {
         None => {
             checks.violated(
@@ -285,7 +286,7 @@ fn audience(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations
 }
 
 /// Explains an `aud` value that is almost the expected audience.
-fn audience_near_miss(got: &str, want: &str, claims: &Map<String, Value>) -> Option<String> {
+fn audience_near_miss(got: &str, want: &str, claims: &impl Members) -> Option<String> {
     if let Some(h) = near_miss(got, want) {
         return Some(format!(
             "Near miss: {h}. Audiences are compared exactly (RFC 8707 canonical URI): request the token with resource=\"{}\", or configure the server with the same string.",
@@ -304,7 +305,7 @@ fn audience_near_miss(got: &str, want: &str, claims: &Map<String, Value>) -> Opt
     }
     let client = ["client_id", "azp"]
         .iter()
-        .find_map(|c| claims.get(*c).and_then(Value::as_str));
+        .find_map(|c| claims.get(c).and_then(Value::as_str));
     if client == Some(got) {
         return Some(
             "aud equals the client id: this is how ID tokens (and some providers' default access tokens) look. Send an access token requested for this resource (resource parameter / API audience), not an ID token.".to_owned(),
@@ -313,7 +314,7 @@ fn audience_near_miss(got: &str, want: &str, claims: &Map<String, Value>) -> Opt
     None
 }
 
-fn times(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
+fn times(checks: &mut Checks, claims: &impl Members, exp: &Expectations) {
     let (now, leeway) = (exp.now, exp.leeway);
     match numeric(claims.get("exp")) {
         Num::Absent => checks.violated(
@@ -360,7 +361,7 @@ fn times(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
     }
 }
 
-fn profile_claims(checks: &mut Checks, claims: &Map<String, Value>) {
+fn profile_claims(checks: &mut Checks, claims: &impl Members) {
     let bad: Vec<String> = ["sub", "client_id", "jti"]
         .into_iter()
         .filter_map(|c| match claims.get(c) {
@@ -381,7 +382,7 @@ fn profile_claims(checks: &mut Checks, claims: &Map<String, Value>) {
     }
 }
 
-fn scope(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
+fn scope(checks: &mut Checks, claims: &impl Members, exp: &Expectations) {
     let (granted, note): (Vec<&str>, &str) = match (claims.get("scope"), claims.get("scp")) {
         (Some(Value::String(s)), _) => (s.split(' ').filter(|s| !s.is_empty()).collect(), ""),
         (_, Some(Value::Array(items))) if items.iter().all(Value::is_string) => (
@@ -438,7 +439,7 @@ fn scope(checks: &mut Checks, claims: &Map<String, Value>, exp: &Expectations) {
     }
 }
 
-fn lifetime(checks: &mut Checks, claims: &Map<String, Value>) {
+fn lifetime(checks: &mut Checks, claims: &impl Members) {
     match (numeric(claims.get("iat")), numeric(claims.get("exp"))) {
         (Num::Value(i), Num::Value(e)) => {
             let Some(life) = e.checked_sub(i) else {
@@ -463,17 +464,17 @@ fn lifetime(checks: &mut Checks, claims: &Map<String, Value>) {
 }
 
 /// `jwt-not-id-token`: an explanatory hint, also used by `decode-token`.
-pub fn id_token_hint(checks: &mut Checks, header: &Map<String, Value>, claims: &Map<String, Value>) {
+pub fn id_token_hint(checks: &mut Checks, header: &impl Members, claims: &impl Members) {
     let plain_typ = match header.get("typ").and_then(Value::as_str) {
         None => true,
         Some(t) => t.eq_ignore_ascii_case("JWT"),
     };
     let mut signs: Vec<&str> = ["nonce", "at_hash", "c_hash"]
         .into_iter()
-        .filter(|c| claims.contains_key(*c))
+        .filter(|c| claims.contains_key(c))
         .collect();
     let aud_is_client = ["azp", "client_id"].iter().any(|c| {
-        let Some(client) = claims.get(*c).and_then(Value::as_str) else {
+        let Some(client) = claims.get(c).and_then(Value::as_str) else {
             return false;
         };
         match claims.get("aud") {
@@ -585,7 +586,7 @@ mod tests {
     use super::*;
     use crate::report::Status;
     use crate::spec::SpecRevision;
-    use serde_json::json;
+    use serde_json::{Map, json};
 
     const NOW: i64 = 1_800_000_000;
 

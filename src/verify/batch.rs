@@ -206,15 +206,16 @@ fn line(keys: &Keys, detail: Detail, n: usize, raw: &str, buf: &mut Vec<u8>) -> 
     // What SecretToken::new keeps, without copying the line.
     let token = raw.trim();
     let checked = keys.check(token, true);
-    let (checks, error) = match &checked.outcome {
-        Ok((v, _)) => (v.checks.as_slice(), None),
-        Err(info) => (&[][..], Some(info)),
+    let (checks, sha256, error) = match &checked.outcome {
+        Ok((v, _)) => (v.checks.as_slice(), v.sha256.as_ref(), None),
+        Err(info) => (&[][..], None, Some(info)),
     };
     let ok = error.is_none() && verdict(checks, keys.strict);
     batch_line_into(
         &BatchLine {
             line: n,
             token,
+            sha256,
             ok,
             issuer: checked.server.issuer.as_deref(),
             checks,

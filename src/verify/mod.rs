@@ -208,10 +208,12 @@ impl Keys {
     /// names exactly, else the first listed one. A linear scan of a few servers, comparing borrowed strings:
     /// nothing is allocated per token. A token that is not a JWS needs no key; it goes to the first server
     /// that could be loaded, so that a garbage line is reported as garbage even when that server is down.
-    fn pick(&self, decoded: &Unverified<'_>) -> (&Server, Option<&str>) {
+    ///
+    /// `jws` is `None` for a token that is not a JWS, else `Some` of its `iss` when that is a string.
+    fn pick(&self, jws: Option<Option<&str>>) -> (&Server, Option<&str>) {
         let first = &self.servers[0];
-        match decoded {
-            Unverified::Jws(p) => match p.claims.get("iss").and_then(Value::as_str).and_then(|iss| {
+        match jws {
+            Some(iss) => match iss.and_then(|iss| {
                 self.servers
                     .iter()
                     .find(|s| s.listed && s.issuer.as_deref() == Some(iss))
@@ -219,8 +221,8 @@ impl Keys {
                 Some(s) => (s, s.note.as_deref()),
                 None => (first, self.fallback_note.as_deref()),
             },
-            _ if first.verifier.is_ok() => (first, self.fallback_note.as_deref()),
-            _ => match self.servers.iter().find(|s| s.verifier.is_ok()) {
+            None if first.verifier.is_ok() => (first, self.fallback_note.as_deref()),
+            None => match self.servers.iter().find(|s| s.verifier.is_ok()) {
                 Some(s) => (s, None),
                 None => (first, None),
             },
@@ -229,14 +231,39 @@ impl Keys {
 
     /// Checks `token` against the issuer [`Keys::pick`] chooses: the hot path shared by reports and batch
     /// lines. With `terse`, passing checks carry no message (compact batch lines never print them).
+    ///
+    /// A terse check of a token whose header and claims are small objects reads them without building a
+    /// `Map` ([`jwt::Segments`]); anything else goes the full way, which also explains what is wrong.
     pub(crate) fn check(&self, token: &str, terse: bool) -> Checked<'_> {
+        if terse
+            && let Some(segments) = jwt::Segments::split(token)
+            && let Some(parsed) = segments.parse()
+        {
+            let (server, note) = self.pick(Some(parsed.claims.get("iss").and_then(Value::as_str)));
+            let outcome = self.outcome(server, |v| {
+                jwt::verify_terse(&parsed, &v.keys, &v.algorithms, &v.expectations, self.spec)
+            });
+            return Checked { server, note, outcome };
+        }
         let decoded = jwt::decode_unverified(token);
-        let (server, note) = self.pick(&decoded);
-        let outcome = match &server.verifier {
-            Ok(v) => Ok((
-                jwt::verify_decoded(decoded, &v.keys, &v.algorithms, &v.expectations, self.spec, terse),
-                v,
-            )),
+        let (server, note) = self.pick(match &decoded {
+            Unverified::Jws(p) => Some(p.claims.get("iss").and_then(Value::as_str)),
+            _ => None,
+        });
+        let outcome = self.outcome(server, |v| {
+            jwt::verify_decoded(decoded, &v.keys, &v.algorithms, &v.expectations, self.spec, terse)
+        });
+        Checked { server, note, outcome }
+    }
+
+    /// `verify` with `server`'s verifier, or why the token's issuer could not be used.
+    fn outcome<'k>(
+        &self,
+        server: &'k Server,
+        verify: impl FnOnce(&'k Verifier) -> Verification,
+    ) -> Result<(Verification, &'k Verifier), ErrorInfo> {
+        match &server.verifier {
+            Ok(v) => Ok((verify(v), v)),
             Err(info) => {
                 let mut info = info.clone();
                 let issuer = server.issuer.as_deref().unwrap_or("the issuer");
@@ -247,8 +274,7 @@ impl Keys {
                 .into_owned();
                 Err(info)
             }
-        };
-        Checked { server, note, outcome }
+        }
     }
 
     /// Verifies one token into the full report: every check, the header and claims (also as tables for
@@ -262,7 +288,12 @@ impl Keys {
     pub(crate) fn report(&self, token: &SecretToken, human: bool) -> Report {
         let checked = self.check(token.expose(), false);
         let mut report = Report::new("verify-token", &self.resource, self.spec, self.strict);
-        let (Verification { checks, header, claims }, v) = match checked.outcome {
+        let (
+            Verification {
+                checks, header, claims, ..
+            },
+            v,
+        ) = match checked.outcome {
             Ok(found) => found,
             Err(info) => {
                 report.error = Some(info);

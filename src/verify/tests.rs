@@ -175,3 +175,86 @@ fn keys_from_a_key_set_in_hand_fetch_nothing_and_check_the_listed_issuers() {
     let expired = keys.verify(&SecretToken::new(a.key.sign(&claims)));
     assert_eq!(status(&expired, "jwt-exp-valid"), "fail");
 }
+
+/// The batch hot path (header and claims read as borrowed objects) and the full path (maps) record the
+/// same checks, with the same messages wherever a check did not pass, for good, odd and broken tokens;
+/// duplicate members are refused on both.
+#[test]
+fn terse_checks_match_the_full_path_for_odd_tokens() {
+    use base64::Engine;
+    use serde_json::json;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let a = AuthServer::builder().start().unwrap();
+    let set = crate::jwt::KeySet::from_json(&json!({"keys": [a.key.public_jwk]})).unwrap();
+    let listed = vec!["https://other.example".to_owned(), a.issuer().to_owned()];
+    let keys = Keys::from_key_set(&VerifyOptions::new(RESOURCE).scope("mcp:read"), set, None, Some(listed));
+    let good = a.claims(RESOURCE, "mcp:read", 300);
+    let mut tokens = vec![
+        a.mint(RESOURCE, "mcp:read", 300),
+        a.mint("https://x.example", "y", 9000),
+    ];
+    for (claim, value) in [
+        ("iss", json!(7)),
+        ("iss", json!("https://other.example")),
+        ("exp", json!("soon")),
+        ("exp", json!(1e300)),
+        ("aud", json!([RESOURCE, "b"])),
+        ("aud", json!([])),
+        ("scope", json!(["a"])),
+        ("nonce", json!("n")),
+        ("iat", Value::Null),
+    ] {
+        let mut claims = good.clone();
+        claims[claim] = value;
+        tokens.push(a.key.sign(&claims));
+        tokens.push(a.key.sign_with_header(&claims, "JWT"));
+    }
+    let wide: serde_json::Map<String, Value> = (0..40).map(|i| (format!("c{i}"), json!(i))).collect();
+    for (header, claims) in [
+        (
+            r#"{"alg":"ES256","kid":"k","jku":"https://evil","crit":["x"]}"#,
+            r#"{"iss":1}"#,
+        ),
+        (r#"{"alg":"none"}"#, r#"{"sub":"u"}"#),
+        (r#"{"alg":"ES256","alg":"RS256"}"#, r#"{"sub":"u"}"#),
+        (r#"{"alg":"ES256"}"#, r#"{"exp":1,"e\u0078p":4000000000}"#),
+        (r#"{"alg":"ES256"}"#, r#"{"x":{"k":1,"k":2}}"#),
+        (r#"{"alg":"ES256"}"#, r#"[1]"#),
+        (r#"{"alg":"ES256"}"#, &Value::Object(wide.clone()).to_string()),
+    ] {
+        tokens.push(format!("{}.{}.c2ln", b64(header), b64(claims)));
+    }
+    tokens.extend(["opaque".to_owned(), "a.b".to_owned(), "e30.e30.e30.e30.e30".to_owned()]);
+    for token in &tokens {
+        let shown = |terse: bool| -> Vec<(&str, &str, &str, String)> {
+            let checked = keys.check(token, terse);
+            let (v, _) = checked.outcome.as_ref().unwrap();
+            v.checks
+                .iter()
+                .map(|c| {
+                    let pass = c.status == crate::report::Status::Pass;
+                    let message = if pass { String::new() } else { c.message.to_string() };
+                    (c.id, c.level.as_str(), c.status.as_str(), message)
+                })
+                .collect()
+        };
+        assert_eq!(shown(true), shown(false), "{token}");
+        let checked = keys.check(token, true);
+        if let Some(sha256) = checked.outcome.as_ref().unwrap().0.sha256 {
+            assert_eq!(
+                sha256,
+                crate::jwt::sha256(token),
+                "the hash continued over the signature"
+            );
+        }
+    }
+    let signed = keys.check(&tokens[0], true);
+    assert!(
+        signed.outcome.unwrap().0.sha256.is_some(),
+        "ES256: the fingerprint comes with the signature"
+    );
+    let duplicate = format!("{}.{}.c2ln", b64(r#"{"alg":"ES256"}"#), b64(r#"{"iss":"a","iss":"b"}"#));
+    let checked = keys.check(&duplicate, true);
+    let (v, _) = checked.outcome.as_ref().unwrap();
+    assert!(v.checks[0].message.contains("duplicate member"), "{:?}", v.checks);
+}
