@@ -44,6 +44,15 @@ fn opaque_token() -> String {
         .collect()
 }
 
+/// Everything the run printed, stdout then stderr: a leak on either stream counts.
+fn joined(out: &std::process::Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 /// The strings that must never appear: the token, and each long segment of it (a JWS signature is
 /// 86 characters for ES256; the 4-segment variant still carries the valid token's signature).
 fn secrets(token: &str) -> Vec<String> {
@@ -74,11 +83,7 @@ fn assert_no_leak(what: &str, args: &[&str], mode: &[&str], token: &str, via: Vi
         c.write_stdin(input);
     }
     let out = c.output().expect("binary runs");
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = joined(&out);
     let code = out.status.code();
     assert!(
         matches!(code, Some(0..=3)),
@@ -156,11 +161,7 @@ fn verify_token_batch_never_prints_the_tokens() {
             let mut c = cmd();
             c.args(mode).args(args).write_stdin(lines.clone());
             let out = c.output().expect("binary runs");
-            let text = format!(
-                "{}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let text = joined(&out);
             assert!(matches!(out.status.code(), Some(0..=3)), "{mode:?}: {text}");
             for (kind, t) in &all {
                 for s in secrets(t) {
@@ -248,11 +249,7 @@ fn probe_never_prints_the_token_of_its_query_request() {
                 c.args(mode)
                     .args(["--timeout", "1", "probe", m.url(), "--token", token]);
                 let out = c.output().expect("binary runs");
-                let text = format!(
-                    "{}\n{}",
-                    String::from_utf8_lossy(&out.stdout),
-                    String::from_utf8_lossy(&out.stderr)
-                );
+                let text = joined(&out);
                 assert!(matches!(out.status.code(), Some(0..=3)), "{mode:?}: {text}");
                 for s in secrets(token).iter().chain([&encoded, &encoded.to_ascii_lowercase()]) {
                     assert!(!text.contains(s.as_str()), "{mode:?} leaked the token:\n{text}");
@@ -286,11 +283,7 @@ fn usage_errors_do_not_echo_a_pasted_token() {
     for args in lines {
         for mode in MODES {
             let out = cmd().args(mode).args(args).output().expect("binary runs");
-            let text = format!(
-                "{}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let text = joined(&out);
             assert_eq!(out.status.code(), Some(2), "{args:?}: {text}");
             for s in secrets(&jwt).into_iter().chain(secrets(&opaque_token())) {
                 assert!(!text.contains(&s), "{mode:?} {:?} echoed a token:\n{text}", args[0]);
@@ -333,11 +326,7 @@ fn a_token_in_a_file_or_url_argument_is_not_echoed() {
         for args in lines {
             for mode in MODES {
                 let out = cmd().args(mode).args(args).output().expect("binary runs");
-                let text = format!(
-                    "{}\n{}",
-                    String::from_utf8_lossy(&out.stdout),
-                    String::from_utf8_lossy(&out.stderr)
-                );
+                let text = joined(&out);
                 assert_eq!(out.status.code(), Some(2), "{args:?}: {text}");
                 for s in secrets(token) {
                     assert!(!text.contains(&s), "{mode:?} {args:?} echoed a token:\n{text}");
@@ -382,11 +371,7 @@ fn login_and_probe_login_never_print_a_token_or_the_client_secret() {
                 .args(["--login-timeout", "20"])
                 .output()
                 .unwrap();
-            let text = format!(
-                "{}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let text = joined(&out);
             assert_eq!(out.status.code(), Some(0), "{command:?} {mode:?}\n{text}");
             let tokens = issued_tokens(&a, &m);
             assert!(tokens.len() > before, "{command:?} {mode:?}: the run obtained tokens");
