@@ -124,14 +124,7 @@ pub fn batch_line_into(l: &BatchLine<'_>, buf: &mut Vec<u8>) {
         .iter()
         .filter(|c| matches!(c.status, Status::Fail | Status::Warn));
     for (i, c) in failed.enumerate() {
-        w.raw(if i == 0 { "{\"id\":" } else { ",{\"id\":" });
-        w.str(c.id);
-        w.raw(",\"level\":\"");
-        w.raw(c.level.as_str());
-        w.raw("\",\"status\":\"");
-        w.raw(c.status.as_str());
-        w.raw("\",\"message\":");
-        w.str(&c.message);
+        w.check_head(i == 0, c);
         w.raw("}");
     }
     w.raw("]");
@@ -260,17 +253,22 @@ impl Line<'_> {
         self.raw("}");
     }
 
+    /// A check object's id, level, status and message (both line shapes start so), left open.
+    fn check_head(&mut self, first: bool, c: &CheckResult) {
+        self.raw(if first { "{\"id\":" } else { ",{\"id\":" });
+        self.str(c.id);
+        self.raw(",\"level\":\"");
+        self.raw(c.level.as_str());
+        self.raw("\",\"status\":\"");
+        self.raw(c.status.as_str());
+        self.raw("\",\"message\":");
+        self.str(&c.message);
+    }
+
     fn checks(&mut self, checks: &[CheckResult]) {
         self.raw("[");
         for (i, c) in checks.iter().enumerate() {
-            self.raw(if i == 0 { "{\"id\":" } else { ",{\"id\":" });
-            self.str(c.id);
-            self.raw(",\"level\":\"");
-            self.raw(c.level.as_str());
-            self.raw("\",\"status\":\"");
-            self.raw(c.status.as_str());
-            self.raw("\",\"message\":");
-            self.str(&c.message);
+            self.check_head(i == 0, c);
             self.raw(",\"spec\":");
             match escaped_citation(c.id, c.spec) {
                 Some(quoted) => self.raw(quoted),
