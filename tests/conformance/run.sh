@@ -7,6 +7,7 @@
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 node="$here/node_modules/.bin/node"
+[ -x "$node" ] || { echo "conformance: $node is missing: run npm ci --prefix tests/conformance first" >&2; exit 1; }
 v01=(metadata-default metadata-var1 metadata-var2 metadata-var3 basic-cimd scope-from-www-authenticate
   scope-from-scopes-supported scope-omitted-when-undefined scope-step-up scope-retry-limit
   token-endpoint-auth-basic token-endpoint-auth-post token-endpoint-auth-none pre-registration
