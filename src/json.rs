@@ -104,7 +104,8 @@ impl Members for Map<String, Value> {
 /// scan. No hash map and no allocation per name; values are parsed as [`parse`] does.
 #[derive(Debug)]
 pub struct Object<'a> {
-    members: Vec<(Cow<'a, str>, Value)>,
+    /// Borrowed only by [`Object::borrowed`].
+    members: Cow<'a, [(Cow<'a, str>, Value)]>,
 }
 
 /// Most members an [`Object`] takes: beyond, the linear duplicate check would grow quadratically, and
@@ -124,6 +125,24 @@ pub fn parse_object(text: &str) -> Option<Object<'_>> {
 impl Object<'_> {
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// The same object, owning its names: to keep beyond the text it was parsed from.
+    pub fn into_owned(self) -> Object<'static> {
+        let members = self
+            .members
+            .into_owned()
+            .into_iter()
+            .map(|(k, v)| (Cow::Owned(k.into_owned()), v))
+            .collect();
+        Object { members }
+    }
+
+    /// A view of this object that allocates nothing.
+    pub fn borrowed(&self) -> Object<'_> {
+        Object {
+            members: Cow::Borrowed(&self.members),
+        }
     }
 }
 
@@ -156,7 +175,9 @@ impl<'de> Visitor<'de> for ObjectVisitor {
             let Strict(v) = map.next_value()?;
             members.push((name, v));
         }
-        Ok(Object { members })
+        Ok(Object {
+            members: Cow::Owned(members),
+        })
     }
 }
 

@@ -4,8 +4,8 @@
 //! its own check id and message: `none` is refused in any letter case, the algorithm must be in the
 //! caller's allow-list (never taken from the token alone), the key comes only from the issuer's JWKS and
 //! must fit the algorithm (`kty`, `crv`, `alg`, `use`), a key set with private material is refused, and
-//! ECDSA signatures with a zero half are refused (CVE-2022-21449). A [`PreparedVerifier`] (jsonwebtoken's
-//! `JwtVerifier` on aws-lc-rs, key parsed once) only does the arithmetic.
+//! ECDSA signatures with a zero half are refused (CVE-2022-21449). A [`PreparedVerifier`] (aws-lc-rs, key
+//! parsed once) only does the arithmetic.
 
 use crate::catalogue::*;
 use crate::json::{Members, Object};
@@ -17,8 +17,6 @@ use aws_lc_rs::signature::ParsedPublicKey;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use jsonwebtoken::Algorithm;
-use jsonwebtoken::crypto::JwtVerifier;
-use jsonwebtoken::signature::Verifier as _;
 use serde_json::{Map, Value, json};
 use std::sync::OnceLock;
 
@@ -173,47 +171,71 @@ pub fn decode_unverified(token: &str) -> Unverified<'_> {
     })
 }
 
-/// A three-segment token's header and payload, base64url-decoded, for [`Segments::parse`]: the `--batch`
-/// hot path, which reads them without building a [`Map`] per token.
+/// A three-segment token's payload, base64url-decoded, for [`Segments::parse`]: the `--batch` hot path,
+/// which reads header and payload without building a [`Map`] per token.
 pub struct Segments<'a> {
-    header: String,
+    header_b64: &'a str,
     claims: String,
     signing_input: &'a str,
     signature_b64: &'a str,
 }
 
 impl<'a> Segments<'a> {
-    /// `None` unless `token` has three segments whose first two decode to UTF-8 text.
+    /// `None` unless `token` has three segments whose second decodes to UTF-8 text.
     pub fn split(token: &'a str) -> Option<Self> {
         let mut parts = token.split('.');
         let (h, c, sig) = (parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some() {
             return None;
         }
-        let text = |seg: &str| {
-            B64.decode(seg.trim_end_matches('='))
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-        };
         Some(Self {
-            header: text(h)?,
-            claims: text(c)?,
+            header_b64: h,
+            claims: base64_text(c)?,
             signing_input: &token[..h.len() + 1 + c.len()],
             signature_b64: sig,
         })
     }
 
-    /// The header and claims as [`Object`]s, when both are small JSON objects that [`decode_unverified`]
-    /// would accept too (no duplicate member anywhere); `None` sends the caller to [`decode_unverified`],
-    /// which says what is wrong.
-    pub fn parse(&self) -> Option<Parsed<'_, Object<'_>>> {
+    /// The header (read through `headers`) and claims as [`Object`]s, when both are small JSON objects that
+    /// [`decode_unverified`] would accept too (no duplicate member anywhere); `None` sends the caller to
+    /// [`decode_unverified`], which says what is wrong.
+    pub fn parse<'s>(&'s self, headers: &'s mut HeaderCache) -> Option<Parsed<'s, Object<'s>>> {
         Some(Parsed {
-            header: crate::json::parse_object(&self.header)?,
+            header: headers.get(self.header_b64)?.borrowed(),
             claims: crate::json::parse_object(&self.claims)?,
             signing_input: self.signing_input,
             signature_b64: self.signature_b64,
         })
     }
+}
+
+/// The header a `--batch` worker parsed last, by its base64url text. One issuer's tokens share their
+/// header byte for byte (`alg`, `typ`, `kid`), so a batch decodes and parses it once per key rather than
+/// once per token. Each worker has its own: nothing is shared between threads.
+#[derive(Debug, Default)]
+pub struct HeaderCache {
+    b64: String,
+    /// `None` until a header parsed, and after one that did not.
+    header: Option<Object<'static>>,
+}
+
+impl HeaderCache {
+    /// The header whose base64url text is `b64`, as [`Segments::parse`] reads it.
+    fn get(&mut self, b64: &str) -> Option<&Object<'static>> {
+        if self.header.is_none() || self.b64 != b64 {
+            self.header = base64_text(b64).and_then(|text| Some(crate::json::parse_object(&text)?.into_owned()));
+            self.b64.clear();
+            self.b64.push_str(b64);
+        }
+        self.header.as_ref()
+    }
+}
+
+/// A base64url segment (padding tolerated) decoded to UTF-8 text.
+fn base64_text(segment: &str) -> Option<String> {
+    B64.decode(segment.trim_end_matches('='))
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
 }
 
 fn json_segment(segment: &str) -> Result<Map<String, Value>, String> {
@@ -319,29 +341,19 @@ enum Material {
     Point(Vec<u8>),
 }
 
-/// A `jsonwebtoken` verifier on aws-lc-rs whose key is parsed once per run. The crate's own verifiers
-/// rebuild the key on every call (about 10 µs per RSA token, a third of the verification); this one does
-/// the same arithmetic with the same backend on a key parsed in advance.
+/// A verifier on aws-lc-rs (jsonwebtoken's backend) whose key is parsed once per run. jsonwebtoken's own
+/// verifiers rebuild the key on every call (about 10 µs per RSA token, a third of the verification); this
+/// one does the same arithmetic with the same backend on a key parsed in advance.
 pub struct PreparedVerifier {
-    alg: Algorithm,
     key: ParsedPublicKey,
 }
 
-impl jsonwebtoken::signature::Verifier<Vec<u8>> for PreparedVerifier {
-    fn verify(&self, msg: &[u8], signature: &Vec<u8>) -> Result<(), jsonwebtoken::signature::Error> {
-        self.key
-            .verify_sig(msg, signature)
-            .map_err(jsonwebtoken::signature::Error::from_source)
-    }
-}
-
-impl JwtVerifier for PreparedVerifier {
-    fn algorithm(&self) -> Algorithm {
-        self.alg
-    }
-}
-
 impl PreparedVerifier {
+    /// Whether `signature` signs `msg`.
+    fn verify_bytes(&self, msg: &[u8], signature: &[u8]) -> bool {
+        self.key.verify_sig(msg, signature).is_ok()
+    }
+
     /// Whether `signature` signs the bytes whose digest (for this algorithm's hash) is `digest`.
     fn verify_digest(&self, digest: &aws_lc_rs::digest::Digest, signature: &[u8]) -> bool {
         self.key.verify_digest_sig(digest, signature).is_ok()
@@ -373,7 +385,7 @@ impl PreparedVerifier {
             _ => return Err(format!("the key does not fit {}", alg_name(alg))),
         };
         parsed
-            .map(|key| Self { alg, key })
+            .map(|key| Self { key })
             .map_err(|e| format!("the key is not a valid {} key ({e})", alg_name(alg)))
     }
 }
@@ -561,8 +573,8 @@ pub fn verify(
 /// [`verify`] on a token already taken apart by [`decode_unverified`]: for a caller that read the unverified
 /// `iss` to choose `keys` and `exp` (`verify-token --batch`), so that no token is decoded twice.
 ///
-/// With `terse`, passing checks carry no message (see [`Checks::terse`]): for output that prints only the
-/// checks that did not pass.
+/// With `terse`, only failures and warnings are recorded (see [`Checks::terse`]): for output that prints
+/// nothing else.
 pub fn verify_decoded(
     decoded: Unverified<'_>,
     keys: &KeySet,
@@ -621,7 +633,7 @@ pub fn verify_terse(
 /// The checks of one token, with the profile's escalations.
 fn new_checks(exp: &Expectations, spec: SpecRevision, terse: bool) -> Checks {
     let mut checks = if terse {
-        Checks::terse(spec, 24)
+        Checks::terse(spec)
     } else {
         Checks::new(spec, None)
     };
@@ -935,6 +947,9 @@ fn high_s(alg: Algorithm, sig: &[u8]) -> bool {
     sig.len() == 2 * half.len() && &sig[half.len()..] > half
 }
 
+/// The longest signature a JWA algorithm makes: RSA with an 8192-bit modulus.
+const MAX_SIGNATURE_BYTES: usize = 1024;
+
 fn verify_signature<O>(
     checks: &mut Checks,
     p: &Parsed<'_, O>,
@@ -949,7 +964,18 @@ fn verify_signature<O>(
         );
         return false;
     }
-    let sig = match B64.decode(p.signature_b64) {
+    let mut stack = [0u8; MAX_SIGNATURE_BYTES];
+    let heap;
+    // Every JWA signature fits on the stack; anything longer is decoded anyway, to report it.
+    let decoded = if p.signature_b64.len() <= MAX_SIGNATURE_BYTES * 4 / 3 {
+        B64.decode_slice(p.signature_b64, &mut stack)
+            .map(|n| &stack[..n])
+            .map_err(|e| e.to_string())
+    } else {
+        heap = B64.decode(p.signature_b64).map_err(|e| e.to_string());
+        heap.as_deref().map_err(Clone::clone)
+    };
+    let sig = match decoded {
         Ok(s) => s,
         Err(e) => {
             checks.violated(&JWT_SIGNATURE_VALID, format!("the signature is not base64url ({e})."));
@@ -993,12 +1019,12 @@ fn verify_signature<O>(
             }
         };
         let verified = match &digest {
-            Some(d) => verifier.verify_digest(d, &sig),
-            None => verifier.verify(p.signing_input.as_bytes(), &sig).is_ok(),
+            Some(d) => verifier.verify_digest(d, sig),
+            None => verifier.verify_bytes(p.signing_input.as_bytes(), sig),
         };
         if verified {
             let verified = || format!("{} signature verified with {}", alg_name(alg), key.describe());
-            if high_s(alg, &sig) {
+            if high_s(alg, sig) {
                 let verified = verified();
                 checks.warn(
                     &JWT_SIGNATURE_VALID,

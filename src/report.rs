@@ -57,8 +57,8 @@ pub struct Checks {
     results: Vec<CheckResult>,
     /// Checks whose level is raised above the catalogue's for this run, by id.
     escalated: Vec<(&'static str, Level)>,
-    /// Passing checks get no message ([`Checks::pass_with`] does not format it): for output that never
-    /// prints them (compact `--batch` lines).
+    /// Only failures and warnings are recorded: for output that prints nothing else (compact `--batch`
+    /// lines), where a valid token then costs no allocation here at all.
     terse: bool,
 }
 
@@ -73,12 +73,11 @@ impl Checks {
         }
     }
 
-    /// [`Checks::new`] for output that prints only the checks that did not pass: passing checks get an
-    /// empty message, and room for `capacity` results is made at once.
-    pub fn terse(spec: SpecRevision, capacity: usize) -> Self {
+    /// [`Checks::new`] for output that prints only failures and warnings: every other result is dropped
+    /// as it is recorded.
+    pub fn terse(spec: SpecRevision) -> Self {
         let mut c = Self::new(spec, None);
         c.terse = true;
-        c.results.reserve(capacity);
         c
     }
 
@@ -108,6 +107,9 @@ impl Checks {
     }
 
     fn push(&mut self, def: &'static CheckDef, status: Status, message: impl Into<Cow<'static, str>>) {
+        if self.terse && !matches!(status, Status::Fail | Status::Warn) {
+            return;
+        }
         self.results.push(CheckResult {
             id: def.id,
             level: self.level_of(def),
@@ -124,9 +126,7 @@ impl Checks {
 
     /// [`Checks::pass`] with a message that is formatted only when it will be shown (not when terse).
     pub fn pass_with(&mut self, def: &'static CheckDef, message: impl FnOnce() -> String) {
-        if self.terse {
-            self.push(def, Status::Pass, "");
-        } else {
+        if !self.terse {
             self.push(def, Status::Pass, message());
         }
     }

@@ -8,7 +8,7 @@
 //! [`Detail::Full`] writes the whole verify-token document per line, as a single-token `--json` run does.
 
 use super::{Error, Keys};
-use crate::jwt::SecretToken;
+use crate::jwt::{HeaderCache, SecretToken};
 use crate::render::{BatchLine, batch_line_into, json_line_into};
 use crate::report::{Report, verdict};
 use serde_json::Value;
@@ -46,7 +46,8 @@ pub fn run<W: Write + Send>(keys: &Keys, input: impl BufRead, output: W, opts: &
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
         .max(1);
     let detail = opts.detail;
-    let one = |n: usize, raw: &str, buf: &mut Vec<u8>| line(keys, detail, n, raw, buf);
+    let one =
+        |n: usize, raw: &str, buf: &mut Vec<u8>, headers: &mut HeaderCache| line(keys, detail, n, raw, buf, headers);
     let mut lines = Lines {
         input,
         line_no: 0,
@@ -54,10 +55,10 @@ pub fn run<W: Write + Send>(keys: &Keys, input: impl BufRead, output: W, opts: &
     };
     if threads == 1 {
         let (mut tally, mut buf, mut out) = (Tally::default(), Vec::new(), buffered(output));
-        let mut chunk = Chunk::default();
+        let (mut chunk, mut headers) = (Chunk::default(), HeaderCache::default());
         while lines.fill(&mut chunk)? {
             buf.clear();
-            tally = tally.and(chunk.verify(&one, &mut buf));
+            tally = tally.and(chunk.verify(&one, &mut buf, &mut headers));
             out.write_all(&buf)?;
         }
         out.flush()?;
@@ -82,11 +83,16 @@ struct Chunk {
 
 impl Chunk {
     /// Verifies every line into `buf`; says what they count for.
-    fn verify(&self, one: &impl Fn(usize, &str, &mut Vec<u8>) -> Tally, buf: &mut Vec<u8>) -> Tally {
+    fn verify(
+        &self,
+        one: &impl Fn(usize, &str, &mut Vec<u8>, &mut HeaderCache) -> Tally,
+        buf: &mut Vec<u8>,
+        headers: &mut HeaderCache,
+    ) -> Tally {
         let mut start = 0;
         let mut tally = Tally::default();
         for &(n, end) in &self.lines {
-            tally = tally.and(one(n, &self.text[start..end], buf));
+            tally = tally.and(one(n, &self.text[start..end], buf, headers));
             start = end;
         }
         tally
@@ -134,7 +140,7 @@ fn parallel<W: Write + Send>(
     threads: usize,
     mut lines: Lines<impl BufRead>,
     output: W,
-    one: &(impl Fn(usize, &str, &mut Vec<u8>) -> Tally + Sync),
+    one: &(impl Fn(usize, &str, &mut Vec<u8>, &mut HeaderCache) -> Tally + Sync),
 ) -> Result<Tally, Error> {
     let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(threads * 2);
     let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>, Tally)>(threads * 2);
@@ -144,12 +150,13 @@ fn parallel<W: Write + Send>(
         for _ in 0..threads {
             let (work_rx, done_tx) = (std::sync::Arc::clone(&work_rx), done_tx.clone());
             s.spawn(move || {
+                let mut headers = HeaderCache::default();
                 loop {
                     // The lock is held only while taking a chunk (64 verifications of work each).
                     let job = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok((seq, chunk)) = job else { return };
                     let mut buf = Vec::with_capacity(chunk.lines.len() * 512);
-                    let tally = chunk.verify(one, &mut buf);
+                    let tally = chunk.verify(one, &mut buf, &mut headers);
                     if done_tx.send((seq, buf, tally)).is_err() {
                         return;
                     }
@@ -194,7 +201,7 @@ fn parallel<W: Write + Send>(
 }
 
 /// Verifies line `n` and appends its result line to `buf`; says what it counts for.
-fn line(keys: &Keys, detail: Detail, n: usize, raw: &str, buf: &mut Vec<u8>) -> Tally {
+fn line(keys: &Keys, detail: Detail, n: usize, raw: &str, buf: &mut Vec<u8>, headers: &mut HeaderCache) -> Tally {
     if detail == Detail::Full {
         let token = SecretToken::new(raw);
         let mut report = keys.report(&token, false);
@@ -205,7 +212,7 @@ fn line(keys: &Keys, detail: Detail, n: usize, raw: &str, buf: &mut Vec<u8>) -> 
     }
     // What SecretToken::new keeps, without copying the line.
     let token = raw.trim();
-    let checked = keys.check(token, true);
+    let checked = keys.check_terse(token, headers);
     let (checks, sha256, error) = match &checked.outcome {
         Ok((v, _)) => (v.checks.as_slice(), v.sha256.as_ref(), None),
         Err(info) => (&[][..], None, Some(info)),
@@ -273,7 +280,7 @@ impl Tally {
 
 #[cfg(test)]
 mod tests {
-    use super::{CHUNK, Chunk, Lines, Tally};
+    use super::{CHUNK, Chunk, HeaderCache, Lines, Tally};
 
     #[test]
     fn lines_fill_chunks_skipping_blank_lines_and_keeping_numbers() {
@@ -291,11 +298,12 @@ mod tests {
         while lines.fill(&mut chunk).unwrap() {
             assert!(chunk.lines.len() <= CHUNK);
             chunk.verify(
-                &|n, raw: &str, _: &mut Vec<u8>| {
+                &|n, raw: &str, _: &mut Vec<u8>, _: &mut HeaderCache| {
                     seen.borrow_mut().push((n, raw.trim().to_owned()));
                     Tally::default()
                 },
                 &mut Vec::new(),
+                &mut HeaderCache::default(),
             );
         }
         let seen = seen.into_inner();

@@ -230,14 +230,21 @@ impl Keys {
     }
 
     /// Checks `token` against the issuer [`Keys::pick`] chooses: the hot path shared by reports and batch
-    /// lines. With `terse`, passing checks carry no message (compact batch lines never print them).
+    /// lines. With `terse`, only failures and warnings are recorded (all that compact batch lines print).
     ///
     /// A terse check of a token whose header and claims are small objects reads them without building a
     /// `Map` ([`jwt::Segments`]); anything else goes the full way, which also explains what is wrong.
     pub(crate) fn check(&self, token: &str, terse: bool) -> Checked<'_> {
-        if terse
-            && let Some(segments) = jwt::Segments::split(token)
-            && let Some(parsed) = segments.parse()
+        if terse {
+            return self.check_terse(token, &mut jwt::HeaderCache::default());
+        }
+        self.check_full(token, false)
+    }
+
+    /// [`Keys::check`] with `terse`, for a `--batch` worker that keeps the last header it parsed.
+    pub(crate) fn check_terse(&self, token: &str, headers: &mut jwt::HeaderCache) -> Checked<'_> {
+        if let Some(segments) = jwt::Segments::split(token)
+            && let Some(parsed) = segments.parse(headers)
         {
             let (server, note) = self.pick(Some(parsed.claims.get("iss").and_then(Value::as_str)));
             let outcome = self.outcome(server, |v| {
@@ -245,6 +252,11 @@ impl Keys {
             });
             return Checked { server, note, outcome };
         }
+        self.check_full(token, true)
+    }
+
+    /// [`Keys::check`] through [`jwt::decode_unverified`], which explains what is wrong with a token.
+    fn check_full(&self, token: &str, terse: bool) -> Checked<'_> {
         let decoded = jwt::decode_unverified(token);
         let (server, note) = self.pick(match &decoded {
             Unverified::Jws(p) => Some(p.claims.get("iss").and_then(Value::as_str)),
