@@ -68,6 +68,10 @@ pub enum Flaw {
     /// `/authorize` redirects to any `redirect_uri`, registered or not: an open redirector that hands codes
     /// to whoever owns the URI.
     RedirectUriNotChecked,
+    /// `/authorize` answers an unregistered `redirect_uri` with a 200 sign-in page instead of an error: the
+    /// check is left until after the user signs in (as many hosted login pages do), so a client without a
+    /// user cannot tell whether it would be refused.
+    RedirectUriCheckedAfterLogin,
 }
 
 /// Builder for [`AuthServer`].

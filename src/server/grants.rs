@@ -213,6 +213,11 @@ impl Flow {
         if !self.has(Flaw::RedirectUriNotChecked)
             && !client.redirect_uris.iter().any(|r| redirect_matches(r, &redirect_uri))
         {
+            if self.has(Flaw::RedirectUriCheckedAfterLogin) {
+                return Reply::new(200)
+                    .header("content-type", "text/html")
+                    .body("<!doctype html><title>Sign in</title><form method=post><input name=user></form>");
+            }
             return page("redirect_uri does not match a registered redirect URI");
         }
         let back = |params: Vec<(&str, String)>| self.redirect(&redirect_uri, p("state"), params);

@@ -388,6 +388,26 @@ fn audit_names_cl_redirect_uri_enforced_when_the_server_redirects_to_an_unregist
     );
 }
 
+#[test]
+fn audit_is_inconclusive_when_the_server_answers_an_unregistered_redirect_uri_with_a_login_page() {
+    let (_a, m) = setup(&[Flaw::RedirectUriCheckedAfterLogin], &[]);
+    let mut c = login(m.url());
+    c.arg("--audit");
+    let r = run_json(c, 0);
+    assert_eq!(r.status("cl-redirect-uri-enforced"), "warn");
+    let msg = r.message("cl-redirect-uri-enforced");
+    assert!(msg.starts_with("inconclusive:") && msg.contains("HTTP 200"), "{msg}");
+    // It says what to do: which URL to open, and what to confirm.
+    assert!(
+        msg.contains("Check by hand: open http://127.0.0.1:")
+            && msg.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A")
+            && msg.contains("confirm that the server shows an error instead of redirecting to http://127.0.0.1:"),
+        "{msg}"
+    );
+    assert_eq!(r.status("cl-pkce-enforced"), "pass");
+    assert_eq!(r.status("cl-code-single-use"), "pass");
+}
+
 /// A P-256 key in a PEM file, and its public JWK as mcp-auth derives it.
 fn client_key() -> (tempfile::NamedTempFile, serde_json::Value) {
     let pem = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
