@@ -164,7 +164,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
             [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'A pre-registered client id (the first registration route)')
             [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'The pre-registered client''s secret (a confidential client)')
-            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'A P-256 private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it')
+            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'A private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it: P-256 (signs ES256) or RSA of at least 2048 bits (signs RS256)')
             [CompletionResult]::new('--client-metadata-url', '--client-metadata-url', [CompletionResultType]::ParameterName, 'The https URL of this client''s Client ID Metadata Document (used when the server advertises support)')
             [CompletionResult]::new('--registration', '--registration', [CompletionResultType]::ParameterName, 'Registration route: the spec''s order (auto), or only one')
             [CompletionResult]::new('--grant', '--grant', [CompletionResultType]::ParameterName, 'The grant that obtains the token')
@@ -200,7 +200,7 @@ Register-ArgumentCompleter -Native -CommandName 'mcp-auth' -ScriptBlock {
         'mcp-auth;login' {
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'A pre-registered client id (the first registration route)')
             [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'The pre-registered client''s secret (a confidential client)')
-            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'A P-256 private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it')
+            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'A private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it: P-256 (signs ES256) or RSA of at least 2048 bits (signs RS256)')
             [CompletionResult]::new('--client-metadata-url', '--client-metadata-url', [CompletionResultType]::ParameterName, 'The https URL of this client''s Client ID Metadata Document (used when the server advertises support)')
             [CompletionResult]::new('--registration', '--registration', [CompletionResultType]::ParameterName, 'Registration route: the spec''s order (auto), or only one')
             [CompletionResult]::new('--grant', '--grant', [CompletionResultType]::ParameterName, 'The grant that obtains the token')

@@ -156,7 +156,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
             cand --algorithm 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA'
             cand --client-id 'A pre-registered client id (the first registration route)'
             cand --client-secret 'The pre-registered client''s secret (a confidential client)'
-            cand --client-key 'A P-256 private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it'
+            cand --client-key 'A private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it: P-256 (signs ES256) or RSA of at least 2048 bits (signs RS256)'
             cand --client-metadata-url 'The https URL of this client''s Client ID Metadata Document (used when the server advertises support)'
             cand --registration 'Registration route: the spec''s order (auto), or only one'
             cand --grant 'The grant that obtains the token'
@@ -191,7 +191,7 @@ set edit:completion:arg-completer[mcp-auth] = {|@words|
         &'mcp-auth;login'= {
             cand --client-id 'A pre-registered client id (the first registration route)'
             cand --client-secret 'The pre-registered client''s secret (a confidential client)'
-            cand --client-key 'A P-256 private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it'
+            cand --client-key 'A private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it: P-256 (signs ES256) or RSA of at least 2048 bits (signs RS256)'
             cand --client-metadata-url 'The https URL of this client''s Client ID Metadata Document (used when the server advertises support)'
             cand --registration 'Registration route: the spec''s order (auto), or only one'
             cand --grant 'The grant that obtains the token'

@@ -179,7 +179,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l leeway -d 'C
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l algorithm -d 'Accept only these algorithms (repeatable). Default: RS*, PS*, ES*, EdDSA' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l client-id -d 'A pre-registered client id (the first registration route)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l client-secret -d 'The pre-registered client\'s secret (a confidential client)' -r
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l client-key -d 'A P-256 private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l client-key -d 'A private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it: P-256 (signs ES256) or RSA of at least 2048 bits (signs RS256)' -r -F
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l client-metadata-url -d 'The https URL of this client\'s Client ID Metadata Document (used when the server advertises support)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -l registration -d 'Registration route: the spec\'s order (auto), or only one' -r -f -a "auto\t''
 pre-registered\t''
@@ -221,7 +221,7 @@ complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s h -l help -d
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-id -d 'A pre-registered client id (the first registration route)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-secret -d 'The pre-registered client\'s secret (a confidential client)' -r
-complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-key -d 'A P-256 private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it' -r -F
+complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-key -d 'A private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it: P-256 (signs ES256) or RSA of at least 2048 bits (signs RS256)' -r -F
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l client-metadata-url -d 'The https URL of this client\'s Client ID Metadata Document (used when the server advertises support)' -r
 complete -c mcp-auth -n "__fish_mcp_auth_using_subcommand login" -l registration -d 'Registration route: the spec\'s order (auto), or only one' -r -f -a "auto\t''
 pre-registered\t''

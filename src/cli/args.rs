@@ -392,7 +392,7 @@ pub struct LoginFlags {
     /// The pre-registered client's secret (a confidential client).
     #[arg(long, value_name = "SECRET", env = "MCP_AUTH_CLIENT_SECRET", hide_env_values = true, value_parser = secret)]
     pub client_secret: Option<SecretToken>,
-    /// A P-256 private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it.
+    /// A private key (PEM) to authenticate with private_key_jwt (RFC 7523) where the server supports it: P-256 (signs ES256) or RSA of at least 2048 bits (signs RS256).
     #[arg(long, value_name = "FILE")]
     pub client_key: Option<std::path::PathBuf>,
     /// The https URL of this client's Client ID Metadata Document (used when the server advertises support).

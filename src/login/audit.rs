@@ -113,7 +113,11 @@ async fn unregistered_redirect(
         (&pkce.0, &pkce.1),
         &session.scopes,
     )?;
-    let inconclusive = "the server asks the user first and may refuse later; it MUST NOT redirect to an unregistered URI and should inform the user (RFC 9700 §4.1.3)";
+    let inconclusive = format!(
+        "the server may ask the user to sign in first and refuse only then, which this check cannot see. \
+         Check by hand: open {url} in a browser, sign in, and confirm that the server shows an error instead of \
+         redirecting to {bad} (it MUST NOT redirect to an unregistered URI and should inform the user, RFC 9700 §4.1.3)"
+    );
     match run.client.get(&url).await {
         Err(FetchError::CrossOriginRedirect { to, .. }) if leads_to(&to, &bad) => c.violated(
             &CL_REDIRECT_URI_ENFORCED,
@@ -133,7 +137,7 @@ async fn unregistered_redirect(
         ),
         Ok(r) => c.warn(
             &CL_REDIRECT_URI_ENFORCED,
-            format!("inconclusive: with redirect_uri {bad} the server answered HTTP {} (a login or consent page, not a refusal); {inconclusive}", r.status),
+            crate::sanitize::line(&format!("inconclusive: with redirect_uri {bad} the server answered HTTP {} (a login or consent page, not a refusal); {inconclusive}", r.status)).into_owned(),
         ),
     }
     Ok(())

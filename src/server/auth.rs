@@ -68,6 +68,10 @@ pub enum Flaw {
     /// `/authorize` redirects to any `redirect_uri`, registered or not: an open redirector that hands codes
     /// to whoever owns the URI.
     RedirectUriNotChecked,
+    /// `/authorize` answers an unregistered `redirect_uri` with a 200 sign-in page instead of an error: the
+    /// check is left until after the user signs in (as many hosted login pages do), so a client without a
+    /// user cannot tell whether it would be refused.
+    RedirectUriCheckedAfterLogin,
 }
 
 /// Builder for [`AuthServer`].
@@ -188,7 +192,7 @@ impl AuthServer {
         self.flow.add_client(client_id, secret, redirect_uris);
     }
 
-    /// Pre-registers a `private_key_jwt` client with its public key (an ES256 JWK).
+    /// Pre-registers a `private_key_jwt` client with its public key (a P-256 JWK for ES256, RSA for RS256).
     pub fn add_key_client(&self, client_id: &str, jwk: &Value, redirect_uris: &[&str]) {
         self.flow.add_key_client(client_id, jwk, redirect_uris);
     }
@@ -280,7 +284,7 @@ impl AuthServer {
         );
         m.insert(
             "token_endpoint_auth_signing_alg_values_supported".into(),
-            json!(["ES256"]),
+            json!(["ES256", "RS256"]),
         );
         if has(Flaw::CimdFlagString) {
             m.insert("client_id_metadata_document_supported".into(), json!("true"));

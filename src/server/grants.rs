@@ -83,6 +83,29 @@ fn redirect_matches(registered: &str, used: &str) -> bool {
     a == b
 }
 
+/// Whether `sig` over `signed` verifies with a client's registered `jwk`, with the one algorithm its key type
+/// allows (P-256 → ES256, RSA → RS256); a header naming another algorithm, or a JWK whose `alg` names
+/// another, is refused.
+fn verify_with_jwk(jwk: &Value, header: &Value, signed: &[u8], sig: &[u8]) -> bool {
+    use aws_lc_rs::signature as s;
+    let b = |m: &str| jwk[m].as_str().and_then(|v| B64.decode(v).ok());
+    let verified = match (jwk["kty"].as_str(), jwk["crv"].as_str()) {
+        (Some("EC"), Some("P-256")) => b("x").zip(b("y")).map(|(x, y)| {
+            let point = [vec![4u8], x, y].concat();
+            (
+                "ES256",
+                s::UnparsedPublicKey::new(&s::ECDSA_P256_SHA256_FIXED, point).verify(signed, sig),
+            )
+        }),
+        (Some("RSA"), _) => b("n").zip(b("e")).map(|(n, e)| {
+            let key = s::RsaPublicKeyComponents { n, e };
+            ("RS256", key.verify(&s::RSA_PKCS1_2048_8192_SHA256, signed, sig))
+        }),
+        _ => None,
+    };
+    verified.is_some_and(|(alg, ok)| ok.is_ok() && header["alg"] == alg && jwk.get("alg").is_none_or(|a| a == alg))
+}
+
 impl Flow {
     pub fn new(issuer: String, key: SigningKey, flaws: Vec<Flaw>, default_scope: String) -> Self {
         Self {
@@ -110,7 +133,7 @@ impl Flow {
         self.clients.lock().expect("clients").insert(id.to_owned(), client);
     }
 
-    /// Pre-registers a `private_key_jwt` client with its public key (an ES256 JWK).
+    /// Pre-registers a `private_key_jwt` client with its public key (a P-256 or RSA JWK).
     pub fn add_key_client(&self, id: &str, jwk: &Value, redirect_uris: &[&str]) {
         self.add_client(id, None, redirect_uris);
         if let Some(c) = self.clients.lock().expect("clients").get_mut(id) {
@@ -190,6 +213,11 @@ impl Flow {
         if !self.has(Flaw::RedirectUriNotChecked)
             && !client.redirect_uris.iter().any(|r| redirect_matches(r, &redirect_uri))
         {
+            if self.has(Flaw::RedirectUriCheckedAfterLogin) {
+                return Reply::new(200)
+                    .header("content-type", "text/html")
+                    .body("<!doctype html><title>Sign in</title><form method=post><input name=user></form>");
+            }
             return page("redirect_uri does not match a registered redirect URI");
         }
         let back = |params: Vec<(&str, String)>| self.redirect(&redirect_uri, p("state"), params);
@@ -306,15 +334,21 @@ impl Flow {
     }
 
     /// `private_key_jwt` (RFC 7523 §3): the assertion's `iss` and `sub` are a client with a registered
-    /// key, `aud` this issuer or its token endpoint, unexpired, signed by that key with ES256.
+    /// key, `aud` this issuer or its token endpoint, unexpired, signed by that key with the algorithm of its
+    /// key type (ES256 for P-256, RS256 for RSA; the header's `alg` must name it, never chooses it).
     fn authenticate_assertion(&self, req: &Recorded, assertion: &str) -> Result<String, Reply> {
         let refuse = |why: &str| oauth_error(401, "invalid_client", why);
         if req.form_param("client_assertion_type").as_deref() != Some(crate::login::assertion::ASSERTION_TYPE) {
             return Err(refuse("client_assertion_type must be jwt-bearer"));
         }
         let parts: Vec<&str> = assertion.split('.').collect();
-        let claims: Value = match parts.as_slice() {
-            [_, c, _] => B64.decode(c).ok().and_then(|b| serde_json::from_slice(&b).ok()),
+        let json = |p: &str| {
+            B64.decode(p)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        };
+        let (header, claims) = match parts.as_slice() {
+            [h, c, _] => json(h).zip(json(c)),
             _ => None,
         }
         .ok_or_else(|| refuse("the client assertion is not a JWT"))?;
@@ -323,24 +357,16 @@ impl Flow {
             .client(&id)
             .and_then(|c| c.jwk)
             .ok_or_else(|| refuse("no registered key for the assertion's sub"))?;
-        let point: Option<Vec<u8>> = (|| {
-            let (x, y) = (jwk["x"].as_str()?, jwk["y"].as_str()?);
-            Some([vec![4u8], B64.decode(x).ok()?, B64.decode(y).ok()?].concat())
-        })();
-        let key = aws_lc_rs::signature::UnparsedPublicKey::new(
-            &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED,
-            point.unwrap_or_default(),
-        );
         let signed = parts[..2].join(".");
         let sig = B64.decode(parts[2]).unwrap_or_default();
-        let aud_ok = [self.issuer.clone(), format!("{}/token", self.issuer)]
-            .iter()
-            .any(|a| claims["aud"] == json!(a) || claims["aud"].as_array().is_some_and(|l| l.contains(&json!(a))));
-        if key.verify(signed.as_bytes(), &sig).is_err() {
+        if !verify_with_jwk(&jwk, &header, signed.as_bytes(), &sig) {
             return Err(refuse(
                 "the client assertion's signature does not verify with the registered key",
             ));
         }
+        let aud_ok = [self.issuer.clone(), format!("{}/token", self.issuer)]
+            .iter()
+            .any(|a| claims["aud"] == json!(a) || claims["aud"].as_array().is_some_and(|l| l.contains(&json!(a))));
         if claims["iss"].as_str() != Some(&id) || !aud_ok || claims["exp"].as_u64().is_none_or(|e| e <= now()) {
             return Err(refuse("the client assertion's iss, aud or exp is wrong"));
         }
@@ -499,4 +525,44 @@ fn fetch_client_metadata(client_id: &str) -> Option<Client> {
         secret: None,
         jwk: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::login::assertion::ClientKey;
+
+    const RSA: &str = include_str!("../../tests/fixtures/keys/TEST-ONLY-rsa.pem");
+    const ATTACKER: &str = include_str!("../../tests/fixtures/keys/TEST-ONLY-rsa-attacker.pem");
+
+    /// An assertion of `key` as (header, signed input, signature).
+    fn parts(key: &ClientKey) -> (Value, String, Vec<u8>) {
+        let token = key.assertion("c", "https://as.example");
+        let p: Vec<&str> = token.expose().split('.').collect();
+        let header = serde_json::from_slice(&B64.decode(p[0]).unwrap()).unwrap();
+        (header, format!("{}.{}", p[0], p[1]), B64.decode(p[2]).unwrap())
+    }
+
+    #[test]
+    fn assertions_verify_only_with_the_registered_key_and_its_algorithm() {
+        let rsa = ClientKey::from_pem(RSA).unwrap();
+        let (header, signed, sig) = parts(&rsa);
+        assert!(verify_with_jwk(&rsa.public_jwk, &header, signed.as_bytes(), &sig));
+        // Another RSA key, a P-256 key, a header naming another algorithm, a JWK pinned to another one.
+        let attacker = ClientKey::from_pem(ATTACKER).unwrap();
+        assert!(!verify_with_jwk(&attacker.public_jwk, &header, signed.as_bytes(), &sig));
+        let ec_pem = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+            .unwrap()
+            .serialize_pem();
+        let ec = ClientKey::from_pem(&ec_pem).unwrap();
+        assert!(!verify_with_jwk(&ec.public_jwk, &header, signed.as_bytes(), &sig));
+        let es_header = json!({"alg": "ES256", "typ": "JWT"});
+        assert!(!verify_with_jwk(&rsa.public_jwk, &es_header, signed.as_bytes(), &sig));
+        let mut pinned = rsa.public_jwk.clone();
+        pinned["alg"] = json!("PS256");
+        assert!(!verify_with_jwk(&pinned, &header, signed.as_bytes(), &sig));
+        let (header, signed, sig) = parts(&ec);
+        assert!(verify_with_jwk(&ec.public_jwk, &header, signed.as_bytes(), &sig));
+        assert!(!verify_with_jwk(&rsa.public_jwk, &header, signed.as_bytes(), &sig));
+    }
 }

@@ -388,6 +388,26 @@ fn audit_names_cl_redirect_uri_enforced_when_the_server_redirects_to_an_unregist
     );
 }
 
+#[test]
+fn audit_is_inconclusive_when_the_server_answers_an_unregistered_redirect_uri_with_a_login_page() {
+    let (_a, m) = setup(&[Flaw::RedirectUriCheckedAfterLogin], &[]);
+    let mut c = login(m.url());
+    c.arg("--audit");
+    let r = run_json(c, 0);
+    assert_eq!(r.status("cl-redirect-uri-enforced"), "warn");
+    let msg = r.message("cl-redirect-uri-enforced");
+    assert!(msg.starts_with("inconclusive:") && msg.contains("HTTP 200"), "{msg}");
+    // It says what to do: which URL to open, and what to confirm.
+    assert!(
+        msg.contains("Check by hand: open http://127.0.0.1:")
+            && msg.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A")
+            && msg.contains("confirm that the server shows an error instead of redirecting to http://127.0.0.1:"),
+        "{msg}"
+    );
+    assert_eq!(r.status("cl-pkce-enforced"), "pass");
+    assert_eq!(r.status("cl-code-single-use"), "pass");
+}
+
 /// A P-256 key in a PEM file, and its public JWK as mcp-auth derives it.
 fn client_key() -> (tempfile::NamedTempFile, serde_json::Value) {
     let pem = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
@@ -406,18 +426,7 @@ fn client_key_authenticates_with_private_key_jwt() {
     let (a, m) = setup(&[], &[]);
     let (key, jwk) = client_key();
     a.add_key_client("svc-jwt", &jwk, &[]);
-    let mut c = cmd();
-    c.args([
-        "login",
-        m.url(),
-        "--grant",
-        "client-credentials",
-        "--client-id",
-        "svc-jwt",
-    ])
-    .arg("--client-key")
-    .arg(key.path());
-    let r = run_json(c, 0);
+    let r = run_json(credentials_login(&m, "svc-jwt", key.path()), 0);
     assert_eq!(r.status("cl-mcp-call"), "pass");
     let hits = a.server.hits();
     let token = hits.iter().find(|h| h.path == "/token").expect("a token request");
@@ -429,18 +438,7 @@ fn client_key_authenticates_with_private_key_jwt() {
 
     // Another key than the registered one: the server refuses the client, the report says so.
     let (other, _) = client_key();
-    let mut c = cmd();
-    c.args([
-        "login",
-        m.url(),
-        "--grant",
-        "client-credentials",
-        "--client-id",
-        "svc-jwt",
-    ])
-    .arg("--client-key")
-    .arg(other.path());
-    let r = run_json(c, 1);
+    let r = run_json(credentials_login(&m, "svc-jwt", other.path()), 1);
     assert_eq!(r.status("cl-token-response"), "fail");
 }
 
@@ -459,6 +457,100 @@ fn dynamic_registration_with_a_client_key_registers_its_jwks() {
     assert_eq!(body["jwks"]["keys"][0]["x"], jwk["x"]);
     let token = hits.iter().find(|h| h.path == "/token").expect("a token request");
     assert!(token.form_param("client_assertion").is_some());
+}
+
+/// A TEST-ONLY RSA key file (tests/fixtures/keys) and its public JWK as mcp-auth derives it.
+fn rsa_key(name: &str) -> (std::path::PathBuf, serde_json::Value) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/keys")
+        .join(name);
+    let pem = std::fs::read_to_string(&path).unwrap();
+    let jwk = mcp_auth::login::assertion::ClientKey::from_pem(&pem)
+        .unwrap()
+        .public_jwk;
+    (path, jwk)
+}
+
+/// The JOSE header of the `client_assertion` of the first token request.
+fn assertion_header(a: &AuthServer) -> serde_json::Value {
+    use base64::Engine;
+    let hits = a.server.hits();
+    let token = hits.iter().find(|h| h.path == "/token").expect("a token request");
+    let assertion = token.form_param("client_assertion").expect("a client assertion");
+    let header = assertion.split('.').next().unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+fn credentials_login(m: &McpServer, client_id: &str, key: &std::path::Path) -> assert_cmd::Command {
+    let mut c = cmd();
+    c.args([
+        "login",
+        m.url(),
+        "--grant",
+        "client-credentials",
+        "--client-id",
+        client_id,
+    ])
+    .arg("--client-key")
+    .arg(key);
+    c
+}
+
+#[test]
+fn an_rsa_client_key_authenticates_with_an_rs256_assertion() {
+    let (a, m) = setup(&[], &[]);
+    let (key, jwk) = rsa_key("TEST-ONLY-rsa.pem");
+    assert_eq!((jwk["kty"].as_str(), jwk["alg"].as_str()), (Some("RSA"), Some("RS256")));
+    a.add_key_client("svc-rsa", &jwk, &[]);
+    let r = run_json(credentials_login(&m, "svc-rsa", &key), 0);
+    assert_eq!(r.status("cl-token-response"), "pass");
+    assert_eq!(r.status("cl-mcp-call"), "pass");
+    assert_eq!(assertion_header(&a)["alg"], "RS256");
+
+    // The same key in PKCS#1 form is the same client.
+    let (pkcs1, _) = rsa_key("TEST-ONLY-rsa-pkcs1.pem");
+    run_json(credentials_login(&m, "svc-rsa", &pkcs1), 0);
+
+    // A valid RS256 assertion from a key the client never registered: refused.
+    let (attacker, _) = rsa_key("TEST-ONLY-rsa-attacker.pem");
+    let (a, m) = setup(&[], &[]);
+    a.add_key_client("svc-rsa", &jwk, &[]);
+    let r = run_json(credentials_login(&m, "svc-rsa", &attacker), 1);
+    assert_eq!(r.status("cl-token-response"), "fail");
+    assert!(
+        r.message("cl-token-response").contains("invalid_client"),
+        "{}",
+        r.message("cl-token-response")
+    );
+    assert_eq!(assertion_header(&a)["alg"], "RS256");
+
+    // A client registered with a P-256 key: the server verifies by that key's type, so an RS256 assertion
+    // (whatever its header says) is refused.
+    let (_, ec_jwk) = client_key();
+    a.add_key_client("svc-ec", &ec_jwk, &[]);
+    let r = run_json(credentials_login(&m, "svc-ec", &key), 1);
+    assert_eq!(r.status("cl-token-response"), "fail");
+}
+
+#[test]
+fn dynamic_registration_with_an_rsa_client_key_registers_an_rs256_jwk() {
+    let (a, m) = setup(&[], &[]);
+    let (key, jwk) = rsa_key("TEST-ONLY-rsa.pem");
+    let mut c = login(m.url());
+    c.arg("--client-key").arg(&key);
+    let r = run_json(c, 0);
+    assert_eq!(r.status("cl-mcp-call"), "pass");
+    let hits = a.server.hits();
+    let reg = hits.iter().find(|h| h.path == "/register").expect("registration");
+    let body: serde_json::Value = serde_json::from_slice(&reg.body).unwrap();
+    assert_eq!(body["token_endpoint_auth_method"], "private_key_jwt");
+    let registered = &body["jwks"]["keys"][0];
+    assert_eq!(registered["kty"], "RSA");
+    assert_eq!(registered["alg"], "RS256");
+    assert_eq!(registered["n"], jwk["n"]);
+    assert!(registered.get("d").is_none(), "no private member");
+    assert_eq!(assertion_header(&a)["alg"], "RS256");
 }
 
 #[test]
