@@ -183,9 +183,12 @@ pub struct Segments<'a> {
 impl<'a> Segments<'a> {
     /// `None` unless `token` has three segments whose second decodes to UTF-8 text.
     pub fn split(token: &'a str) -> Option<Self> {
-        let mut parts = token.split('.');
-        let (h, c, sig) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() {
+        // memchr's SIMD search: the signature is searched to its end for a fourth segment.
+        let (h, rest) = token.split_at(memchr::memchr(b'.', token.as_bytes())?);
+        let rest = &rest[1..];
+        let (c, sig) = rest.split_at(memchr::memchr(b'.', rest.as_bytes())?);
+        let sig = &sig[1..];
+        if memchr::memchr(b'.', sig.as_bytes()).is_some() {
             return None;
         }
         Some(Self {
@@ -233,10 +236,17 @@ impl HeaderCache {
 
 /// A base64url segment (padding tolerated) decoded to UTF-8 text.
 fn base64_text(segment: &str) -> Option<String> {
-    B64.decode(segment.trim_end_matches('='))
+    FAST_B64
+        .decode_to_vec(segment.trim_end_matches('='))
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
 }
+
+/// base64url without padding, SIMD-accelerated, for the payload and signature of every `--batch` token
+/// (the `base64` crate's decoder was a tenth of the time outside the signature arithmetic). It accepts
+/// exactly what [`B64`] accepts (non-canonical trailing bits are refused by both: a property test checks
+/// the two agree); errors are described by [`B64`].
+const FAST_B64: base64_simd::Base64 = base64_simd::URL_SAFE_NO_PAD;
 
 fn json_segment(segment: &str) -> Result<Map<String, Value>, String> {
     let bytes = B64
@@ -967,20 +977,22 @@ fn verify_signature<O>(
     let mut stack = [0u8; MAX_SIGNATURE_BYTES];
     let heap;
     // Every JWA signature fits on the stack; anything longer is decoded anyway, to report it.
-    let decoded = if p.signature_b64.len() <= MAX_SIGNATURE_BYTES * 4 / 3 {
-        B64.decode_slice(p.signature_b64, &mut stack)
-            .map(|n| &stack[..n])
-            .map_err(|e| e.to_string())
+    let decoded = if FAST_B64.estimated_decoded_length(p.signature_b64.len()) <= MAX_SIGNATURE_BYTES {
+        FAST_B64
+            .decode(p.signature_b64.as_bytes(), base64_simd::Out::from_slice(&mut stack))
+            .map(|s| &*s)
+            .ok()
     } else {
-        heap = B64.decode(p.signature_b64).map_err(|e| e.to_string());
-        heap.as_deref().map_err(Clone::clone)
+        heap = FAST_B64.decode_to_vec(p.signature_b64).ok();
+        heap.as_deref()
     };
-    let sig = match decoded {
-        Ok(s) => s,
-        Err(e) => {
-            checks.violated(&JWT_SIGNATURE_VALID, format!("the signature is not base64url ({e})."));
-            return false;
-        }
+    let Some(sig) = decoded else {
+        let why = B64
+            .decode(p.signature_b64)
+            .err()
+            .map_or("invalid".to_owned(), |e| e.to_string());
+        checks.violated(&JWT_SIGNATURE_VALID, format!("the signature is not base64url ({why})."));
+        return false;
     };
     if let Some(half) = match alg {
         Algorithm::ES256 => Some(32),
@@ -1178,6 +1190,26 @@ pub fn low_s(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2048, failure_persistence: None, ..Default::default() })]
+        /// The hot path's SIMD decoder accepts exactly what the `base64` crate does, with the same bytes:
+        /// no token reads differently (or verifies) on one path and not the other.
+        #[test]
+        fn fast_base64_reads_what_base64_reads(s in "[A-Za-z0-9_=+/ -]{0,70}", bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..80)) {
+            proptest::prop_assert_eq!(FAST_B64.decode_to_vec(&s).ok(), B64.decode(&s).ok(), "{:?}", s);
+            let encoded = B64.encode(&bytes);
+            proptest::prop_assert_eq!(FAST_B64.decode_to_vec(&encoded).ok(), Some(bytes));
+            // Every last character, canonical or not.
+            for last in b"AQgw_-BCDEFab".iter().map(|c| *c as char) {
+                let mut text = encoded.clone();
+                if text.pop().is_some() {
+                    text.push(last);
+                    proptest::prop_assert_eq!(FAST_B64.decode_to_vec(&text).ok(), B64.decode(&text).ok(), "{:?}", text);
+                }
+            }
+        }
+    }
 
     #[test]
     fn secret_token_never_prints_itself() {

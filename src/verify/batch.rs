@@ -13,6 +13,7 @@ use crate::render::{BatchLine, batch_line_into, json_line_into};
 use crate::report::{Report, verdict};
 use serde_json::Value;
 use std::io::{BufRead, Write};
+use std::sync::{Condvar, Mutex};
 
 /// What each result line carries.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -37,10 +38,15 @@ pub struct BatchOptions {
 /// could not be loaded gets a line with that server's `error` (`ok: false`). Returns what the lines add up
 /// to ([`Tally::exit_code`]). Only I/O on the two streams is an error.
 ///
-/// One thread verifies inline. With more, this thread reads chunks of lines into a bounded queue, one
-/// worker per thread verifies a chunk into one buffer, and a writer thread puts the buffers back in input
-/// order: threads and buffers live for the whole run, so memory stays flat however long the input is.
-pub fn run<W: Write + Send>(keys: &Keys, input: impl BufRead, output: W, opts: &BatchOptions) -> Result<Tally, Error> {
+/// One thread verifies inline. With more, each worker thread reads a chunk of lines, verifies it into one
+/// buffer and writes the buffers back in input order ([`parallel`]): threads and buffers live for the
+/// whole run, and memory stays flat however long the input is.
+pub fn run<W: Write + Send>(
+    keys: &Keys,
+    input: impl BufRead + Send,
+    output: W,
+    opts: &BatchOptions,
+) -> Result<Tally, Error> {
     let threads = opts
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
@@ -114,7 +120,7 @@ impl<R: BufRead> Lines<R> {
         chunk.lines.clear();
         while chunk.lines.len() < CHUNK {
             self.raw.clear();
-            if self.input.read_until(b'\n', &mut self.raw)? == 0 {
+            if read_line(&mut self.input, &mut self.raw)? == 0 {
                 break;
             }
             self.line_no += 1;
@@ -131,73 +137,188 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
+/// `BufRead::read_until(b'\n')` with the memchr crate's SIMD search (std's reads a word at a time, and
+/// every byte of a token is searched).
+fn read_line(input: &mut impl BufRead, out: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (done, used) = match memchr::memchr(b'\n', available) {
+            Some(i) => (true, i + 1),
+            None => (available.is_empty(), available.len()),
+        };
+        out.extend_from_slice(&available[..used]);
+        input.consume(used);
+        read += used;
+        if done {
+            return Ok(read);
+        }
+    }
+}
+
 /// Lines per unit of work handed to a worker thread.
 const CHUNK: usize = 64;
 
-/// [`run`] on `threads` workers: this thread reads chunks into a bounded queue, each worker verifies a
-/// chunk into one buffer, and a writer thread puts the buffers back in input order.
+/// [`run`] on `threads` workers and no other thread: a worker takes the next chunk under the input lock,
+/// verifies it into its own buffer, and writes it under the output lock when its turn has come, else
+/// leaves it to the worker that writes the chunk before it. No thread only moves bytes, and no chunk
+/// changes hands through a queue.
 fn parallel<W: Write + Send>(
     threads: usize,
-    mut lines: Lines<impl BufRead>,
+    lines: Lines<impl BufRead + Send>,
     output: W,
     one: &(impl Fn(usize, &str, &mut Vec<u8>, &mut HeaderCache) -> Tally + Sync),
 ) -> Result<Tally, Error> {
-    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(threads * 2);
-    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>, Tally)>(threads * 2);
-    // Each worker owns a handle on the queue, so that when all have stopped the reader's send fails.
-    let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
-    std::thread::scope(|s| -> Result<Tally, Error> {
-        for _ in 0..threads {
-            let (work_rx, done_tx) = (std::sync::Arc::clone(&work_rx), done_tx.clone());
-            s.spawn(move || {
-                let mut headers = HeaderCache::default();
-                loop {
-                    // The lock is held only while taking a chunk (64 verifications of work each).
-                    let job = work_rx.lock().map_err(|_| ()).and_then(|rx| rx.recv().map_err(|_| ()));
-                    let Ok((seq, chunk)) = job else { return };
-                    let mut buf = Vec::with_capacity(chunk.lines.len() * 512);
-                    let tally = chunk.verify(one, &mut buf, &mut headers);
-                    if done_tx.send((seq, buf, tally)).is_err() {
-                        return;
-                    }
+    let input = Mutex::new(Input {
+        lines,
+        next: 0,
+        done: false,
+    });
+    let ordered = Ordered {
+        state: Mutex::new(Written {
+            out: buffered(output),
+            next: 0,
+            pending: std::collections::BTreeMap::new(),
+            stopped: false,
+        }),
+        turn: Condvar::new(),
+        ahead: threads * 2,
+    };
+    let results: Vec<std::io::Result<Tally>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| s.spawn(|| worker(&input, &ordered, one)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("batch worker panicked"))
+            .collect()
+    });
+    let mut tally = Tally::default();
+    for result in results {
+        tally = tally.and(result?);
+    }
+    let mut written = ordered.state.into_inner().map_err(|_| poisoned())?;
+    written.out.flush()?;
+    Ok(tally)
+}
+
+/// The input side of [`parallel`]: the lines, and the number the next chunk gets.
+struct Input<R> {
+    lines: Lines<R>,
+    next: usize,
+    /// The input ended (or failed): no chunk is left to take.
+    done: bool,
+}
+
+/// The output side of [`parallel`]: chunks are written in the order they were taken.
+struct Ordered<W: Write> {
+    state: Mutex<Written<W>>,
+    /// Signalled whenever `next` moves on or the run stops.
+    turn: Condvar,
+    /// How far ahead of the next chunk to write a finished chunk may be before its worker waits: this
+    /// bounds memory when one worker is slowed down.
+    ahead: usize,
+}
+
+struct Written<W: Write> {
+    out: std::io::BufWriter<W>,
+    /// The number of the chunk to write next.
+    next: usize,
+    /// Finished chunks waiting for an earlier one, by number.
+    pending: std::collections::BTreeMap<usize, Vec<u8>>,
+    /// Writing failed (for example, the reader closed the pipe), or a worker panicked: everyone stops.
+    stopped: bool,
+}
+
+/// One worker of [`parallel`]: takes chunks until the input ends or the run stops. Returns what its
+/// chunks add up to.
+fn worker<R: BufRead, W: Write>(
+    input: &Mutex<Input<R>>,
+    ordered: &Ordered<W>,
+    one: &impl Fn(usize, &str, &mut Vec<u8>, &mut HeaderCache) -> Tally,
+) -> std::io::Result<Tally> {
+    // A panicking worker would leave its chunk unwritten and the others waiting for it: stop them.
+    let _stop_on_panic = StopOnPanic(ordered);
+    let (mut chunk, mut headers, mut buf) = (Chunk::default(), HeaderCache::default(), Vec::new());
+    let mut tally = Tally::default();
+    loop {
+        let seq = {
+            let mut input = input.lock().map_err(|_| poisoned())?;
+            if input.done {
+                return Ok(tally);
+            }
+            match input.lines.fill(&mut chunk) {
+                Ok(true) => {}
+                Ok(false) => input.done = true,
+                Err(e) => {
+                    input.done = true;
+                    return Err(e);
                 }
-            });
+            }
+            if input.done {
+                return Ok(tally);
+            }
+            input.next += 1;
+            input.next - 1
+        };
+        buf.clear();
+        tally = tally.and(chunk.verify(one, &mut buf, &mut headers));
+        if !ordered.put(seq, &mut buf)? {
+            return Ok(tally);
         }
-        drop((done_tx, work_rx));
-        let writer = s.spawn(move || -> std::io::Result<Tally> {
-            let (mut tally, mut next, mut out) = (Tally::default(), 0usize, buffered(output));
-            let mut pending = std::collections::BTreeMap::new();
-            for (seq, buf, chunk) in done_rx {
-                pending.insert(seq, (buf, chunk));
-                while let Some((buf, chunk)) = pending.remove(&next) {
-                    tally = tally.and(chunk);
-                    out.write_all(&buf)?;
-                    next += 1;
-                }
+    }
+}
+
+impl<W: Write> Ordered<W> {
+    /// Writes chunk `seq` (and every chunk it was holding up) if its turn has come, else keeps it for
+    /// later. False when the run has stopped.
+    fn put(&self, seq: usize, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+        let mut w = self.state.lock().map_err(|_| poisoned())?;
+        while seq > w.next + self.ahead && !w.stopped {
+            w = self.turn.wait(w).map_err(|_| poisoned())?;
+        }
+        if w.stopped {
+            return Ok(false);
+        }
+        if seq != w.next {
+            w.pending.insert(seq, std::mem::take(buf));
+            return Ok(true);
+        }
+        let w = &mut *w;
+        let mut result = w.out.write_all(buf);
+        w.next += 1;
+        while result.is_ok()
+            && let Some(held) = w.pending.remove(&w.next)
+        {
+            result = w.out.write_all(&held);
+            w.next += 1;
+        }
+        w.stopped = result.is_err();
+        self.turn.notify_all();
+        result.map(|()| true)
+    }
+}
+
+/// Stops the run when the worker holding it panics.
+struct StopOnPanic<'a, W: Write>(&'a Ordered<W>);
+
+impl<W: Write> Drop for StopOnPanic<'_, W> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            if let Ok(mut w) = self.0.state.lock() {
+                w.stopped = true;
             }
-            out.flush()?;
-            Ok(tally)
-        });
-        let read = (|| -> std::io::Result<()> {
-            for seq in 0.. {
-                let mut chunk = Chunk {
-                    text: String::with_capacity(CHUNK * 1024),
-                    lines: Vec::with_capacity(CHUNK),
-                };
-                let more = lines.fill(&mut chunk)?;
-                let eof = chunk.lines.len() < CHUNK;
-                // A send fails only when every worker has stopped (output closed): stop reading too.
-                if more && work_tx.send((seq, chunk)).is_err() || eof {
-                    break;
-                }
-            }
-            Ok(())
-        })();
-        drop(work_tx);
-        let tally = writer.join().expect("batch writer thread panicked")?;
-        read?;
-        Ok(tally)
-    })
+            self.0.turn.notify_all();
+        }
+    }
+}
+
+fn poisoned() -> std::io::Error {
+    std::io::Error::other("a batch worker panicked")
 }
 
 /// Verifies line `n` and appends its result line to `buf`; says what it counts for.

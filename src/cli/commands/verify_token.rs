@@ -55,7 +55,8 @@ pub async fn verify_token(args: VerifyTokenArgs, ctx: &Context) -> anyhow::Resul
                     BatchDetail::Full => batch::Detail::Full,
                 },
             };
-            let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin().lock());
+            // `Stdin`, not its lock: any worker thread of the batch may read the next chunk.
+            let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
             let tally = batch::run(&keys, input, std::io::stdout(), &run).map_err(cli_error)?;
             Ok(tally.exit_code())
         }
