@@ -193,7 +193,7 @@ impl<'a> Segments<'a> {
         }
         Some(Self {
             header_b64: h,
-            claims: base64_text(c)?,
+            claims: String::from_utf8(decode_segment(c)?).ok()?,
             signing_input: &token[..h.len() + 1 + c.len()],
             signature_b64: sig,
         })
@@ -226,7 +226,8 @@ impl HeaderCache {
     /// The header whose base64url text is `b64`, as [`Segments::parse`] reads it.
     fn get(&mut self, b64: &str) -> Option<&Object<'static>> {
         if self.header.is_none() || self.b64 != b64 {
-            self.header = base64_text(b64).and_then(|text| Some(crate::json::parse_object(&text)?.into_owned()));
+            let text = decode_segment(b64).and_then(|bytes| String::from_utf8(bytes).ok());
+            self.header = text.and_then(|text| Some(crate::json::parse_object(&text)?.into_owned()));
             self.b64.clear();
             self.b64.push_str(b64);
         }
@@ -234,12 +235,9 @@ impl HeaderCache {
     }
 }
 
-/// A base64url segment (padding tolerated) decoded to UTF-8 text.
-fn base64_text(segment: &str) -> Option<String> {
-    FAST_B64
-        .decode_to_vec(segment.trim_end_matches('='))
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
+/// A base64url segment, padding tolerated.
+fn decode_segment(segment: &str) -> Option<Vec<u8>> {
+    FAST_B64.decode_to_vec(segment.trim_end_matches('=')).ok()
 }
 
 /// base64url without padding, SIMD-accelerated, for the payload and signature of every `--batch` token
@@ -769,7 +767,7 @@ fn candidate_keys<'k>(
     keys: &'k KeySet,
     alg: Algorithm,
     algorithms: &[Algorithm],
-) -> Option<Vec<&'k Key>> {
+) -> Option<Candidates<'k>> {
     if !keys.private.is_empty() {
         checks.violated(
             &JWT_KID_IN_ISSUER_JWKS,
@@ -800,8 +798,12 @@ fn keys_with_kid<'k>(
     kid: &str,
     alg: Algorithm,
     algorithms: &[Algorithm],
-) -> Option<Vec<&'k Key>> {
-    let found: Vec<&'k Key> = keys.keys.iter().filter(|k| k.kid.as_deref() == Some(kid)).collect();
+) -> Option<Candidates<'k>> {
+    let mut with_kid = keys.keys.iter().filter(|k| k.kid.as_deref() == Some(kid));
+    let found = match (with_kid.next(), with_kid.next()) {
+        (Some(one), None) => Candidates::One(one),
+        (first, second) => Candidates::Many(first.into_iter().chain(second).chain(with_kid).collect()),
+    };
     if found.is_empty() {
         let known: Vec<String> = keys.keys.iter().map(Key::describe).collect();
         checks.violated(
@@ -837,7 +839,7 @@ fn keys_without_kid<'k>(
     keys: &'k KeySet,
     alg: Algorithm,
     algorithms: &[Algorithm],
-) -> Option<Vec<&'k Key>> {
+) -> Option<Candidates<'k>> {
     let fitting: Vec<&'k Key> = keys
         .keys
         .iter()
@@ -877,7 +879,24 @@ fn keys_without_kid<'k>(
             pin_note(&fitting, alg, algorithms)
         )
     });
-    Some(fitting)
+    Some(Candidates::Many(fitting))
+}
+
+/// The keys a signature is tried with: one key (the usual case) needs no allocation per token.
+enum Candidates<'k> {
+    One(&'k Key),
+    Many(Vec<&'k Key>),
+}
+
+impl<'k> std::ops::Deref for Candidates<'k> {
+    type Target = [&'k Key];
+
+    fn deref(&self) -> &[&'k Key] {
+        match self {
+            Candidates::One(key) => std::slice::from_ref(key),
+            Candidates::Many(keys) => keys,
+        }
+    }
 }
 
 /// RFC 8725 §3.1: each key is used with exactly one algorithm. A key that publishes no `alg` is pinned to the

@@ -218,7 +218,8 @@ fn near_miss(got: &str, want: &str) -> Option<&'static str> {
 }
 
 fn audience(checks: &mut Checks, claims: &impl Members, exp: &Expectations) {
-    let values: Vec<&str> = match claims.get("aud") {
+    // Borrowed from the claims, a string as a one-value list: nothing is collected per token.
+    let values: &[Value] = match claims.get("aud") {
         None => {
             checks.violated(
                 &JWT_AUD_PRESENT,
@@ -230,10 +231,8 @@ fn audience(checks: &mut Checks, claims: &impl Members, exp: &Expectations) {
             );
             return;
         }
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_string) => {
-            items.iter().filter_map(Value::as_str).collect()
-        }
+        Some(one @ Value::String(_)) => std::slice::from_ref(one),
+        Some(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_string) => items,
         Some(other) => {
             checks.violated(
                 &JWT_AUD_PRESENT,
@@ -262,15 +261,15 @@ fn audience(checks: &mut Checks, claims: &impl Members, exp: &Expectations) {
     } else {
         "the resource"
     };
-    if values.contains(&exp.audience.as_str()) {
+    let values = || values.iter().filter_map(Value::as_str);
+    if values().any(|v| v == exp.audience) {
         checks.pass_with(&JWT_AUD_CONTAINS_RESOURCE, || {
             format!("aud contains {source} \"{}\"", sanitize::line(&exp.audience))
         });
         return;
     }
-    let shown: Vec<String> = values.iter().map(|v| format!("\"{}\"", sanitize::line(v))).collect();
-    let hint = values
-        .iter()
+    let shown: Vec<String> = values().map(|v| format!("\"{}\"", sanitize::line(v))).collect();
+    let hint = values()
         .find_map(|v| audience_near_miss(v, &exp.audience, claims))
         .unwrap_or_else(|| {
             "Request the token with resource=<the MCP server's canonical URI> so that aud names this server.".to_owned()
@@ -383,14 +382,17 @@ fn profile_claims(checks: &mut Checks, claims: &impl Members) {
 }
 
 fn scope(checks: &mut Checks, claims: &impl Members, exp: &Expectations) {
-    let (granted, note): (Vec<&str>, &str) = match (claims.get("scope"), claims.get("scp")) {
-        (Some(Value::String(s)), _) => (s.split(' ').filter(|s| !s.is_empty()).collect(), ""),
+    // The granted scopes as a space-delimited string or a list, borrowed from the claims.
+    let (spaced, listed, note): (Option<&str>, &[Value], &str) = match (claims.get("scope"), claims.get("scp")) {
+        (Some(Value::String(s)), _) => (Some(s), &[], ""),
         (_, Some(Value::Array(items))) if items.iter().all(Value::is_string) => (
-            items.iter().filter_map(Value::as_str).collect(),
+            None,
+            items,
             " (from the non-standard scp array; RFC 9068 §2.2.3 uses a space-delimited scope string)",
         ),
         (_, Some(Value::String(s))) => (
-            s.split(' ').filter(|s| !s.is_empty()).collect(),
+            Some(s),
+            &[],
             " (from the non-standard scp claim; RFC 9068 §2.2.3 uses scope)",
         ),
         (Some(other), _) => {
@@ -410,15 +412,19 @@ fn scope(checks: &mut Checks, claims: &impl Members, exp: &Expectations) {
             );
             return;
         }
-        (None, _) => (Vec::new(), ""),
+        (None, _) => (None, &[], ""),
+    };
+    let granted = || {
+        let spaced = spaced.into_iter().flat_map(|s| s.split(' ')).filter(|s| !s.is_empty());
+        spaced.chain(listed.iter().filter_map(Value::as_str))
     };
     let missing: Vec<&str> = exp
         .scopes
         .iter()
         .map(String::as_str)
-        .filter(|s| !granted.contains(s))
+        .filter(|s| !granted().any(|g| g == *s))
         .collect();
-    let shown = || sanitize::line(&granted.join(" ")).into_owned();
+    let shown = || sanitize::line(&granted().collect::<Vec<_>>().join(" ")).into_owned();
     if !missing.is_empty() {
         let shown = shown();
         checks.violated(
