@@ -92,9 +92,12 @@ pub fn sha256(s: &str) -> [u8; 32] {
 /// Appends `bytes` as lower-case hex.
 pub fn hex_into(bytes: &[u8], out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    for b in bytes {
-        out.extend([HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
-    }
+    out.reserve(2 * bytes.len());
+    out.extend(
+        bytes
+            .iter()
+            .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]),
+    );
 }
 
 /// A token taken apart without any verification.

@@ -37,13 +37,11 @@ pub struct Expectations {
 
 /// Header rules that need no key: explicit typing and the untrusted key headers.
 pub fn header(checks: &mut Checks, header: &impl Members) {
-    let untrusted: Vec<&str> = ["jku", "x5u", "jwk", "x5c"]
-        .into_iter()
-        .filter(|h| header.contains_key(h))
-        .collect();
-    if untrusted.is_empty() {
+    const KEY_HEADERS: [&str; 4] = ["jku", "x5u", "jwk", "x5c"];
+    if !KEY_HEADERS.iter().any(|h| header.contains_key(h)) {
         checks.pass(&JWT_NO_UNTRUSTED_KEY_HEADERS, "no jku, x5u, jwk or x5c header");
     } else {
+        let untrusted: Vec<&str> = KEY_HEADERS.into_iter().filter(|h| header.contains_key(h)).collect();
         checks.violated(
             &JWT_NO_UNTRUSTED_KEY_HEADERS,
             format!(
