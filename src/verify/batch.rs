@@ -438,6 +438,46 @@ mod tests {
         assert_eq!(seen[2 + CHUNK - 1], (4 + CHUNK, format!("t{}", CHUNK - 1)));
     }
 
+    /// While the first chunk lags, the other workers run ahead (their chunks held, then waiting once they
+    /// are as far ahead as they may be), and the output still comes out whole and in input order.
+    #[test]
+    fn parallel_writes_every_chunk_in_input_order_when_one_worker_lags() {
+        let total = CHUNK * 40;
+        let input: String = (1..=total).map(|i| format!("t{i}\n")).collect();
+        let lines = Lines {
+            input: input.as_bytes(),
+            line_no: 0,
+            raw: Vec::new(),
+        };
+        let one = |n: usize, raw: &str, buf: &mut Vec<u8>, _: &mut HeaderCache| {
+            if n == 1 {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            buf.extend(format!("{n} {}\n", raw.trim()).bytes());
+            Tally {
+                not_ok: n % 5 == 0,
+                verified: true,
+                unverified: false,
+            }
+        };
+        let mut out = Vec::new();
+        let tally = super::parallel(4, lines, &mut out, &one).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let got: Vec<&str> = text.lines().collect();
+        assert_eq!(got.len(), total);
+        for (i, line) in got.iter().enumerate() {
+            assert_eq!(*line, format!("{} t{}", i + 1, i + 1));
+        }
+        assert_eq!(
+            tally,
+            Tally {
+                not_ok: true,
+                verified: true,
+                unverified: false
+            }
+        );
+    }
+
     #[test]
     fn batch_exit_code_is_3_only_when_no_token_could_be_verified() {
         let t = |not_ok, verified, unverified| Tally {
