@@ -982,6 +982,25 @@ fn high_s(alg: Algorithm, sig: &[u8]) -> bool {
 /// The longest signature a JWA algorithm makes: RSA with an 8192-bit modulus.
 const MAX_SIGNATURE_BYTES: usize = 1024;
 
+/// The signature's bytes, decoded onto `stack` (every JWA signature fits) or, when longer, into `heap`
+/// (decoded anyway, to be reported); why not, in the `base64` crate's words, when it is not base64url.
+fn decode_signature<'b>(
+    b64: &str,
+    stack: &'b mut [u8; MAX_SIGNATURE_BYTES],
+    heap: &'b mut Vec<u8>,
+) -> Result<&'b [u8], String> {
+    let decoded = if FAST_B64.estimated_decoded_length(b64.len()) <= MAX_SIGNATURE_BYTES {
+        let out = base64_simd::Out::from_slice(stack);
+        FAST_B64.decode(b64.as_bytes(), out).map(|s| &*s).ok()
+    } else {
+        FAST_B64.decode_to_vec(b64).ok().map(|v| {
+            *heap = v;
+            heap.as_slice()
+        })
+    };
+    decoded.ok_or_else(|| B64.decode(b64).err().map_or("invalid".to_owned(), |e| e.to_string()))
+}
+
 fn verify_signature<O>(
     checks: &mut Checks,
     p: &Parsed<'_, O>,
@@ -996,25 +1015,13 @@ fn verify_signature<O>(
         );
         return false;
     }
-    let mut stack = [0u8; MAX_SIGNATURE_BYTES];
-    let heap;
-    // Every JWA signature fits on the stack; anything longer is decoded anyway, to report it.
-    let decoded = if FAST_B64.estimated_decoded_length(p.signature_b64.len()) <= MAX_SIGNATURE_BYTES {
-        FAST_B64
-            .decode(p.signature_b64.as_bytes(), base64_simd::Out::from_slice(&mut stack))
-            .map(|s| &*s)
-            .ok()
-    } else {
-        heap = FAST_B64.decode_to_vec(p.signature_b64).ok();
-        heap.as_deref()
-    };
-    let Some(sig) = decoded else {
-        let why = B64
-            .decode(p.signature_b64)
-            .err()
-            .map_or("invalid".to_owned(), |e| e.to_string());
-        checks.violated(&JWT_SIGNATURE_VALID, format!("the signature is not base64url ({why})."));
-        return false;
+    let (mut stack, mut heap) = ([0u8; MAX_SIGNATURE_BYTES], Vec::new());
+    let sig = match decode_signature(p.signature_b64, &mut stack, &mut heap) {
+        Ok(sig) => sig,
+        Err(why) => {
+            checks.violated(&JWT_SIGNATURE_VALID, format!("the signature is not base64url ({why})."));
+            return false;
+        }
     };
     if let Some(half) = match alg {
         Algorithm::ES256 => Some(32),
@@ -1212,6 +1219,18 @@ pub fn low_s(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signatures_decode_on_the_stack_and_longer_ones_on_the_heap() {
+        let (mut stack, mut heap) = ([0u8; MAX_SIGNATURE_BYTES], Vec::new());
+        for len in [64, MAX_SIGNATURE_BYTES, MAX_SIGNATURE_BYTES + 1, 3000] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+            let got = decode_signature(&B64.encode(&bytes), &mut stack, &mut heap).unwrap();
+            assert_eq!(got, bytes, "{len} bytes");
+        }
+        let why = decode_signature("ab+c", &mut stack, &mut heap).unwrap_err();
+        assert!(why.contains("Invalid symbol"), "{why}");
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 2048, failure_persistence: None, ..Default::default() })]
