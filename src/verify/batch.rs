@@ -251,16 +251,10 @@ fn worker<R: BufRead, W: Write>(
             if input.done {
                 return Ok(tally);
             }
-            match input.lines.fill(&mut chunk) {
-                Ok(true) => {}
-                Ok(false) => input.done = true,
-                Err(e) => {
-                    input.done = true;
-                    return Err(e);
-                }
-            }
-            if input.done {
-                return Ok(tally);
+            let more = input.lines.fill(&mut chunk);
+            if !matches!(more, Ok(true)) {
+                input.done = true;
+                return more.map(|_| tally);
             }
             input.next += 1;
             input.next - 1
